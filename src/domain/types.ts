@@ -1,0 +1,156 @@
+/**
+ * What the HTTP layer sees of the domain: plain inputs and outputs, and the service interfaces that
+ * `createApp(deps)` receives. Services throw `AppError` (src/errors.ts) for expected failures.
+ */
+import type { FeatureSpec } from '../core/encoding.js';
+import type { Likelihood } from '../core/types.js';
+
+export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
+export type Category = (typeof CATEGORIES)[number];
+
+export interface ActionInput {
+  name: string;
+  category: Category;
+  /** Business value of a response (currency units or any consistent scale); ≥ 0. */
+  value: number;
+  /** Channels where the action may be shown; empty or absent = every channel. */
+  channels?: string[];
+  active?: boolean;
+  /** Business lever (Pega's L in P × V × L); default 1. */
+  lever?: number;
+  /** Model likelihood for this action; default from config (logistic). */
+  likelihood?: Likelihood;
+}
+
+export interface Action {
+  actionId: string;
+  name: string;
+  category: Category;
+  value: number;
+  channels: string[];
+  active: boolean;
+  lever: number;
+  likelihood: Likelihood;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SchemaView {
+  version: number;
+  dimension: number;
+  features: FeatureSpec[];
+  /** Channels one-hot encoded by this schema version (fixed when the schema is written). */
+  channels: string[];
+  /** Name of every slot of the encoded vector x, in order (bias first). */
+  slots: string[];
+  createdAt: string;
+}
+
+export interface DecisionRequest {
+  customerId?: string;
+  channel: string;
+  context: Record<string, unknown>;
+  candidates?: string[];
+  exclude?: string[];
+  slots?: number;
+}
+
+export interface DecidedAction {
+  actionId: string;
+  name: string;
+  category: Category;
+  propensity: number;
+  sampledPropensity: number;
+  value: number;
+  priority: number;
+  probability: number;
+}
+
+export interface DecisionResponse {
+  decisionId: string;
+  channel: string;
+  actions: DecidedAction[];
+  noAction: boolean;
+}
+
+export type Outcome = 'response' | 'ignore';
+
+export interface FeedbackRequest {
+  actionId?: string;
+  outcome: Outcome;
+  reward?: number;
+}
+
+export interface FeedbackResponse {
+  decisionId: string;
+  actionId: string;
+  outcome: Outcome;
+  duplicate: boolean;
+}
+
+export interface Coefficient {
+  feature: string;
+  mean: number;
+  sd: number;
+}
+
+export interface ChannelCounts {
+  decisions: number;
+  responses: number;
+  ignores: number;
+  pending: number;
+  responseRate: number | null;
+}
+
+export interface ActionStats extends ChannelCounts {
+  actionId: string;
+  responseRateCi: [number, number] | null;
+  byChannel: Record<string, ChannelCounts>;
+  model: {
+    likelihood: Likelihood;
+    observations: number;
+    version: number;
+    updatedAt: string | null;
+    coefficients: Coefficient[];
+  };
+}
+
+export interface StatsOverview {
+  actions: ActionStats[];
+  totals: ChannelCounts & { responseRateCi: [number, number] | null };
+}
+
+export interface CatalogService {
+  putSchema(features: FeatureSpec[], channels?: string[]): SchemaView;
+  getSchema(): SchemaView;
+  putAction(actionId: string, input: ActionInput): { action: Action; created: boolean };
+  listActions(): Action[];
+  getAction(actionId: string): Action;
+}
+
+export interface DecisionService {
+  decide(request: DecisionRequest): DecisionResponse;
+}
+
+export interface FeedbackService {
+  /** Commits the outcome before returning; `duplicate: true` when it was already recorded. */
+  record(decisionId: string, request: FeedbackRequest): FeedbackResponse;
+}
+
+export interface StatsService {
+  action(actionId: string): ActionStats;
+  all(): StatsOverview;
+}
+
+export interface HealthService {
+  /** Whether the database answers and the worker pool is up. */
+  readiness(): { ready: boolean; checks: Record<string, boolean> };
+}
+
+export interface Services {
+  catalog: CatalogService;
+  decisions: DecisionService;
+  feedback: FeedbackService;
+  stats: StatsService;
+  health: HealthService;
+}
