@@ -128,8 +128,18 @@ export interface CatalogService {
   getAction(actionId: string): Action;
 }
 
+/** What the canonical decision log line carries beyond the response itself. */
+export interface DecisionTrace {
+  /** Seed of the decision's RNG (stored with the decision, so it can be replayed). */
+  seed: number;
+  schemaVersion: number;
+  /** Eligible actions the policy chose among. */
+  candidates: number;
+}
+
 export interface DecisionService {
   decide(request: DecisionRequest): DecisionResponse;
+  decideTraced(request: DecisionRequest): { response: DecisionResponse; trace: DecisionTrace };
 }
 
 export interface FeedbackService {

@@ -1,0 +1,129 @@
+/**
+ * Configuration from environment variables, validated at start. Every problem is collected and reported
+ * at once; a bad value never silently falls back to a default.
+ */
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Likelihood } from './core/types.js';
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** SQLite file inside dataDir. */
+  dbFile: string;
+  synchronous: 'NORMAL' | 'FULL';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** After this, a decision with no outcome is learned as an ignore. */
+  feedbackWindowMs: number;
+  bodyLimitBytes: number;
+  /** Likelihood for actions that do not name one. */
+  defaultLikelihood: Likelihood;
+  /** Prior response rate of a fresh logistic model (the bias prior mean is its logit). */
+  priorRate: number;
+  /** Minimum priority (sampled propensity × value × lever) for an action to be offered; below it: no action. */
+  minPriority: number;
+  /** Monte Carlo re-draws for each decision's selection probabilities. */
+  probabilityDraws: number;
+  /** How often the learner looks for new feedback. */
+  learnerIntervalMs: number;
+  /** At most this many feedback rows per learner cycle. */
+  learnerBatchLimit: number;
+  /** Worker threads for posterior updates. */
+  workers: number;
+  /** Evidence half-life in observations per action (forgetting); 0 = no forgetting. */
+  forgettingHalfLife: number;
+  /** How often to check whether another process (an ops script) changed models or the catalog. */
+  reloadIntervalMs: number;
+  /** How often the expirer turns overdue decisions into ignores. */
+  expireIntervalMs: number;
+  /** Decisions are buffered and written in one transaction at most this often. */
+  decisionFlushMs: number;
+  /** Seed the demo bank catalog and schema when the database is empty. */
+  seedDemo: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, k: 1024, mb: 1024 ** 2, m: 1024 ** 2 };
+
+/** Parses '24h', '90s', '500ms', '2d' or a bare number of milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'ms').toLowerCase();
+  return Number(match[1]) * (DURATION_UNITS_MS[unit] ?? Number.NaN);
+}
+
+/** Parses '1mb', '512kb', '1048576'. */
+export function parseSize(text: string): number | undefined {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|k|mb|m)?\s*$/i.exec(text);
+  if (!match) return undefined;
+  const unit = (match[2] ?? 'b').toLowerCase();
+  return Math.floor(Number(match[1]) * (SIZE_UNITS[unit] ?? Number.NaN));
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Config> {
+  const problems: string[] = [];
+  const read = <T>(name: string, fallback: string, parse: (raw: string) => T | undefined, rule: string): T => {
+    const raw = env[name] ?? fallback;
+    const value = parse(raw);
+    if (value === undefined) problems.push(`${name}=${JSON.stringify(raw)}: ${rule}`);
+    return value as T;
+  };
+  const int = (lo: number, hi: number) => (raw: string) => {
+    const n = Number(raw);
+    return Number.isInteger(n) && n >= lo && n <= hi && raw.trim() !== '' ? n : undefined;
+  };
+  const num = (lo: number, hi: number, openLo = false) => (raw: string) => {
+    const n = Number(raw);
+    const aboveLo = openLo ? n > lo : n >= lo;
+    return raw.trim() !== '' && Number.isFinite(n) && aboveLo && n <= hi ? n : undefined;
+  };
+  const duration = (lo: number, hi: number) => (raw: string) => {
+    const ms = parseDuration(raw);
+    return ms !== undefined && ms >= lo && ms <= hi ? ms : undefined;
+  };
+  const oneOf = <T extends string>(...values: T[]) => (raw: string) => values.find((v) => v === raw.trim());
+  const bool = (raw: string) => ({ true: true, '1': true, false: false, '0': false })[raw.trim().toLowerCase()];
+
+  const dataDir = resolve(cwd, env.KAIROS_DATA_DIR ?? './data');
+  const config: Config = {
+    port: read('PORT', '3000', int(0, 65_535), 'an integer port 0–65535'),
+    host: read('HOST', '127.0.0.1', (raw) => (raw.trim() ? raw.trim() : undefined), 'a host name or address'),
+    dataDir,
+    dbFile: join(dataDir, 'kairos.db'),
+    synchronous: read('KAIROS_SYNCHRONOUS', 'NORMAL', oneOf('NORMAL', 'FULL'), 'NORMAL or FULL'),
+    logLevel: read('LOG_LEVEL', 'info', oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), 'a pino level'),
+    feedbackWindowMs: read('KAIROS_FEEDBACK_WINDOW', '24h', duration(1_000, 365 * 86_400_000), 'a duration from 1s to 365d, e.g. 24h'),
+    bodyLimitBytes: read('KAIROS_BODY_LIMIT', '1mb', (raw) => {
+      const size = parseSize(raw);
+      return size !== undefined && size >= 1024 && size <= 64 * 1024 ** 2 ? size : undefined;
+    }, 'a size from 1kb to 64mb'),
+    defaultLikelihood: read('KAIROS_LIKELIHOOD', 'logistic', oneOf<Likelihood>('logistic', 'linear'), 'logistic or linear'),
+    priorRate: read('KAIROS_PRIOR_RATE', '0.05', num(0, 1, true), 'a rate in (0, 1)'),
+    minPriority: read('KAIROS_MIN_PRIORITY', '0', num(-1e12, 1e12), 'a number'),
+    probabilityDraws: read('KAIROS_PROBABILITY_DRAWS', '100', int(0, 100_000), 'an integer 0–100000'),
+    learnerIntervalMs: read('KAIROS_LEARNER_INTERVAL', '250ms', duration(10, 60_000), 'a duration from 10ms to 60s'),
+    learnerBatchLimit: read('KAIROS_LEARNER_BATCH', '5000', int(1, 1_000_000), 'an integer 1–1000000'),
+    workers: read('KAIROS_WORKERS', String(Math.max(1, Math.min(4, cpus().length))), int(1, 64), 'an integer 1–64'),
+    forgettingHalfLife: read('KAIROS_FORGETTING_HALF_LIFE', '0', num(0, 1e12), 'a number of observations ≥ 0 (0 = off)'),
+    reloadIntervalMs: read('KAIROS_RELOAD_INTERVAL', '1s', duration(50, 60_000), 'a duration from 50ms to 60s'),
+    expireIntervalMs: read('KAIROS_EXPIRE_INTERVAL', '30s', duration(100, 3_600_000), 'a duration from 100ms to 1h'),
+    decisionFlushMs: read('KAIROS_DECISION_FLUSH', '20ms', duration(0, 5_000), 'a duration from 0 to 5s'),
+    seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

@@ -1,0 +1,125 @@
+/**
+ * One decision: eligibility (active, channel, candidates, exclude), encoding, contextual Thompson sampling over
+ * the eligible actions' posteriors, arbitration on priority = sampled propensity × value × lever, and the
+ * decision record (with the encoded context, so the learner can later fold the outcome in).
+ */
+import { encodeContext } from '../core/encoding.js';
+import { createRng, randomSeed } from '../core/rng.js';
+import { createDecisionScratch, decide, type DecisionScratch } from '../core/thompson.js';
+import type { Posterior, Rng } from '../core/types.js';
+import type { ActionRecord } from '../../db/stores/catalog.js';
+import { AppError } from '../errors.js';
+import type { DecisionLog } from './decision-log.js';
+import type { EngineState } from './engine-state.js';
+import { uuidv7 } from './ids.js';
+import type { Category, DecidedAction, DecisionRequest, DecisionResponse, DecisionService, DecisionTrace } from './types.js';
+
+export interface DecisionDeps {
+  state: EngineState;
+  log: DecisionLog;
+  /** Source of each decision's seed (the seed is stored with the decision so it can be replayed). */
+  rng: Rng;
+  minPriority: number;
+  probabilityDraws: number;
+  now: () => number;
+}
+
+function eligibleActions(state: EngineState, request: DecisionRequest): ActionRecord[] {
+  const excluded = new Set(request.exclude ?? []);
+  let pool: ActionRecord[];
+  if (request.candidates !== undefined) {
+    const unknown = request.candidates.filter((id) => state.action(id) === undefined);
+    if (unknown.length > 0) {
+      throw new AppError(
+        'unprocessable',
+        `unknown action${unknown.length > 1 ? 's' : ''} in candidates: ${unknown.join(', ')}`,
+        unknown.map((id) => ({ field: `candidates.${request.candidates!.indexOf(id)}`, message: `action '${id}' does not exist` })),
+      );
+    }
+    pool = [...new Set(request.candidates)].map((id) => state.action(id)!);
+  } else {
+    pool = [...state.actions()];
+  }
+  return pool.filter(
+    (a) => a.active && !excluded.has(a.id) && (a.channels.length === 0 || a.channels.includes(request.channel)),
+  );
+}
+
+export function createDecisionService(deps: DecisionDeps): DecisionService {
+  const { state } = deps;
+  let scratch: DecisionScratch | undefined;
+  let scratchShape = '';
+
+  const decideTraced = (request: DecisionRequest): { response: DecisionResponse; trace: DecisionTrace } => {
+    const encoder = state.encoder();
+    const x = new Float64Array(encoder.dimension);
+    const report = encodeContext(encoder, request.context, request.channel, x);
+    if (report.problems.length > 0) {
+      throw new AppError('validation', 'the context does not match the feature schema', report.problems);
+    }
+    const actions = eligibleActions(state, request);
+    const slots = request.slots ?? 1;
+    const seed = randomSeed(deps.rng);
+    const createdAt = deps.now();
+    const decisionId = uuidv7(createdAt);
+
+    let decided: DecidedAction[] = [];
+    const records: { actionId: string; slot: number; propensity: number; sampledPropensity: number; priority: number; probability: number }[] = [];
+    if (actions.length > 0) {
+      const posteriors: Posterior[] = actions.map((a) => state.model(a.id).posterior);
+      const values = Float64Array.from(actions, (a) => a.value);
+      const levers = Float64Array.from(actions, (a) => a.lever);
+      const shape = `${actions.length}:${encoder.dimension}`;
+      if (shape !== scratchShape) {
+        scratch = createDecisionScratch(Math.max(actions.length, 64), encoder.dimension);
+        scratchShape = shape;
+      }
+      const result = decide(
+        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws },
+        createRng(seed),
+        scratch,
+      );
+      decided = result.chosen.map((index, slot) => {
+        const action = actions[index]!;
+        const entry: DecidedAction = {
+          actionId: action.id,
+          name: action.name,
+          category: action.category as Category,
+          propensity: result.propensity[index]!,
+          sampledPropensity: result.sampled[index]!,
+          value: action.value,
+          priority: result.priority[index]!,
+          probability: result.probability[index]!,
+        };
+        records.push({
+          actionId: action.id,
+          slot,
+          propensity: entry.propensity,
+          sampledPropensity: entry.sampledPropensity,
+          priority: entry.priority,
+          probability: entry.probability,
+        });
+        return entry;
+      });
+    }
+
+    deps.log.append({
+      id: decisionId,
+      createdAt,
+      customerId: request.customerId ?? null,
+      channel: request.channel,
+      schemaVersion: state.schema().version,
+      x,
+      seed: String(seed),
+      status: records.length > 0 ? 'pending' : 'closed',
+      actions: records,
+    });
+    const response: DecisionResponse = { decisionId, channel: request.channel, actions: decided, noAction: decided.length === 0 };
+    return { response, trace: { seed, schemaVersion: state.schema().version, candidates: actions.length } };
+  };
+
+  return {
+    decide: (request) => decideTraced(request).response,
+    decideTraced,
+  };
+}
