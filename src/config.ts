@@ -29,6 +29,11 @@ export interface Config {
   learnerIntervalMs: number;
   /** At most this many feedback rows per learner cycle. */
   learnerBatchLimit: number;
+  /**
+   * Whether this process learns. Off: decisions are served and outcomes recorded, but posteriors stay frozen until
+   * a process with the learner on (or a restart with it on) folds the recorded feedback in.
+   */
+  learnerEnabled: boolean;
   /** Worker threads for posterior updates. */
   workers: number;
   /** Evidence half-life in observations per action (forgetting); 0 = no forgetting. */
@@ -41,6 +46,11 @@ export interface Config {
   decisionFlushMs: number;
   /** Seed the demo bank catalog and schema when the database is empty. */
   seedDemo: boolean;
+  /**
+   * Fault injection for crash tests only: 'crash-before-commit' kills the process (SIGKILL) after the learner has
+   * computed its first batch and before it commits it.
+   */
+  faultInjection: 'none' | 'crash-before-commit';
 }
 
 export class ConfigError extends Error {
@@ -112,17 +122,19 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
       return size !== undefined && size >= 1024 && size <= 64 * 1024 ** 2 ? size : undefined;
     }, 'a size from 1kb to 64mb'),
     defaultLikelihood: read('KAIROS_LIKELIHOOD', 'logistic', oneOf<Likelihood>('logistic', 'linear'), 'logistic or linear'),
-    priorRate: read('KAIROS_PRIOR_RATE', '0.05', num(0, 1, true), 'a rate in (0, 1)'),
+    priorRate: read('KAIROS_PRIOR_RATE', '0.05', (raw) => { const n = num(0, 1, true)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a rate in (0, 1)'),
     minPriority: read('KAIROS_MIN_PRIORITY', '0', num(-1e12, 1e12), 'a number'),
     probabilityDraws: read('KAIROS_PROBABILITY_DRAWS', '100', int(0, 100_000), 'an integer 0–100000'),
     learnerIntervalMs: read('KAIROS_LEARNER_INTERVAL', '250ms', duration(10, 60_000), 'a duration from 10ms to 60s'),
     learnerBatchLimit: read('KAIROS_LEARNER_BATCH', '5000', int(1, 1_000_000), 'an integer 1–1000000'),
+    learnerEnabled: read('KAIROS_LEARNER', 'on', (raw) => ({ on: true, off: false })[raw.trim()], 'on or off'),
     workers: read('KAIROS_WORKERS', String(Math.max(1, Math.min(4, cpus().length))), int(1, 64), 'an integer 1–64'),
     forgettingHalfLife: read('KAIROS_FORGETTING_HALF_LIFE', '0', num(0, 1e12), 'a number of observations ≥ 0 (0 = off)'),
     reloadIntervalMs: read('KAIROS_RELOAD_INTERVAL', '1s', duration(50, 60_000), 'a duration from 50ms to 60s'),
     expireIntervalMs: read('KAIROS_EXPIRE_INTERVAL', '30s', duration(100, 3_600_000), 'a duration from 100ms to 1h'),
     decisionFlushMs: read('KAIROS_DECISION_FLUSH', '20ms', duration(0, 5_000), 'a duration from 0 to 5s'),
     seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),
+    faultInjection: read('KAIROS_FAULT_INJECTION', 'none', oneOf('none', 'crash-before-commit'), 'none or crash-before-commit'),
   };
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);

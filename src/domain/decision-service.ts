@@ -48,7 +48,8 @@ function eligibleActions(state: EngineState, request: DecisionRequest): ActionRe
 export function createDecisionService(deps: DecisionDeps): DecisionService {
   const { state } = deps;
   let scratch: DecisionScratch | undefined;
-  let scratchShape = '';
+  let scratchDimension = -1;
+  let scratchCapacity = 0;
 
   const decideTraced = (request: DecisionRequest): { response: DecisionResponse; trace: DecisionTrace } => {
     const encoder = state.encoder();
@@ -69,10 +70,11 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       const posteriors: Posterior[] = actions.map((a) => state.model(a.id).posterior);
       const values = Float64Array.from(actions, (a) => a.value);
       const levers = Float64Array.from(actions, (a) => a.lever);
-      const shape = `${actions.length}:${encoder.dimension}`;
-      if (shape !== scratchShape) {
-        scratch = createDecisionScratch(Math.max(actions.length, 64), encoder.dimension);
-        scratchShape = shape;
+      // Scratch buffers are reused across decisions; rebuilt only when the dimension changes or K outgrows them.
+      if (!scratch || encoder.dimension !== scratchDimension || actions.length > scratchCapacity) {
+        scratchCapacity = Math.max(actions.length, 64);
+        scratchDimension = encoder.dimension;
+        scratch = createDecisionScratch(scratchCapacity, scratchDimension);
       }
       const result = decide(
         { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws },

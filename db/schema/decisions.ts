@@ -1,0 +1,20 @@
+import { blob, index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/**
+ * The decision log. `x` is the encoded context (float64 BLOB, length = the schema's dimension), so an outcome
+ * can be learned without re-encoding; `seed` replays the decision's RNG. (status, created_at) serves the expirer.
+ */
+export const decisions = sqliteTable(
+  'decisions',
+  {
+    id: text('id').primaryKey(),
+    createdAt: integer('created_at').notNull(),
+    customerId: text('customer_id'),
+    channel: text('channel').notNull(),
+    schemaVersion: integer('schema_version').notNull(),
+    x: blob('x', { mode: 'buffer' }).notNull(),
+    seed: text('seed').notNull(),
+    status: text('status', { enum: ['pending', 'closed'] }).notNull(),
+  },
+  (t) => [index('decisions_status_created_at_idx').on(t.status, t.createdAt)],
+);

@@ -1,0 +1,8 @@
+/** Every table of the Kairos database (drizzle-kit reads this module to generate migrations). */
+export { actions } from './actions.js';
+export { featureSchemas } from './feature-schemas.js';
+export { models } from './models.js';
+export { decisions } from './decisions.js';
+export { decisionActions } from './decision-actions.js';
+export { feedback } from './feedback.js';
+export { learnerState } from './learner-state.js';

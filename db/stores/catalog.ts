@@ -1,0 +1,124 @@
+/** The action catalog and the versioned feature schema. Timestamps are Unix milliseconds. */
+import { asc, desc, eq, sql } from 'drizzle-orm';
+import type { FeatureSpec } from '../../src/core/encoding.js';
+import type { Likelihood } from '../../src/core/types.js';
+import { transaction, type Db } from '../open.js';
+import { actions } from '../schema/actions.js';
+import { featureSchemas } from '../schema/feature-schemas.js';
+
+export interface ActionRecord {
+  id: string;
+  name: string;
+  category: string;
+  value: number;
+  lever: number;
+  /** Channels where the action may be shown; empty = every channel. */
+  channels: string[];
+  active: boolean;
+  likelihood: Likelihood;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SchemaRecord {
+  version: number;
+  features: FeatureSpec[];
+  channels: string[];
+  dimension: number;
+  createdAt: number;
+}
+
+type ActionRow = typeof actions.$inferSelect;
+type SchemaRow = typeof featureSchemas.$inferSelect;
+
+const toAction = (row: ActionRow): ActionRecord => ({
+  id: row.id,
+  name: row.name,
+  category: row.category,
+  value: row.value,
+  lever: row.lever,
+  channels: row.channels,
+  active: row.active,
+  likelihood: row.likelihood,
+  createdAt: row.createdAt,
+  updatedAt: row.updatedAt,
+});
+
+const toSchema = (row: SchemaRow): SchemaRecord => ({
+  version: row.version,
+  features: row.features,
+  channels: row.channels,
+  dimension: row.dimension,
+  createdAt: row.createdAt,
+});
+
+/** Every action, oldest first (ties by id), active or not. */
+export function listActions(db: Db): ActionRecord[] {
+  return db.orm.select().from(actions).orderBy(asc(actions.createdAt), asc(actions.id)).all().map(toAction);
+}
+
+export function getAction(db: Db, id: string): ActionRecord | undefined {
+  const row = db.orm.select().from(actions).where(eq(actions.id, id)).get();
+  return row ? toAction(row) : undefined;
+}
+
+/**
+ * Creates the action or replaces every field of the existing one; `createdAt` is kept on update and
+ * `updatedAt` = nowMs. `created` says which happened.
+ */
+export function upsertAction(
+  db: Db,
+  input: Omit<ActionRecord, 'createdAt' | 'updatedAt'>,
+  nowMs: number,
+): { record: ActionRecord; created: boolean } {
+  return transaction(db, () => {
+    const existing = getAction(db, input.id);
+    const fields = {
+      name: input.name,
+      category: input.category,
+      value: input.value,
+      lever: input.lever,
+      channels: [...input.channels],
+      active: input.active,
+      likelihood: input.likelihood,
+      updatedAt: nowMs,
+    };
+    if (existing) {
+      db.orm.update(actions).set(fields).where(eq(actions.id, input.id)).run();
+      return { record: { id: input.id, ...fields, createdAt: existing.createdAt }, created: false };
+    }
+    db.orm.insert(actions).values({ id: input.id, ...fields, createdAt: nowMs }).run();
+    return { record: { id: input.id, ...fields, createdAt: nowMs }, created: true };
+  });
+}
+
+/** The schema with the highest version, or undefined on a new database. */
+export function getCurrentSchema(db: Db): SchemaRecord | undefined {
+  const row = db.orm.select().from(featureSchemas).orderBy(desc(featureSchemas.version)).limit(1).get();
+  return row ? toSchema(row) : undefined;
+}
+
+/** Appends a schema as version max+1 (1 on a new database). Earlier versions stay: decisions refer to them. */
+export function insertSchema(
+  db: Db,
+  features: FeatureSpec[],
+  channels: string[],
+  dimension: number,
+  nowMs: number,
+): SchemaRecord {
+  return transaction(db, () => {
+    const top = db.orm
+      .select({ version: sql<number>`coalesce(max(${featureSchemas.version}), 0)` })
+      .from(featureSchemas)
+      .get();
+    const record: SchemaRecord = {
+      version: (top?.version ?? 0) + 1,
+      features: structuredClone(features),
+      channels: [...channels],
+      dimension,
+      createdAt: nowMs,
+    };
+    db.orm.insert(featureSchemas).values(record).run();
+    return record;
+  });
+}

@@ -1,0 +1,144 @@
+/**
+ * The decision log: each decision with its encoded context and the actions it chose. Written in batches by the
+ * decision service (one transaction per flush); read back when feedback arrives; closed by the expirer, which
+ * turns every still-unanswered action into an implicit 'ignore'.
+ */
+import { transaction, type Db } from '../open.js';
+import { perDb } from './statement-cache.js';
+import { blobToFloat64, float64ToBlob } from './float64-blob.js';
+
+export interface DecisionActionRecord {
+  actionId: string;
+  /** 0 = the top choice. */
+  slot: number;
+  propensity: number;
+  sampledPropensity: number;
+  priority: number;
+  probability: number;
+}
+
+export interface DecisionRecord {
+  id: string;
+  /** Unix ms. */
+  createdAt: number;
+  customerId: string | null;
+  channel: string;
+  schemaVersion: number;
+  /** The encoded context (length = the schema version's dimension). */
+  x: Float64Array;
+  /** Seed of the decision's RNG, as a decimal string. */
+  seed: string;
+  status: 'pending' | 'closed';
+  /** Chosen actions, by slot. */
+  actions: DecisionActionRecord[];
+}
+
+interface DecisionRow {
+  id: string;
+  created_at: number;
+  customer_id: string | null;
+  channel: string;
+  schema_version: number;
+  x: Buffer;
+  seed: string;
+  status: 'pending' | 'closed';
+}
+
+interface DecisionActionRow {
+  action_id: string;
+  slot: number;
+  propensity: number;
+  sampled_propensity: number;
+  priority: number;
+  probability: number;
+}
+
+function prepare(db: Db) {
+  const s = db.sqlite;
+  return {
+    insertDecision: s.prepare<[string, number, string | null, string, number, Buffer, string, string]>(
+      `INSERT INTO decisions (id, created_at, customer_id, channel, schema_version, x, seed, status)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertAction: s.prepare<[string, string, number, number, number, number, number]>(
+      `INSERT INTO decision_actions (decision_id, action_id, slot, propensity, sampled_propensity, priority, probability)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    decision: s.prepare<[string], DecisionRow>(
+      'SELECT id, created_at, customer_id, channel, schema_version, x, seed, status FROM decisions WHERE id = ?',
+    ),
+    actions: s.prepare<[string], DecisionActionRow>(
+      `SELECT action_id, slot, propensity, sampled_propensity, priority, probability
+       FROM decision_actions WHERE decision_id = ? ORDER BY slot`,
+    ),
+    due: s.prepare<[number, number], { id: string }>(
+      `SELECT id FROM decisions WHERE status = 'pending' AND created_at < ? ORDER BY created_at, id LIMIT ?`,
+    ),
+    // One implicit ignore per chosen action that has no outcome yet; the UNIQUE(decision_id, action_id) index
+    // makes an existing outcome (from the client) win.
+    timeoutIgnores: s.prepare<[number, string]>(
+      `INSERT INTO feedback (decision_id, action_id, outcome, reward, created_at, source)
+       SELECT decision_id, action_id, 'ignore', NULL, ?, 'timeout' FROM decision_actions
+       WHERE decision_id = ? ORDER BY slot
+       ON CONFLICT (decision_id, action_id) DO NOTHING`,
+    ),
+    close: s.prepare<[string]>(`UPDATE decisions SET status = 'closed' WHERE id = ? AND status = 'pending'`),
+  };
+}
+
+const stmts = perDb(prepare);
+
+/** Writes the decisions and their chosen actions in one transaction (all or none). */
+export function insertDecisions(db: Db, records: readonly DecisionRecord[]): void {
+  if (records.length === 0) return;
+  const s = stmts(db);
+  transaction(db, () => {
+    for (const r of records) {
+      s.insertDecision.run(r.id, r.createdAt, r.customerId, r.channel, r.schemaVersion, float64ToBlob(r.x), r.seed, r.status);
+      for (const a of r.actions) {
+        s.insertAction.run(r.id, a.actionId, a.slot, a.propensity, a.sampledPropensity, a.priority, a.probability);
+      }
+    }
+  });
+}
+
+export function getDecision(db: Db, id: string): DecisionRecord | undefined {
+  const s = stmts(db);
+  const row = s.decision.get(id);
+  if (!row) return undefined;
+  return {
+    id: row.id,
+    createdAt: row.created_at,
+    customerId: row.customer_id,
+    channel: row.channel,
+    schemaVersion: row.schema_version,
+    x: blobToFloat64(row.x),
+    seed: row.seed,
+    status: row.status,
+    actions: s.actions.all(id).map((a) => ({
+      actionId: a.action_id,
+      slot: a.slot,
+      propensity: a.propensity,
+      sampledPropensity: a.sampled_propensity,
+      priority: a.priority,
+      probability: a.probability,
+    })),
+  };
+}
+
+/**
+ * Closes at most `limit` pending decisions created before `cutoffMs` (oldest first): each chosen action with no
+ * outcome yet gets an 'ignore' from source 'timeout' at `nowMs`. One transaction; returns the decisions closed.
+ * Idempotent: a closed decision is never revisited.
+ */
+export function expireDecisions(db: Db, cutoffMs: number, nowMs: number, limit: number): number {
+  const s = stmts(db);
+  return transaction(db, () => {
+    let closed = 0;
+    for (const { id } of s.due.all(cutoffMs, limit)) {
+      s.timeoutIgnores.run(nowMs, id);
+      closed += s.close.run(id).changes;
+    }
+    return closed;
+  });
+}

@@ -1,0 +1,379 @@
+/**
+ * HTTP benchmark: decisions/s and decision latency of a real Kairos server against a bare Hono JSON echo
+ * measured in the same run (DESIGN.md, "Performance figures to hold": ≥ 60 % of the echo's throughput;
+ * p99 ≤ 10 ms at 1,000 req/s).
+ *
+ *   npm run bench:http -- [--duration 10] [--connections 50] [--rate 1000] [--warmup 2] [--json]
+ *
+ * Phases, each server in its own child process so it never shares an event loop with the load generator:
+ *  1. echo: POST /echo with the same bodies as the decisions — autocannon, max throughput, then the fixed rate;
+ *  2. kairos: `node --import tsx src/main.ts` on a temp data dir; PUT a schema (d ≈ 40) and 50 actions, then
+ *     POST /v1/decisions cycling 1,000 pre-generated contexts — autocannon, max throughput, then the fixed rate.
+ * The fixed-rate phases use an open-loop generator (scripts/lib/fixed-rate-load.ts explains why not
+ * autocannon's overallRate). Prints a table, then one JSON line (with --json: only the JSON line).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRng } from '../src/core/rng.js';
+import { CATEGORIES } from '../src/domain/types.js';
+import { isDirectRun, parseOrUsage, positiveInt, runScript, UsageError } from './lib/args.js';
+import { runFixedRate, type LatencySummary } from './lib/fixed-rate-load.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const ACTION_COUNT = 50;
+const BODY_COUNT = 1_000;
+const READY_TIMEOUT_MS = 60_000;
+const RATIO_TARGET = 0.6;
+const P99_TARGET_MS = 10;
+
+const USAGE = `Usage: npm run bench:http -- [options]
+  --duration <s>      seconds per measured phase (default 10)
+  --connections <n>   concurrent connections for the max-throughput phases (default 50)
+  --rate <n>          requests/s of the fixed-rate phases (default 1000)
+  --warmup <s>        unmeasured seconds before each max-throughput phase (default 2)
+  --json              print only the final JSON line
+  -h, --help          this help`;
+
+// ---- autocannon (CommonJS, no bundled types): the slice of its API this script uses --------------------------
+
+interface AutocannonRequest {
+  method?: string;
+  path?: string;
+  body?: string;
+  setupRequest?: (request: AutocannonRequest) => AutocannonRequest;
+}
+interface AutocannonHistogram { average: number; p50: number; p90: number; p99: number; max: number; total: number }
+interface AutocannonResult {
+  latency: AutocannonHistogram;
+  requests: AutocannonHistogram;
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  '2xx': number;
+}
+type Autocannon = (options: {
+  url: string;
+  connections: number;
+  duration: number;
+  method?: string;
+  headers?: Record<string, string>;
+  requests?: AutocannonRequest[];
+}) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+// ---- child processes -----------------------------------------------------------------------------------------
+
+const children = new Set<ChildProcess>();
+const tempDirs = new Set<string>();
+
+/** Synchronous, so it also runs from process 'exit' and signal handlers: no child or temp dir outlives the run. */
+function cleanUp(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
+
+interface Child {
+  proc: ChildProcess;
+  /** Last lines of its stderr, for error messages. */
+  tail(): string;
+  exited: Promise<void>;
+}
+
+function startChild(args: string[], env: Record<string, string>): Child {
+  const proc = spawn(process.execPath, args, { cwd: REPO_ROOT, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(proc);
+  let stderr = '';
+  proc.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4_000);
+  });
+  const exited = new Promise<void>((resolveExit) => proc.once('exit', () => resolveExit()));
+  void exited.then(() => children.delete(proc));
+  return { proc, tail: () => stderr.trim(), exited };
+}
+
+/** SIGTERM, then SIGKILL if it has not exited within `graceMs`. */
+async function stopChild(child: Child, graceMs = 10_000): Promise<void> {
+  if (child.proc.exitCode !== null || child.proc.signalCode !== null) return;
+  child.proc.kill('SIGTERM');
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), graceMs);
+  await child.exited;
+  clearTimeout(timer);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** Polls `url` until it answers 200; fails when the child exits first or after READY_TIMEOUT_MS. */
+async function waitUntilHealthy(url: string, child: Child, name: string): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (child.proc.exitCode !== null || child.proc.signalCode !== null) {
+      throw new Error(`${name} exited (${child.proc.exitCode ?? child.proc.signalCode}) before it was ready:\n${child.tail()}`);
+    }
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${name} not healthy at ${url} after ${READY_TIMEOUT_MS} ms:\n${child.tail()}`);
+}
+
+async function startEcho(): Promise<{ child: Child; origin: string }> {
+  const port = await freePort();
+  const child = startChild(['--import', 'tsx', 'scripts/lib/echo-server.ts'], { PORT: String(port), HOST: '127.0.0.1' });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitUntilHealthy(`${origin}/healthz`, child, 'echo server');
+  return { child, origin };
+}
+
+async function startKairos(dataDir: string): Promise<{ child: Child; origin: string }> {
+  const port = await freePort();
+  const child = startChild(['--import', 'tsx', 'src/main.ts'], {
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    KAIROS_DATA_DIR: dataDir,
+    KAIROS_DEMO: 'false',
+    LOG_LEVEL: 'warn',
+  });
+  const origin = `http://127.0.0.1:${port}`;
+  await waitUntilHealthy(`${origin}/healthz`, child, 'kairos');
+  return { child, origin };
+}
+
+// ---- the workload --------------------------------------------------------------------------------------------
+
+const CHANNELS = ['web', 'app', 'email', 'branch', 'call_centre', 'sms'];
+const SEGMENTS = ['student', 'young_pro', 'family', 'affluent', 'retired', 'smb', 'premium', 'mass'];
+const PRODUCTS = ['current', 'savings', 'credit_card', 'mortgage', 'personal_loan', 'car_loan', 'insurance_home',
+  'insurance_life', 'pension', 'investments', 'overdraft', 'travel_card'];
+const NUMERIC = [
+  { name: 'age', type: 'numeric', min: 18, max: 90 },
+  { name: 'income', type: 'numeric', mean: 50_000, std: 25_000 },
+  { name: 'tenure_months', type: 'numeric', min: 0, max: 480 },
+  { name: 'balance', type: 'numeric', mean: 10_000, std: 20_000 },
+  { name: 'engagement', type: 'numeric', min: 0, max: 1 },
+  { name: 'days_since_contact', type: 'numeric', min: 0, max: 365 },
+  { name: 'credit_score', type: 'numeric', min: 300, max: 850 },
+  { name: 'products_count', type: 'numeric', min: 0, max: 12 },
+] as const;
+
+/** 8 numeric + categorical of 8 (+other) + set of 12 + 2 booleans + 6 channels (+other) + bias = 39. */
+const BENCH_SCHEMA = {
+  features: [
+    ...NUMERIC,
+    { name: 'segment', type: 'categorical', values: SEGMENTS },
+    { name: 'products', type: 'set', values: PRODUCTS },
+    { name: 'has_app', type: 'boolean' },
+    { name: 'recent_complaint', type: 'boolean' },
+  ],
+  channels: CHANNELS,
+};
+
+/** 1,000 decision request bodies with varied contexts (seeded: the same every run). */
+function decisionBodies(seed: number): string[] {
+  const rng = createRng(seed);
+  const uniform = (lo: number, hi: number): number => Math.round((lo + (hi - lo) * rng.nextFloat()) * 100) / 100;
+  const bodies: string[] = [];
+  for (let i = 0; i < BODY_COUNT; i++) {
+    const context: Record<string, unknown> = {
+      age: uniform(18, 90),
+      income: uniform(5_000, 200_000),
+      tenure_months: uniform(0, 480),
+      balance: uniform(-5_000, 100_000),
+      engagement: uniform(0, 1),
+      days_since_contact: uniform(0, 365),
+      credit_score: uniform(300, 850),
+      products_count: rng.nextInt(13),
+      segment: SEGMENTS[rng.nextInt(SEGMENTS.length)],
+      products: PRODUCTS.filter(() => rng.nextFloat() < 0.3),
+      has_app: rng.nextFloat() < 0.6,
+      recent_complaint: rng.nextFloat() < 0.1,
+    };
+    bodies.push(JSON.stringify({ customerId: `bench-${i}`, channel: CHANNELS[rng.nextInt(CHANNELS.length)], context }));
+  }
+  return bodies;
+}
+
+async function call(origin: string, method: string, path: string, body?: unknown): Promise<unknown> {
+  const response = await fetch(`${origin}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} → ${response.status}: ${text}`);
+  return JSON.parse(text) as unknown;
+}
+
+/** PUTs the schema and ACTION_COUNT actions (all eligible on every channel: the worst case per decision). */
+async function setUpCatalog(origin: string): Promise<number> {
+  const schema = (await call(origin, 'PUT', '/v1/schema', BENCH_SCHEMA)) as { dimension: number };
+  for (let i = 0; i < ACTION_COUNT; i++) {
+    const id = `bench-action-${String(i).padStart(2, '0')}`;
+    await call(origin, 'PUT', `/v1/actions/${id}`, {
+      name: `Bench action ${i}`,
+      category: CATEGORIES[i % CATEGORIES.length],
+      value: 1 + ((i * 37) % 100),
+      channels: [],
+    });
+  }
+  return schema.dimension;
+}
+
+// ---- measuring -----------------------------------------------------------------------------------------------
+
+interface PhaseFigures {
+  phase: string;
+  /** Successful (2xx) responses per second. */
+  rps: number;
+  latencyMs: LatencySummary;
+  non2xx: number;
+  errors: number;
+}
+
+async function maxThroughput(phase: string, origin: string, path: string, bodies: string[], connections: number,
+  durationS: number, warmupS: number): Promise<PhaseFigures> {
+  let next = 0;
+  const requests: AutocannonRequest[] = [{
+    method: 'POST',
+    path,
+    setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }),
+  }];
+  const options = { url: origin, connections, method: 'POST', headers: { 'content-type': 'application/json' }, requests };
+  if (warmupS > 0) await autocannon({ ...options, duration: warmupS });
+  const result = await autocannon({ ...options, duration: durationS });
+  const { p50, p90, p99, max, average } = result.latency;
+  return {
+    phase,
+    rps: result['2xx'] / result.duration,
+    latencyMs: { p50, p90, p99, max, mean: average },
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+  };
+}
+
+async function fixedRate(phase: string, origin: string, path: string, bodies: string[], rate: number,
+  connections: number, durationS: number): Promise<PhaseFigures> {
+  const result = await runFixedRate({ origin, path, bodies, rate, durationMs: durationS * 1_000, connections });
+  return { phase, rps: result.achievedRate, latencyMs: result.latencyMs, non2xx: result.non2xx, errors: result.errors };
+}
+
+function table(rows: PhaseFigures[]): string {
+  const n = (v: number, digits = 2): string => (Number.isFinite(v) ? v.toFixed(digits) : '–');
+  const header = ['phase', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'non-2xx', 'errors'];
+  const lines = rows.map((r) => [r.phase, n(r.rps, 0), n(r.latencyMs.p50), n(r.latencyMs.p90), n(r.latencyMs.p99),
+    n(r.latencyMs.max), String(r.non2xx), String(r.errors)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
+}
+
+async function bench(argv: string[]): Promise<number> {
+  const { values } = parseOrUsage(() => parseArgs({
+    args: argv,
+    options: {
+      duration: { type: 'string' },
+      connections: { type: 'string' },
+      rate: { type: 'string' },
+      warmup: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  }));
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const durationS = positiveInt(values.duration, 'duration', 10);
+  const connections = positiveInt(values.connections, 'connections', 50);
+  const rate = positiveInt(values.rate, 'rate', 1_000);
+  const warmupS = values.warmup === undefined ? 2 : Number(values.warmup);
+  if (!Number.isInteger(warmupS) || warmupS < 0) throw new UsageError('--warmup must be an integer ≥ 0');
+  const say = (line: string): void => {
+    if (!values.json) process.stderr.write(`${line}\n`);
+  };
+
+  const bodies = decisionBodies(20_240_611);
+  const dataDir = mkdtempSync(join(tmpdir(), 'kairos-bench-'));
+  tempDirs.add(dataDir);
+  try {
+    say(`echo server: max throughput (${connections} connections, ${durationS} s), then ${rate} req/s`);
+    const echo = await startEcho();
+    const echoMax = await maxThroughput('echo max', echo.origin, '/echo', bodies, connections, durationS, warmupS);
+    const echoFixed = await fixedRate(`echo @${rate}/s`, echo.origin, '/echo', bodies, rate, connections, durationS);
+    await stopChild(echo.child);
+
+    say(`kairos: schema + ${ACTION_COUNT} actions in ${dataDir}`);
+    const kairos = await startKairos(dataDir);
+    const dimension = await setUpCatalog(kairos.origin);
+    const probe = (await call(kairos.origin, 'POST', '/v1/decisions', JSON.parse(bodies[0]!))) as { decisionId?: string; actions?: unknown[] };
+    if (typeof probe.decisionId !== 'string' || !Array.isArray(probe.actions)) throw new Error(`unexpected decision: ${JSON.stringify(probe)}`);
+    say(`kairos: d = ${dimension}; max throughput, then ${rate} req/s`);
+    const kairosMax = await maxThroughput('kairos max', kairos.origin, '/v1/decisions', bodies, connections, durationS, warmupS);
+    const kairosFixed = await fixedRate(`kairos @${rate}/s`, kairos.origin, '/v1/decisions', bodies, rate, connections, durationS);
+    await stopChild(kairos.child, 30_000);
+
+    const ratio = kairosMax.rps / echoMax.rps;
+    const report = {
+      bench: 'http',
+      node: process.version,
+      durationS,
+      connections,
+      rate,
+      actions: ACTION_COUNT,
+      dimension,
+      echo: { max: echoMax, fixed: echoFixed },
+      kairos: { max: kairosMax, fixed: kairosFixed },
+      ratio,
+      targets: {
+        ratio: { target: RATIO_TARGET, value: ratio, met: ratio >= RATIO_TARGET },
+        p99AtRateMs: { target: P99_TARGET_MS, value: kairosFixed.latencyMs.p99, met: kairosFixed.latencyMs.p99 <= P99_TARGET_MS },
+      },
+    };
+    if (!values.json) {
+      process.stdout.write(`\n${table([echoMax, kairosMax, echoFixed, kairosFixed])}\n\n`);
+      process.stdout.write(`decisions/s ÷ echo req/s = ${ratio.toFixed(3)} (target ≥ ${RATIO_TARGET}: ${report.targets.ratio.met ? 'met' : 'NOT met'})\n`);
+      process.stdout.write(`decision p99 at ${rate} req/s = ${kairosFixed.latencyMs.p99.toFixed(2)} ms (target ≤ ${P99_TARGET_MS} ms: ${report.targets.p99AtRateMs.met ? 'met' : 'NOT met'})\n`);
+    }
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return 0;
+  } finally {
+    cleanUp();
+  }
+}
+
+if (isDirectRun(import.meta.url)) {
+  process.on('exit', cleanUp);
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      cleanUp();
+      process.exit(130);
+    });
+  }
+  const io = { stdout: process.stdout, stderr: process.stderr };
+  runScript(io, 'npm run bench:http -- --help', () => bench(process.argv.slice(2))).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      process.stderr.write(`${String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,231 @@
+/**
+ * `npm run warm-start -- --file history.jsonl [--action <id>]` — folds a history of outcomes into the
+ * action models, with the learner's own code (`foldBatch`) and the service's learning policy (env), so a new
+ * action starts from what is already known instead of from the prior.
+ */
+import { stat } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { transaction, type Db } from '../db/open.js';
+import { getAction, getCurrentSchema, listActions, type ActionRecord } from '../db/stores/catalog.js';
+import { loadModel, putModel, saveModel } from '../db/stores/models.js';
+import { compileEncoder, encodeContext } from '../src/core/encoding.js';
+import type { FieldProblem } from '../src/errors.js';
+import { learningPolicyFromConfig, priorPosterior, type LearningPolicy } from '../src/learner/fold.js';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  isDirectRun,
+  parseOrUsage,
+  positiveInt,
+  requireString,
+  runScript,
+  ScriptFailure,
+  UsageError,
+  type ScriptIo,
+} from './lib/args.js';
+import { checkHistoryRow, inferHistoryFormat, readHistory, type HistoryFormat } from './lib/history.js';
+import { resolveDbFile, scriptConfig, withStore } from './lib/open-store.js';
+import { createProgress, formatMiB } from './lib/progress.js';
+import { formatWarmSummary, type WarmCounts } from './lib/warm-report.js';
+import { createWarmFold, type ActionFold } from './lib/warm-fold.js';
+
+const HELP_COMMAND = 'npm run warm-start -- --help';
+/** Problem rows printed one by one; the rest are only counted. */
+const MAX_REPORTED_PROBLEMS = 20;
+
+const USAGE = `Usage: npm run warm-start -- --file <history.jsonl|history.csv> [options]
+
+Folds a history of outcomes into the action models (current feature schema, the service's learning policy).
+
+Options:
+  --file <path>        history file (required): JSONL rows {context, channel, actionId?, outcome, reward?},
+                       or CSV with columns channel, outcome, actionId?, reward? and one column per context
+                       feature (set features as a|b|c)
+  --format jsonl|csv   file format (default: from the extension)
+  --action <id>        only this action: rows without actionId are attributed to it, other actions skipped
+  --batch <n>          rows per posterior update (default 1000)
+  --strict             abort on the first row with a problem (default: skip it and count it)
+  --dry-run            read, encode and fold, but write nothing
+  --force              overwrite a model the running service changed meanwhile (default: fail, write nothing)
+  --progress           draw the progress bar even when stderr is not a terminal
+${COMMON_USAGE}
+
+Examples:
+  npm run warm-start -- --file history.jsonl
+  npm run warm-start -- --action card-upgrade --file card.csv --batch 500 --dry-run
+  npm run warm-start -- --data-dir /var/lib/kairos --file history.jsonl --strict
+`;
+
+const OPTIONS = {
+  ...COMMON_OPTIONS,
+  file: { type: 'string' },
+  format: { type: 'string' },
+  action: { type: 'string' },
+  batch: { type: 'string' },
+  strict: { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  force: { type: 'boolean' },
+  progress: { type: 'boolean' },
+} as const;
+
+export async function main(
+  argv: string[],
+  io: ScriptIo = { stdout: process.stdout, stderr: process.stderr },
+  env: Record<string, string | undefined> = process.env,
+): Promise<number> {
+  return runScript(io, HELP_COMMAND, async () => {
+    const values = parseOrUsage(() => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values);
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    const file = requireString(values.file, 'file');
+    const format = resolveFormat(values.format, file);
+    const batchSize = positiveInt(values.batch, 'batch', 1000);
+    if (values.action !== undefined) requireString(values.action, 'action');
+    const config = scriptConfig(env);
+    const dbFile = resolveDbFile(values, config);
+    const policy = learningPolicyFromConfig(config);
+    const fileBytes = await stat(file).then(
+      (s) => s.size,
+      (error: Error) => {
+        throw new ScriptFailure(`cannot read ${file}: ${error.message}`);
+      },
+    );
+
+    return withStore(dbFile, { mustExist: true, synchronous: config.synchronous }, async (db) => {
+      const schema = getCurrentSchema(db);
+      if (!schema) throw new ScriptFailure('the database has no feature schema yet (start the service or PUT /v1/schema first)');
+      const encoder = compileEncoder({ features: schema.features, channels: schema.channels });
+      const actions = new Map(listActions(db).map((a) => [a.id, a]));
+      if (values.action !== undefined && !actions.has(values.action)) {
+        throw new ScriptFailure(`unknown action '${values.action}'`);
+      }
+      const d = encoder.dimension;
+      const fold = createWarmFold(policy, d, batchSize, (actionId) =>
+        startingModel(db, actions.get(actionId)!, schema.version, d, policy),
+      );
+      const counts: WarmCounts = { records: 0, folded: 0, invalid: 0, otherAction: 0, unknownKeys: new Map() };
+      const report = (line: number, problems: FieldProblem[]): void => {
+        counts.invalid += 1;
+        const text = `line ${line}: ${problems.map((p) => `${p.field}: ${p.message}`).join('; ')}`;
+        if (values.strict) throw new ScriptFailure(`${file} ${text} (--strict: nothing written)`);
+        if (counts.invalid <= MAX_REPORTED_PROBLEMS) io.stderr.write(`skipped ${text}\n`);
+      };
+      const progress = createProgress({
+        label: 'warm-start',
+        total: fileBytes,
+        unit: '',
+        format: formatMiB,
+        stream: io.stderr,
+        force: values.progress === true,
+        detail: () => `${counts.folded.toLocaleString('en-US')} rows folded`,
+      });
+
+      const history = readHistory(file, {
+        format,
+        features: schema.features,
+        requireActionColumn: values.action === undefined,
+        onBytes: (bytes) => progress.update(bytes),
+      });
+      for await (const item of history) {
+        counts.records += 1;
+        if (item.kind === 'invalid') {
+          report(item.line, item.problems);
+          continue;
+        }
+        const checked = checkHistoryRow(item.row, values.action);
+        if (checked.kind === 'other-action') {
+          counts.otherAction += 1;
+          continue;
+        }
+        if (checked.kind === 'invalid') {
+          report(item.row.line, checked.problems);
+          continue;
+        }
+        const row = checked.row;
+        if (!actions.has(row.actionId)) {
+          report(row.line, [{ field: 'actionId', message: `unknown action '${row.actionId}'` }]);
+          continue;
+        }
+        const encoded = encodeContext(encoder, row.context, row.channel, fold.slot(row.actionId));
+        if (encoded.problems.length > 0) {
+          report(row.line, encoded.problems);
+          continue;
+        }
+        for (const key of encoded.unknownKeys) counts.unknownKeys.set(key, (counts.unknownKeys.get(key) ?? 0) + 1);
+        fold.commit(row.actionId, row.outcome, row.reward);
+        counts.folded += 1;
+      }
+      const folds = fold.finish();
+      progress.finish(`${counts.records.toLocaleString('en-US')} records read, ${counts.folded.toLocaleString('en-US')} rows folded`);
+
+      const dryRun = values['dry-run'] === true;
+      const versions = dryRun ? new Map<string, number>() : writeModels(db, folds, schema.version, values.force === true);
+      io.stdout.write(formatWarmSummary({ folds, versions, counts, dryRun, maxReported: MAX_REPORTED_PROBLEMS }));
+      return 0;
+    });
+  });
+}
+
+function resolveFormat(option: string | undefined, file: string): HistoryFormat {
+  if (option !== undefined) {
+    if (option !== 'jsonl' && option !== 'csv') throw new UsageError(`--format must be jsonl or csv, got ${JSON.stringify(option)}`);
+    return option;
+  }
+  const inferred = inferHistoryFormat(file);
+  if (!inferred) throw new UsageError(`cannot tell the format of ${file} from its extension; add --format jsonl or --format csv`);
+  return inferred;
+}
+
+/**
+ * The model a warm-start continues: the stored one when it was learned under the current schema with the
+ * action's likelihood (exactly the test the service applies), else the prior.
+ */
+function startingModel(db: Db, action: ActionRecord, schemaVersion: number, d: number, policy: LearningPolicy) {
+  const stored = loadModel(db, action.id);
+  if (
+    stored &&
+    stored.schemaVersion === schemaVersion &&
+    stored.posterior.likelihood === action.likelihood &&
+    stored.posterior.d === d
+  ) {
+    return { posterior: stored.posterior, version: stored.version, fromPrior: false };
+  }
+  return { posterior: priorPosterior(policy, action.likelihood, d), version: stored?.version ?? 0, fromPrior: true };
+}
+
+/**
+ * Writes every folded model in one transaction. Each write expects the stored row to be the one the fold
+ * started from (optimistic, like the learner's own writes): if the running service learned in the meantime,
+ * nothing is written — unless `force`, which overwrites.
+ */
+function writeModels(db: Db, folds: readonly ActionFold[], schemaVersion: number, force: boolean): Map<string, number> {
+  const now = Date.now();
+  const versions = new Map<string, number>();
+  transaction(db, () => {
+    for (const f of folds) {
+      if (f.rows === 0) continue;
+      if (force) {
+        versions.set(f.actionId, putModel(db, f.actionId, schemaVersion, f.posterior, now).version);
+        continue;
+      }
+      const saved = saveModel(db, f.actionId, schemaVersion, f.posterior, f.startVersion, now);
+      if (!saved) {
+        const current = getAction(db, f.actionId) ? loadModel(db, f.actionId)?.version : undefined;
+        throw new ScriptFailure(
+          `the model of '${f.actionId}' changed while warm-starting (version ${f.startVersion} → ${current ?? 'deleted'}); ` +
+            'nothing was written — run again, or add --force to overwrite',
+        );
+      }
+      versions.set(f.actionId, saved.version);
+    }
+  });
+  return versions;
+}
+
+if (isDirectRun(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,294 @@
+/**
+ * Feature encoding: a declared schema turns a context object (and the request's channel) into the vector x that
+ * every action's model reads. Layout of x, in order:
+ *
+ *   [bias] [one block per feature, in declaration order] [channel block, when channels are declared]
+ *
+ * - `bias`: always 1 (the intercept; src/core/prior.ts gives it its own prior).
+ * - numeric `age` → one slot: (v−min)/(max−min) clipped to [0, 1]; or (v−mean)/std clipped to [−5, 5]; or raw.
+ *   Clipping keeps one outlier from dominating xᵀθ (and the Laplace step's curvature) for the whole model.
+ * - categorical `segment` → `segment=a`, …, `segment=other` (one-hot; unknown values land in `other`).
+ * - set `products` → `products:mortgage`, … (multi-hot; unknown members are ignored).
+ * - boolean `vip` → one slot (true = 1).
+ * - channel block → `channel=app`, …, `channel=other`.
+ * A missing (undefined or null) feature encodes as all zeros: "no evidence", so it moves no weight.
+ */
+
+export type FeatureSpec =
+  | { name: string; type: 'numeric'; min?: number; max?: number; mean?: number; std?: number }
+  | { name: string; type: 'categorical'; values: string[] }
+  | { name: string; type: 'set'; values: string[] }
+  | { name: string; type: 'boolean' };
+
+/** A compiled schema. `slots[i]` names x[i]; `slots.length === dimension`; `slots[0] === 'bias'`. */
+export interface Encoder {
+  features: readonly FeatureSpec[];
+  channels: readonly string[];
+  dimension: number;
+  slots: readonly string[];
+}
+
+/** One problem with one input field (`features.3.values`, `context.age`). */
+export interface EncodingProblem {
+  field: string;
+  message: string;
+}
+
+export const BIAS_SLOT = 'bias';
+/** Bound of a standardised numeric feature, in standard deviations. */
+export const STANDARDISED_CLIP = 5;
+const FEATURE_TYPES = ['numeric', 'categorical', 'set', 'boolean'] as const;
+const OTHER = 'other';
+
+type Block =
+  | { kind: 'numeric'; name: string; offset: number; shift: number; scale: number; lo: number; hi: number }
+  | { kind: 'boolean'; name: string; offset: number }
+  | { kind: 'categorical'; name: string; offset: number; size: number; index: ReadonlyMap<string, number> }
+  | { kind: 'set'; name: string; offset: number; size: number; index: ReadonlyMap<string, number> };
+
+interface Plan {
+  blocks: Block[];
+  names: ReadonlySet<string>;
+  channelOffset: number;
+  channelIndex: ReadonlyMap<string, number>;
+  channelCount: number;
+}
+
+const plans = new WeakMap<Encoder, Plan>();
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Slot names one feature contributes, in order. Assumes a valid spec. */
+function featureSlots(spec: FeatureSpec): string[] {
+  switch (spec.type) {
+    case 'numeric':
+    case 'boolean':
+      return [spec.name];
+    case 'categorical':
+      return [...spec.values.map((v) => `${spec.name}=${v}`), `${spec.name}=${OTHER}`];
+    case 'set':
+      return spec.values.map((v) => `${spec.name}:${v}`);
+  }
+}
+
+function validateValues(spec: Record<string, unknown>, at: string, problems: EncodingProblem[]): void {
+  const values = spec['values'];
+  if (!Array.isArray(values)) {
+    problems.push({ field: `${at}.values`, message: 'must be a non-empty array of strings' });
+    return;
+  }
+  if (values.length === 0) problems.push({ field: `${at}.values`, message: 'must not be empty' });
+  const seen = new Set<string>();
+  values.forEach((value: unknown, k) => {
+    const field = `${at}.values.${k}`;
+    if (typeof value !== 'string' || value.trim() === '') problems.push({ field, message: 'must be a non-empty string' });
+    else if (seen.has(value)) problems.push({ field, message: `duplicates the value '${value}'` });
+    else if (spec['type'] === 'categorical' && value === OTHER) {
+      problems.push({ field, message: `'${OTHER}' is reserved for values outside the list` });
+    }
+    if (typeof value === 'string') seen.add(value);
+  });
+}
+
+function validateNumeric(spec: Record<string, unknown>, at: string, problems: EncodingProblem[]): void {
+  const before = problems.length;
+  for (const key of ['min', 'max', 'mean', 'std']) {
+    const v = spec[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v))) {
+      problems.push({ field: `${at}.${key}`, message: 'must be a finite number' });
+    }
+  }
+  if (problems.length > before) return;
+  const { min, max, mean, std } = spec as { min?: number; max?: number; mean?: number; std?: number };
+  const pair = (a: string, av: number | undefined, b: string, bv: number | undefined): void => {
+    if (av !== undefined && bv === undefined) problems.push({ field: `${at}.${b}`, message: `is required with ${a}` });
+    if (bv !== undefined && av === undefined) problems.push({ field: `${at}.${a}`, message: `is required with ${b}` });
+  };
+  pair('min', min, 'max', max);
+  pair('mean', mean, 'std', std);
+  if (min !== undefined && max !== undefined && min >= max) problems.push({ field: `${at}.max`, message: 'must be greater than min' });
+  if (std !== undefined && std <= 0) problems.push({ field: `${at}.std`, message: 'must be greater than 0' });
+  if ((min !== undefined || max !== undefined) && (mean !== undefined || std !== undefined)) {
+    problems.push({ field: at, message: 'scale by min/max or by mean/std, not both' });
+  }
+}
+
+/**
+ * Every problem with a feature list, each naming its field (`features`, `features.3.name`, `features.3.values.1`).
+ * Empty when the list is valid. Also rejects two features whose slot names would collide.
+ */
+export function validateFeatureSpecs(features: unknown): EncodingProblem[] {
+  if (!Array.isArray(features)) return [{ field: 'features', message: 'must be an array' }];
+  const problems: EncodingProblem[] = [];
+  const names = new Map<string, number>();
+  const slotOwner = new Map<string, number>([[BIAS_SLOT, -1]]);
+  features.forEach((spec: unknown, i) => {
+    const at = `features.${i}`;
+    if (!isRecord(spec)) {
+      problems.push({ field: at, message: 'must be an object' });
+      return;
+    }
+    const before = problems.length;
+    const name = spec['name'];
+    if (typeof name !== 'string' || name.trim() === '') {
+      problems.push({ field: `${at}.name`, message: 'must be a non-empty string' });
+    } else if (name === BIAS_SLOT) {
+      problems.push({ field: `${at}.name`, message: `'${BIAS_SLOT}' is reserved for the intercept` });
+    } else if (names.has(name)) {
+      problems.push({ field: `${at}.name`, message: `duplicates features.${names.get(name)}.name` });
+    } else {
+      names.set(name, i);
+    }
+    const type = spec['type'];
+    if (type === 'numeric') validateNumeric(spec, at, problems);
+    else if (type === 'categorical' || type === 'set') validateValues(spec, at, problems);
+    else if (type !== 'boolean') problems.push({ field: `${at}.type`, message: `must be one of ${FEATURE_TYPES.join(', ')}` });
+    if (problems.length > before) return;
+    for (const slot of featureSlots(spec as FeatureSpec)) {
+      const owner = slotOwner.get(slot);
+      if (owner !== undefined) {
+        const other = owner < 0 ? 'the bias' : `features.${owner}`;
+        problems.push({ field: `${at}.name`, message: `slot '${slot}' collides with ${other}` });
+        return;
+      }
+      slotOwner.set(slot, i);
+    }
+  });
+  return problems;
+}
+
+function copySpec(spec: FeatureSpec): FeatureSpec {
+  switch (spec.type) {
+    case 'numeric': {
+      const out: FeatureSpec = { name: spec.name, type: 'numeric' };
+      if (spec.min !== undefined) out.min = spec.min;
+      if (spec.max !== undefined) out.max = spec.max;
+      if (spec.mean !== undefined) out.mean = spec.mean;
+      if (spec.std !== undefined) out.std = spec.std;
+      return Object.freeze(out);
+    }
+    case 'categorical':
+    case 'set':
+      return Object.freeze({ name: spec.name, type: spec.type, values: Object.freeze([...spec.values]) as string[] });
+    case 'boolean':
+      return Object.freeze({ name: spec.name, type: 'boolean' });
+  }
+}
+
+function numericBlock(spec: Extract<FeatureSpec, { type: 'numeric' }>, offset: number): Block {
+  const base = { kind: 'numeric' as const, name: spec.name, offset };
+  if (spec.min !== undefined && spec.max !== undefined) {
+    return { ...base, shift: spec.min, scale: 1 / (spec.max - spec.min), lo: 0, hi: 1 };
+  }
+  if (spec.mean !== undefined && spec.std !== undefined) {
+    return { ...base, shift: spec.mean, scale: 1 / spec.std, lo: -STANDARDISED_CLIP, hi: STANDARDISED_CLIP };
+  }
+  return { ...base, shift: 0, scale: 1, lo: -Infinity, hi: Infinity };
+}
+
+/** Compiles a schema. Throws RangeError when the features or channels are invalid (see validateFeatureSpecs). */
+export function compileEncoder(spec: { features: readonly FeatureSpec[]; channels: readonly string[] }): Encoder {
+  const problems = validateFeatureSpecs(spec.features);
+  if (problems.length > 0) {
+    throw new RangeError(`invalid feature schema: ${problems.map((p) => `${p.field} ${p.message}`).join('; ')}`);
+  }
+  const seenChannels = new Set<string>();
+  for (const channel of spec.channels) {
+    if (typeof channel !== 'string' || channel.trim() === '') throw new RangeError('a channel must be a non-empty string');
+    if (channel === OTHER) throw new RangeError(`channel '${OTHER}' is reserved for channels outside the list`);
+    if (seenChannels.has(channel)) throw new RangeError(`channel '${channel}' is listed twice`);
+    seenChannels.add(channel);
+  }
+  const features = Object.freeze(spec.features.map(copySpec));
+  const channels = Object.freeze([...spec.channels]);
+  const slots: string[] = [BIAS_SLOT];
+  const blocks: Block[] = [];
+  for (const f of features) {
+    const offset = slots.length;
+    const names = featureSlots(f);
+    if (f.type === 'numeric') blocks.push(numericBlock(f, offset));
+    else if (f.type === 'boolean') blocks.push({ kind: 'boolean', name: f.name, offset });
+    else blocks.push({ kind: f.type, name: f.name, offset, size: names.length, index: new Map(f.values.map((v, k) => [v, k])) });
+    slots.push(...names);
+  }
+  const channelOffset = slots.length;
+  if (channels.length > 0) slots.push(...channels.map((c) => `channel=${c}`), `channel=${OTHER}`);
+  if (new Set(slots).size !== slots.length) {
+    const dup = slots.find((s, i) => slots.indexOf(s) !== i);
+    throw new RangeError(`slot '${dup}' appears twice (a feature collides with the channel block)`);
+  }
+  const encoder: Encoder = Object.freeze({ features, channels, dimension: slots.length, slots: Object.freeze(slots) });
+  plans.set(encoder, {
+    blocks,
+    names: new Set(features.map((f) => f.name)),
+    channelOffset,
+    channelIndex: new Map(channels.map((c, k) => [c, k])),
+    channelCount: channels.length,
+  });
+  return encoder;
+}
+
+function planOf(enc: Encoder): Plan {
+  let plan = plans.get(enc);
+  if (!plan) {
+    // An Encoder built by hand (not by compileEncoder): compile its spec once and remember the plan.
+    plan = plans.get(compileEncoder(enc))!;
+    plans.set(enc, plan);
+  }
+  return plan;
+}
+
+/**
+ * Encodes `context` on `channel` into `out` (length ≥ enc.dimension; the first `dimension` entries are all
+ * overwritten, even when there are problems). A value of the wrong type is a problem on `context.<name>` and
+ * encodes as missing; keys the schema does not declare are listed in `unknownKeys` and otherwise ignored.
+ */
+export function encodeContext(
+  enc: Encoder,
+  context: Record<string, unknown>,
+  channel: string,
+  out: Float64Array,
+): { problems: EncodingProblem[]; unknownKeys: string[] } {
+  if (out.length < enc.dimension) throw new RangeError(`out has length ${out.length}, expected ${enc.dimension}`);
+  const plan = planOf(enc);
+  const problems: EncodingProblem[] = [];
+  out.fill(0, 0, enc.dimension);
+  out[0] = 1;
+  for (const block of plan.blocks) {
+    // Own properties only: a feature named 'constructor' must not read Object.prototype.constructor.
+    const value = Object.hasOwn(context, block.name) ? context[block.name] : undefined;
+    if (value === undefined || value === null) continue;
+    const field = `context.${block.name}`;
+    switch (block.kind) {
+      case 'numeric':
+        if (typeof value !== 'number' || !Number.isFinite(value)) {
+          problems.push({ field, message: 'must be a finite number' });
+        } else {
+          out[block.offset] = Math.min(block.hi, Math.max(block.lo, (value - block.shift) * block.scale));
+        }
+        break;
+      case 'boolean':
+        if (typeof value !== 'boolean') problems.push({ field, message: 'must be a boolean' });
+        else out[block.offset] = value ? 1 : 0;
+        break;
+      case 'categorical':
+        if (typeof value !== 'string') problems.push({ field, message: 'must be a string' });
+        else out[block.offset + (block.index.get(value) ?? block.size - 1)] = 1;
+        break;
+      case 'set':
+        if (!Array.isArray(value) || value.some((m) => typeof m !== 'string')) {
+          problems.push({ field, message: 'must be an array of strings' });
+        } else {
+          for (const member of value as string[]) {
+            const k = block.index.get(member);
+            if (k !== undefined) out[block.offset + k] = 1;
+          }
+        }
+        break;
+    }
+  }
+  if (plan.channelCount > 0) out[plan.channelOffset + (plan.channelIndex.get(channel) ?? plan.channelCount)] = 1;
+  const unknownKeys: string[] = [];
+  for (const key of Object.keys(context)) if (!plan.names.has(key)) unknownKeys.push(key);
+  return { problems, unknownKeys };
+}

@@ -1,0 +1,167 @@
+/**
+ * Assembles the engine from a config and an open database: the in-memory state, the services the HTTP layer calls,
+ * and the background parts (decision-log flusher, learner, expirer, reload watcher). No HTTP and no process
+ * handling here — `src/main.ts` adds those; tests build engines directly on temp databases.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Db } from '../db/open.js';
+import type { Config } from './config.js';
+import { createRng } from './core/rng.js';
+import { createCatalogService } from './domain/catalog-service.js';
+import { createDecisionLog, type DecisionLog } from './domain/decision-log.js';
+import { createDecisionService } from './domain/decision-service.js';
+import { seedDemoCatalog } from './domain/demo-catalog.js';
+import { createEngineState, type EngineState } from './domain/engine-state.js';
+import { createFeedbackService } from './domain/feedback-service.js';
+import { createReloadWatcher, type ReloadWatcher } from './domain/reload-watcher.js';
+import { createStatsService } from './domain/stats-service.js';
+import type { Services } from './domain/types.js';
+import { createExpirer, type Expirer } from './learner/expirer.js';
+import { learningPolicyFromConfig } from './learner/fold.js';
+import { createLearner, type Learner } from './learner/learner.js';
+import { createInlineUpdater, createPoolUpdater, type Updater } from './learner/updater.js';
+
+export type EngineConfig = Pick<
+  Config,
+  | 'feedbackWindowMs'
+  | 'defaultLikelihood'
+  | 'priorRate'
+  | 'minPriority'
+  | 'probabilityDraws'
+  | 'learnerIntervalMs'
+  | 'learnerBatchLimit'
+  | 'learnerEnabled'
+  | 'workers'
+  | 'forgettingHalfLife'
+  | 'reloadIntervalMs'
+  | 'expireIntervalMs'
+  | 'decisionFlushMs'
+  | 'seedDemo'
+>;
+
+export interface EngineOptions {
+  logger: Logger;
+  /** 'pool' (worker threads, the service default) or 'inline' (same maths on this thread). */
+  updater?: 'pool' | 'inline';
+  now?: () => number;
+  /** Seed of the root RNG that draws each decision's seed; random when absent. */
+  seed?: number;
+  beforeCommit?: (appliedSeq: number) => void;
+}
+
+export interface Engine {
+  db: Db;
+  state: EngineState;
+  services: Services;
+  learner: Learner;
+  expirer: Expirer;
+  reloadWatcher: ReloadWatcher;
+  decisionLog: DecisionLog;
+  updater: Updater;
+  /** Starts the background timers (learner poll, expirer, reload watcher). */
+  start(): void;
+  /** Stops the timers, flushes decisions, drains the learner and closes the pool. Leaves the db open. */
+  close(): Promise<void>;
+}
+
+export function createEngine(db: Db, config: EngineConfig, options: EngineOptions): Engine {
+  const { logger } = options;
+  const now = options.now ?? Date.now;
+  const policy = learningPolicyFromConfig(config);
+  const state = createEngineState(db, policy);
+  const logError = (what: string) => (error: unknown) => logger.error({ err: error }, what);
+
+  const updater =
+    options.updater === 'inline' ? createInlineUpdater(policy) : createPoolUpdater(policy, config.workers);
+  const decisionLog = createDecisionLog(db, config.decisionFlushMs, logError('decision log flush failed'));
+  const learner = createLearner({
+    db,
+    state,
+    updater,
+    batchLimit: config.learnerBatchLimit,
+    intervalMs: config.learnerIntervalMs,
+    now,
+    onError: logError('learner cycle failed'),
+    beforeCommit: options.beforeCommit,
+    onCommitted: (info) => logger.debug({ ...info }, 'learner committed'),
+  });
+  const expirer = createExpirer({
+    db,
+    feedbackWindowMs: config.feedbackWindowMs,
+    intervalMs: config.expireIntervalMs,
+    now,
+    onExpired: (count) => {
+      logger.info({ count }, 'decisions expired as ignores');
+      if (config.learnerEnabled) learner.wake();
+    },
+    onError: logError('expirer failed'),
+  });
+  const reloadWatcher = createReloadWatcher({
+    db,
+    state,
+    intervalMs: config.reloadIntervalMs,
+    onReload: () => {
+      logger.info({ schemaVersion: state.schema().version, actions: state.actions().length }, 'reloaded models changed by another process');
+      if (config.learnerEnabled) learner.wake();
+    },
+    onError: logError('reload failed'),
+  });
+
+  const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
+  const catalog = createCatalogService({ db, state, defaultLikelihood: config.defaultLikelihood, now });
+  const services: Services = {
+    catalog,
+    decisions: createDecisionService({
+      state,
+      log: decisionLog,
+      rng: createRng(rootSeed),
+      minPriority: config.minPriority,
+      probabilityDraws: config.probabilityDraws,
+      now,
+    }),
+    feedback: createFeedbackService({ db, log: decisionLog, now, onRecorded: () => (config.learnerEnabled ? learner.wake() : undefined) }),
+    stats: createStatsService({ db, state }),
+    health: {
+      readiness() {
+        let database = false;
+        try {
+          database = db.sqlite.prepare('SELECT 1 AS ok').get() !== undefined;
+        } catch {
+          database = false;
+        }
+        const workers = updater.ready();
+        return { ready: database && workers, checks: { database, workers } };
+      },
+    },
+  };
+  if (config.seedDemo && seedDemoCatalog(catalog)) {
+    logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');
+  }
+
+  let closed = false;
+  return {
+    db,
+    state,
+    services,
+    learner,
+    expirer,
+    reloadWatcher,
+    decisionLog,
+    updater,
+    start() {
+      if (config.learnerEnabled) learner.start();
+      expirer.start();
+      reloadWatcher.start();
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      expirer.stop();
+      reloadWatcher.stop();
+      decisionLog.close();
+      if (config.learnerEnabled) await learner.drain();
+      await updater.close();
+    },
+  };
+}

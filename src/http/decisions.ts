@@ -1,0 +1,50 @@
+/**
+ * POST /v1/decisions: the next best action(s) for one customer on one channel, or none.
+ * Writes exactly one canonical info line per decision (the wide event ops search by decision id or request id).
+ * The context is never logged: it may hold personal data.
+ */
+import { createRoute } from '@hono/zod-openapi';
+import type { KairosApp, RouteDeps } from './env.js';
+import { DecisionBody, DecisionResponseSchema, problemResponses } from './schemas.js';
+
+const postDecision = createRoute({
+  method: 'post',
+  path: '/v1/decisions',
+  tags: ['decisions'],
+  summary: 'Decide the next best action',
+  description:
+    'Eligible actions are the active ones offered on `channel`, limited to `candidates` when given, minus `exclude`. ' +
+    'Each is scored by contextual Thompson sampling; priority = sampled propensity × value × lever. ' +
+    '`actions` is empty and `noAction` true when no priority clears the relevance threshold.',
+  request: { body: { required: true, content: { 'application/json': { schema: DecisionBody } } } },
+  responses: {
+    200: { description: 'The decision', content: { 'application/json': { schema: DecisionResponseSchema } } },
+    ...problemResponses(400, 413, 415, 422),
+  },
+});
+
+export function registerDecisions(app: KairosApp, deps: RouteDeps): void {
+  app.openapi(postDecision, (c) => {
+    const request = c.req.valid('json');
+    const { response, trace } = deps.services.decisions.decideTraced(request);
+    const first = response.actions[0];
+    deps.logger.info(
+      {
+        requestId: c.get('requestId'),
+        decisionId: response.decisionId,
+        channel: response.channel,
+        customerId: request.customerId ?? null,
+        chosen: first?.actionId ?? null,
+        propensity: first?.propensity ?? null,
+        probability: first?.probability ?? null,
+        candidates: trace.candidates,
+        seed: trace.seed,
+        schemaVersion: trace.schemaVersion,
+        latencyMs: Math.round((performance.now() - c.get('startedAt')) * 1000) / 1000,
+      },
+      'decision',
+    );
+    c.set('logged', true);
+    return c.json(response, 200);
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * GET /openapi.json (OpenAPI 3.1, generated from the routes' zod schemas) and GET /docs (Swagger UI).
+ * Swagger UI is served from the installed `swagger-ui-dist` package, never a CDN, so the docs work on a closed
+ * network; the page references only /docs/assets/* and /openapi.json.
+ */
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import type { KairosApp, RouteDeps } from './env.js';
+import { problem } from './problem.js';
+
+const ASSET_TYPES: Record<string, string> = {
+  'swagger-ui.css': 'text/css; charset=utf-8',
+  'swagger-ui.css.map': 'application/json; charset=utf-8',
+  'swagger-ui-bundle.js': 'text/javascript; charset=utf-8',
+  'swagger-ui-bundle.js.map': 'application/json; charset=utf-8',
+  'favicon-16x16.png': 'image/png',
+  'favicon-32x32.png': 'image/png',
+};
+
+/** Our initializer, served as a file (not inline) so a strict Content-Security-Policy can forbid inline scripts. */
+const INIT_SCRIPT = `window.addEventListener('load', function () {
+  window.ui = SwaggerUIBundle({
+    url: '/openapi.json',
+    dom_id: '#swagger-ui',
+    deepLinking: true,
+    validatorUrl: null,
+    presets: [SwaggerUIBundle.presets.apis],
+    layout: 'BaseLayout'
+  });
+});
+`;
+
+const INDEX_HTML = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8">
+    <title>Kairos API</title>
+    <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+    <link rel="icon" type="image/png" href="/docs/assets/favicon-32x32.png" sizes="32x32">
+    <link rel="icon" type="image/png" href="/docs/assets/favicon-16x16.png" sizes="16x16">
+  </head>
+  <body>
+    <div id="swagger-ui"></div>
+    <script src="/docs/assets/swagger-ui-bundle.js" charset="utf-8"></script>
+    <script src="/docs/assets/kairos-init.js" charset="utf-8"></script>
+  </body>
+</html>
+`;
+
+/** Directory of the installed swagger-ui-dist package (it has no `exports` map, so package.json resolves). */
+function swaggerUiDir(): string {
+  return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
+}
+
+export function registerDocs(app: KairosApp, deps: RouteDeps): void {
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Kairos',
+      version: deps.version,
+      description: 'Next-best-action engine: contextual Thompson sampling with one Bayesian model per action.',
+    },
+  });
+
+  // Files are read once, on first request, and kept: the bundle is ~1.7 MB and never changes while we run.
+  let assetDir: string | undefined;
+  const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
+  const asset = (file: string): Promise<Uint8Array<ArrayBuffer>> => {
+    let pending = cache.get(file);
+    if (!pending) {
+      assetDir ??= swaggerUiDir();
+      pending = readFile(join(assetDir, file)).then((bytes) => new Uint8Array(bytes));
+      pending.catch(() => cache.delete(file));
+      cache.set(file, pending);
+    }
+    return pending;
+  };
+
+  app.get('/docs', (c) => c.html(INDEX_HTML));
+  app.get('/docs/assets/kairos-init.js', (c) =>
+    c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
+  );
+  app.get('/docs/assets/:file', async (c) => {
+    const file = c.req.param('file');
+    // Only a fixed list of names, so no path can escape the package directory.
+    const type = Object.hasOwn(ASSET_TYPES, file) ? ASSET_TYPES[file] : undefined;
+    if (!type) return problem(c, 'not_found', `no docs asset named '${file}'`);
+    const content = await asset(file);
+    return c.body(content, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+  });
+}

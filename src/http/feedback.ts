@@ -1,0 +1,30 @@
+/** POST /v1/decisions/{decisionId}/feedback: the outcome of a decided action, committed before the answer. */
+import { createRoute } from '@hono/zod-openapi';
+import type { KairosApp, RouteDeps } from './env.js';
+import { DecisionIdParams, FeedbackBody, FeedbackResponseSchema, problemResponses } from './schemas.js';
+
+const postFeedback = createRoute({
+  method: 'post',
+  path: '/v1/decisions/{decisionId}/feedback',
+  tags: ['decisions'],
+  summary: 'Record the outcome of a decision',
+  description:
+    'The first outcome for a (decision, action) pair is learned exactly once (202). Posting it again answers 200 ' +
+    'with `duplicate: true` and the outcome first recorded; nothing is learned twice.',
+  request: {
+    params: DecisionIdParams,
+    body: { required: true, content: { 'application/json': { schema: FeedbackBody } } },
+  },
+  responses: {
+    202: { description: 'Recorded; will be learned', content: { 'application/json': { schema: FeedbackResponseSchema } } },
+    200: { description: 'Already recorded (duplicate)', content: { 'application/json': { schema: FeedbackResponseSchema } } },
+    ...problemResponses(400, 404, 413, 415, 422),
+  },
+});
+
+export function registerFeedback(app: KairosApp, deps: RouteDeps): void {
+  app.openapi(postFeedback, (c) => {
+    const result = deps.services.feedback.record(c.req.valid('param').decisionId, c.req.valid('json'));
+    return result.duplicate ? c.json(result, 200) : c.json(result, 202);
+  });
+}

@@ -1,0 +1,234 @@
+/**
+ * Zod schemas shared by the routes: request bodies and path parameters (validated before a handler runs) and
+ * response shapes (documented in /openapi.json). Request objects are strict: an unknown field is a 400 naming it,
+ * so a typo such as `slot` for `slots` is reported instead of silently ignored. `z.number()` in zod 4 rejects
+ * NaN and ±Infinity, so a JSON number that overflows to Infinity (e.g. 1e400) is a 400 too.
+ */
+import { z } from '@hono/zod-openapi';
+import { CATEGORIES } from '../domain/types.js';
+
+/** Action ids appear in URLs and logs: 1–128 characters of [A-Za-z0-9_.:-]. */
+export const ACTION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
+export const MAX_SLOTS = 10;
+
+const actionId = z
+  .string()
+  .regex(ACTION_ID_PATTERN, 'must be 1–128 characters of A–Z, a–z, 0–9, _ . : -')
+  .openapi({ example: 'mortgage-offer' });
+const name = z.string().min(1).max(200);
+const channel = z.string().min(1).max(64).openapi({ example: 'app' });
+const category = z.enum(CATEGORIES);
+const likelihood = z.enum(['logistic', 'linear']);
+const isoTime = z.string().openapi({ format: 'date-time' });
+
+export const ActionIdParams = z.object({
+  actionId: actionId.openapi({ param: { name: 'actionId', in: 'path' } }),
+});
+
+export const DecisionIdParams = z.object({
+  decisionId: z.string().min(1).max(128).openapi({ param: { name: 'decisionId', in: 'path' }, example: '0190a5f2-7c1e-7c3a-8f00-1a2b3c4d5e6f' }),
+});
+
+// ---- feature schema -------------------------------------------------------------------------------------------
+
+const featureName = z.string().min(1).max(128);
+const featureValues = z.array(z.string()).min(1);
+
+export const FeatureSpecSchema = z
+  .discriminatedUnion('type', [
+    z.strictObject({
+      name: featureName,
+      type: z.literal('numeric'),
+      min: z.number().optional(),
+      max: z.number().optional(),
+      mean: z.number().optional(),
+      std: z.number().optional(),
+    }),
+    z.strictObject({ name: featureName, type: z.literal('categorical'), values: featureValues }),
+    z.strictObject({ name: featureName, type: z.literal('set'), values: featureValues }),
+    z.strictObject({ name: featureName, type: z.literal('boolean') }),
+  ])
+  .openapi('FeatureSpec');
+
+export const PutSchemaBody = z
+  .strictObject({
+    features: z.array(FeatureSpecSchema),
+    /** Channels one-hot encoded by this schema version; absent = the channels named by the catalog's actions. */
+    channels: z.array(channel).optional(),
+  })
+  .openapi('PutSchemaRequest');
+
+export const SchemaViewSchema = z
+  .object({
+    version: z.number().int(),
+    dimension: z.number().int(),
+    features: z.array(FeatureSpecSchema),
+    channels: z.array(z.string()),
+    slots: z.array(z.string()).openapi({ description: 'Name of every slot of the encoded vector x, bias first.' }),
+    createdAt: isoTime,
+  })
+  .openapi('Schema');
+
+// ---- actions --------------------------------------------------------------------------------------------------
+
+export const PutActionBody = z
+  .strictObject({
+    name,
+    category,
+    value: z.number().min(0).openapi({ description: 'Business value of a response; ≥ 0.' }),
+    channels: z.array(channel).optional().openapi({ description: 'Empty or absent: every channel.' }),
+    active: z.boolean().optional(),
+    lever: z.number().positive().optional().openapi({ description: 'Business lever L in P × V × L; default 1.' }),
+    likelihood: likelihood.optional(),
+  })
+  .openapi('PutActionRequest');
+
+export const ActionSchema = z
+  .object({
+    actionId: z.string(),
+    name: z.string(),
+    category,
+    value: z.number(),
+    channels: z.array(z.string()),
+    active: z.boolean(),
+    lever: z.number(),
+    likelihood,
+    createdAt: isoTime,
+    updatedAt: isoTime,
+  })
+  .openapi('Action');
+
+export const ActionListSchema = z.object({ actions: z.array(ActionSchema) }).openapi('ActionList');
+
+// ---- decisions and feedback -----------------------------------------------------------------------------------
+
+export const DecisionBody = z
+  .strictObject({
+    customerId: z.string().min(1).max(256).optional(),
+    channel,
+    context: z
+      .record(z.string(), z.unknown())
+      .openapi({ description: 'Feature values keyed by feature name; unknown keys are ignored.', example: { age: 42 } }),
+    candidates: z.array(actionId).max(10_000).optional(),
+    exclude: z.array(actionId).max(10_000).optional(),
+    slots: z.number().int().min(1).max(MAX_SLOTS).default(1),
+  })
+  .openapi('DecisionRequest');
+
+export const DecidedActionSchema = z
+  .object({
+    actionId: z.string(),
+    name: z.string(),
+    category,
+    propensity: z.number().openapi({ description: 'Posterior-mean response probability (linear: expected reward).' }),
+    sampledPropensity: z.number().openapi({ description: 'The Thompson draw that won.' }),
+    value: z.number(),
+    priority: z.number(),
+    probability: z.number().openapi({ description: 'Chance the policy had of choosing this action (off-policy evaluation).' }),
+  })
+  .openapi('DecidedAction');
+
+export const DecisionResponseSchema = z
+  .object({
+    decisionId: z.string(),
+    channel: z.string(),
+    actions: z.array(DecidedActionSchema),
+    noAction: z.boolean(),
+  })
+  .openapi('DecisionResponse');
+
+export const FeedbackBody = z
+  .strictObject({
+    actionId: actionId.optional().openapi({ description: 'Absent: the decision’s first action.' }),
+    outcome: z.enum(['response', 'ignore']),
+    reward: z.number().optional(),
+  })
+  .openapi('FeedbackRequest');
+
+export const FeedbackResponseSchema = z
+  .object({
+    decisionId: z.string(),
+    actionId: z.string(),
+    outcome: z.enum(['response', 'ignore']),
+    duplicate: z.boolean(),
+  })
+  .openapi('FeedbackResponse');
+
+// ---- stats ----------------------------------------------------------------------------------------------------
+
+const countsShape = {
+  decisions: z.number().int(),
+  responses: z.number().int(),
+  ignores: z.number().int(),
+  pending: z.number().int(),
+  responseRate: z.number().nullable(),
+};
+const interval = z.tuple([z.number(), z.number()]).nullable().openapi({ description: '95 % Wilson interval; null with no outcomes.' });
+
+export const ChannelCountsSchema = z.object(countsShape).openapi('ChannelCounts');
+
+export const ActionStatsSchema = z
+  .object({
+    actionId: z.string(),
+    ...countsShape,
+    responseRateCi: interval,
+    byChannel: z.record(z.string(), ChannelCountsSchema),
+    model: z.object({
+      likelihood,
+      observations: z.number(),
+      version: z.number().int(),
+      updatedAt: isoTime.nullable(),
+      coefficients: z.array(z.object({ feature: z.string(), mean: z.number(), sd: z.number() })),
+    }),
+  })
+  .openapi('ActionStats');
+
+export const StatsOverviewSchema = z
+  .object({
+    actions: z.array(ActionStatsSchema),
+    totals: z.object({ ...countsShape, responseRateCi: interval }),
+  })
+  .openapi('StatsOverview');
+
+// ---- errors and health ----------------------------------------------------------------------------------------
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'https://kairos.dev/problems/validation' }),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+    checks: z.record(z.string(), z.boolean()).optional(),
+  })
+  .openapi('Problem');
+
+export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() }).openapi('Health');
+export const ReadySchema = z
+  .object({ status: z.literal('ready'), checks: z.record(z.string(), z.boolean()) })
+  .openapi('Ready');
+
+const PROBLEM_DESCRIPTIONS = {
+  400: 'Malformed JSON or a field that fails validation (named in `errors`)',
+  404: 'Not found',
+  413: 'Request body over the size limit',
+  415: 'Content-Type is not application/json',
+  422: 'Well-formed but refers to something that cannot be used',
+  503: 'Not ready',
+} as const;
+
+interface ProblemResponse {
+  description: string;
+  content: { 'application/problem+json': { schema: typeof ProblemSchema } };
+}
+
+/** Problem responses for a route's OpenAPI entry, e.g. `...problemResponses(400, 404)`. */
+export function problemResponses<const S extends readonly (keyof typeof PROBLEM_DESCRIPTIONS)[]>(
+  ...statuses: S
+): { [K in S[number]]: ProblemResponse } {
+  const out: Partial<Record<number, ProblemResponse>> = {};
+  for (const status of statuses) {
+    out[status] = { description: PROBLEM_DESCRIPTIONS[status], content: { 'application/problem+json': { schema: ProblemSchema } } };
+  }
+  return out as { [K in S[number]]: ProblemResponse };
+}

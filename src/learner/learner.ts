@@ -1,0 +1,190 @@
+/**
+ * The online learner: reads feedback past the applied cursor in order, groups it by action, folds each action's
+ * batch into its posterior on the updater (worker threads; actions in parallel, each action's rows in order), then
+ * commits every new posterior together with the new cursor in ONE transaction and swaps them into the cache.
+ *
+ * Exactly once: a crash before the commit leaves the old posteriors and the old cursor, so the restarted learner
+ * re-reads the same rows and folds them into the same posteriors — the update is deterministic — reaching the same
+ * state as an uninterrupted run. A crash after the commit re-reads nothing twice.
+ *
+ * A model changed under our feet (an ops script reset or warm-started it) makes the optimistic write fail; the
+ * transaction rolls back, the cache is reloaded and the batch is recomputed from the new state.
+ */
+import type { Db } from '../../db/open.js';
+import { transaction } from '../../db/open.js';
+import { readFeedbackAfter, type LearnRow } from '../../db/stores/feedback.js';
+import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
+import { saveModel } from '../../db/stores/models.js';
+import type { EngineState, ModelEntry } from '../domain/engine-state.js';
+import { groupByAction, targetOf, type LabelledRow } from './fold.js';
+import type { Updater } from './updater.js';
+
+export interface LearnerDeps {
+  db: Db;
+  state: EngineState;
+  updater: Updater;
+  /** At most this many feedback rows per cycle. */
+  batchLimit: number;
+  /** Poll interval: picks up feedback written by other processes and by the expirer. */
+  intervalMs: number;
+  now: () => number;
+  onError: (error: unknown) => void;
+  /** Test and fault-injection hook: runs after the posteriors are computed, before the commit. */
+  beforeCommit?: (appliedSeq: number) => void;
+  onCommitted?: (info: { appliedSeq: number; rows: number; actions: number; skipped: number }) => void;
+}
+
+export interface Learner {
+  /** Applies every pending feedback row now (in cycles of `batchLimit`); resolves to the rows applied. */
+  runOnce(): Promise<number>;
+  /** Starts the poll timer. */
+  start(): void;
+  /** Asks for a cycle soon (new feedback was committed). */
+  wake(): void;
+  /** Stops the timer and finishes the cycle in flight plus any feedback already committed. */
+  drain(): Promise<void>;
+  appliedSeq(): number;
+}
+
+const MAX_CONFLICT_RETRIES = 5;
+
+export function createLearner(deps: LearnerDeps): Learner {
+  const { db, state } = deps;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<number> | undefined;
+  let rerun = false;
+  let stopped = false;
+  let applied = getAppliedSeq(db);
+
+  /** One batch: read, fold, commit. Returns rows consumed (0 = nothing pending). */
+  const cycle = async (): Promise<number> => {
+    for (let attempt = 0; ; attempt += 1) {
+      const cursor = getAppliedSeq(db);
+      const rows = readFeedbackAfter(db, cursor, deps.batchLimit);
+      if (rows.length === 0) {
+        applied = cursor;
+        return 0;
+      }
+      const lastSeq = rows[rows.length - 1]!.seq;
+      const schema = state.schema();
+      const encoderDim = state.encoder().dimension;
+      const starts = new Map<string, ModelEntry>();
+      const labelled: LabelledRow[] = [];
+      let skipped = 0;
+      for (const row of rows) {
+        // Rows decided under another schema (or for an action since deleted) cannot be folded into this schema's
+        // models: they are consumed without learning, and counted.
+        if (row.schemaVersion !== schema.version || row.x.length !== encoderDim || !state.action(row.actionId)) {
+          skipped += 1;
+          continue;
+        }
+        let entry = starts.get(row.actionId);
+        if (!entry) {
+          entry = state.model(row.actionId);
+          starts.set(row.actionId, entry);
+        }
+        labelled.push({ actionId: row.actionId, x: row.x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
+      }
+      const batches = groupByAction(labelled, encoderDim);
+      const folded = await Promise.all(
+        [...batches].map(async ([actionId, batch]) => {
+          const start = starts.get(actionId)!;
+          return { start, posterior: await deps.updater.fold(start.posterior, batch) };
+        }),
+      );
+      deps.beforeCommit?.(lastSeq);
+      const nowMs = deps.now();
+      const committed = commit(db, schema.version, folded, lastSeq, nowMs);
+      if (committed) {
+        state.swapModels(committed);
+        applied = lastSeq;
+        deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped });
+        return rows.length;
+      }
+      if (attempt >= MAX_CONFLICT_RETRIES) throw new Error('learner: models keep changing under the learner; giving up this cycle');
+      state.reload();
+    }
+  };
+
+  const runAll = async (): Promise<number> => {
+    let total = 0;
+    for (;;) {
+      const n = await cycle();
+      total += n;
+      if (n === 0) return total;
+    }
+  };
+
+  const runOnce = (): Promise<number> => {
+    if (running) {
+      rerun = true;
+      return running.then(() => runOnce());
+    }
+    running = runAll().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+
+  const tick = (): void => {
+    if (stopped) return;
+    runOnce()
+      .catch(deps.onError)
+      .finally(() => {
+        if (rerun && !stopped) {
+          rerun = false;
+          tick();
+        }
+      });
+  };
+
+  return {
+    runOnce,
+    start() {
+      stopped = false;
+      timer ??= setInterval(tick, deps.intervalMs);
+      timer.unref();
+    },
+    wake() {
+      if (stopped) return;
+      if (running) rerun = true;
+      else setImmediate(tick);
+    },
+    async drain() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      timer = undefined;
+      if (running) await running.catch(deps.onError);
+      await runAll().catch(deps.onError);
+    },
+    appliedSeq: () => applied,
+  };
+}
+
+/** Writes all posteriors and the cursor atomically; undefined when any model changed since it was read. */
+function commit(
+  db: Db,
+  schemaVersion: number,
+  folded: readonly { start: ModelEntry; posterior: ModelEntry['posterior'] }[],
+  lastSeq: number,
+  nowMs: number,
+): ModelEntry[] | undefined {
+  class Conflict extends Error {}
+  try {
+    return transaction(db, () => {
+      const entries: ModelEntry[] = [];
+      for (const { start, posterior } of folded) {
+        const saved = saveModel(db, start.actionId, schemaVersion, posterior, start.version, nowMs);
+        if (!saved) throw new Conflict();
+        entries.push({ actionId: start.actionId, schemaVersion, posterior, version: saved.version, updatedAt: saved.updatedAt });
+      }
+      setAppliedSeq(db, lastSeq);
+      return entries;
+    });
+  } catch (error) {
+    if (error instanceof Conflict) return undefined;
+    throw error;
+  }
+}
+
+export type { LearnRow };

@@ -1,0 +1,62 @@
+/**
+ * The message format between the learner and its worker threads. A posterior travels packed in one Float64Array
+ * — [a, b, observations, mean (d), precision (d·d), cholPrecision (d·d)] — so each direction moves a few buffers
+ * instead of structured-cloning them.
+ */
+import type { Likelihood, ObservationBatch, Posterior } from '../core/types.js';
+import type { LearningPolicy } from './fold.js';
+
+export interface UpdateTask {
+  policy: LearningPolicy;
+  likelihood: Likelihood;
+  d: number;
+  /** packPosterior layout. */
+  posterior: Float64Array;
+  n: number;
+  /** n·d row-major contexts. */
+  x: Float64Array;
+  /** n targets. */
+  y: Float64Array;
+}
+
+const HEADER = 3;
+
+/** Length of a packed posterior of dimension d. */
+export function packedLength(d: number): number {
+  return HEADER + d + 2 * d * d;
+}
+
+export function packPosterior(post: Posterior): Float64Array {
+  const { d } = post;
+  const out = new Float64Array(packedLength(d));
+  out[0] = post.a;
+  out[1] = post.b;
+  out[2] = post.observations;
+  out.set(post.mean, HEADER);
+  out.set(post.precision, HEADER + d);
+  out.set(post.cholPrecision, HEADER + d + d * d);
+  return out;
+}
+
+/** Unpacks into fresh arrays (views would keep the whole packed buffer alive and alias each other). */
+export function unpackPosterior(likelihood: Likelihood, d: number, packed: Float64Array): Posterior {
+  if (packed.length !== packedLength(d)) throw new RangeError(`packed posterior has length ${packed.length}, expected ${packedLength(d)}`);
+  return {
+    likelihood,
+    d,
+    a: packed[0]!,
+    b: packed[1]!,
+    observations: packed[2]!,
+    mean: packed.slice(HEADER, HEADER + d),
+    precision: packed.slice(HEADER + d, HEADER + d + d * d),
+    cholPrecision: packed.slice(HEADER + d + d * d),
+  };
+}
+
+export function toTask(policy: LearningPolicy, post: Posterior, batch: ObservationBatch): UpdateTask {
+  return { policy, likelihood: post.likelihood, d: post.d, posterior: packPosterior(post), n: batch.n, x: batch.x, y: batch.y };
+}
+
+export function taskBatch(task: UpdateTask): ObservationBatch {
+  return { n: task.n, d: task.d, x: task.x, y: task.y };
+}

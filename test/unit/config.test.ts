@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, parseDuration, parseSize } from '../../src/config.js';
+
+describe('loadConfig', () => {
+  it('has the documented defaults', () => {
+    const config = loadConfig({}, '/srv/kairos');
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: '/srv/kairos/data',
+      dbFile: '/srv/kairos/data/kairos.db',
+      feedbackWindowMs: 24 * 3_600_000,
+      bodyLimitBytes: 1024 * 1024,
+      logLevel: 'info',
+      defaultLikelihood: 'logistic',
+      learnerEnabled: true,
+      faultInjection: 'none',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig(
+      { PORT: '8080', HOST: '0.0.0.0', KAIROS_DATA_DIR: '/var/lib/kairos', KAIROS_FEEDBACK_WINDOW: '90m', LOG_LEVEL: 'warn', KAIROS_BODY_LIMIT: '64kb', KAIROS_LEARNER: 'off' },
+      '/x',
+    );
+    expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dbFile: '/var/lib/kairos/kairos.db', feedbackWindowMs: 90 * 60_000, logLevel: 'warn', bodyLimitBytes: 65_536, learnerEnabled: false });
+  });
+
+  it('lists every problem at once', () => {
+    let caught: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', KAIROS_FEEDBACK_WINDOW: 'tomorrow', LOG_LEVEL: 'loud', KAIROS_PRIOR_RATE: '1.5' });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    const problems = (caught as ConfigError).problems;
+    expect(problems).toHaveLength(4);
+    expect(problems.join('\n')).toMatch(/PORT="eighty"/);
+    expect(problems.join('\n')).toMatch(/KAIROS_FEEDBACK_WINDOW="tomorrow"/);
+    expect(problems.join('\n')).toMatch(/LOG_LEVEL="loud"/);
+    expect(problems.join('\n')).toMatch(/KAIROS_PRIOR_RATE="1.5"/);
+  });
+
+  it('parses durations and sizes with units', () => {
+    expect(parseDuration('24h')).toBe(86_400_000);
+    expect(parseDuration('250ms')).toBe(250);
+    expect(parseDuration('1.5s')).toBe(1_500);
+    expect(parseDuration('2 weeks')).toBeUndefined();
+    expect(parseSize('1mb')).toBe(1_048_576);
+    expect(parseSize('10')).toBe(10);
+    expect(parseSize('-1kb')).toBeUndefined();
+  });
+});
