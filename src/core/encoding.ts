@@ -258,26 +258,25 @@ export function encodeContext(
     // Own properties only: a feature named 'constructor' must not read Object.prototype.constructor.
     const value = Object.hasOwn(context, block.name) ? context[block.name] : undefined;
     if (value === undefined || value === null) continue;
-    const field = `context.${block.name}`;
     switch (block.kind) {
       case 'numeric':
         if (typeof value !== 'number' || !Number.isFinite(value)) {
-          problems.push({ field, message: 'must be a finite number' });
+          problems.push({ field: `context.${block.name}`, message: 'must be a finite number' });
         } else {
           out[block.offset] = Math.min(block.hi, Math.max(block.lo, (value - block.shift) * block.scale));
         }
         break;
       case 'boolean':
-        if (typeof value !== 'boolean') problems.push({ field, message: 'must be a boolean' });
+        if (typeof value !== 'boolean') problems.push({ field: `context.${block.name}`, message: 'must be a boolean' });
         else out[block.offset] = value ? 1 : 0;
         break;
       case 'categorical':
-        if (typeof value !== 'string') problems.push({ field, message: 'must be a string' });
+        if (typeof value !== 'string') problems.push({ field: `context.${block.name}`, message: 'must be a string' });
         else out[block.offset + (block.index.get(value) ?? block.size - 1)] = 1;
         break;
       case 'set':
         if (!Array.isArray(value) || value.some((m) => typeof m !== 'string')) {
-          problems.push({ field, message: 'must be an array of strings' });
+          problems.push({ field: `context.${block.name}`, message: 'must be an array of strings' });
         } else {
           for (const member of value as string[]) {
             const k = block.index.get(member);
