@@ -28,6 +28,7 @@ export function updateLinear(post: Posterior, batch: ObservationBatch): Posterio
   if (x.length < n * d || y.length < n) throw new RangeError(`batch arrays are shorter than n = ${n}`);
   for (let i = 0; i < n; i++) if (!Number.isFinite(y[i]!)) throw new RangeError(`linear reward ${i} is not finite`);
   for (let k = 0; k < n * d; k++) if (!Number.isFinite(x[k]!)) throw new RangeError(`batch.x[${k}] is not finite`);
+  if (n === 0) return { ...post, mean: post.mean.slice(), precision: post.precision.slice(), cholPrecision: post.cholPrecision.slice() };
 
   const prec0 = post.precision;
   const mu0 = post.mean;

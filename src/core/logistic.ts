@@ -9,6 +9,8 @@ import type { ObservationBatch, Posterior } from './types.js';
 
 /** Newton stops when the largest coordinate of a step is below this. */
 const MODE_TOLERANCE = 1e-8;
+/** The n = 1 path solves its scalar problem in t ∈ (−1, 1) to this absolute accuracy (near rounding). */
+const SCALAR_TOLERANCE = 1e-15;
 /** At most this many Newton iterations. */
 const MAX_NEWTON_ITERATIONS = 25;
 /** Step halvings before a Newton step is abandoned (the iterate is then optimal to rounding). */
@@ -173,26 +175,47 @@ function updateLogisticSingle(post: Posterior, x: Float64Array, y: number): Post
   choleskySolve(post.cholPrecision, d, x, s, work);
   let m = 0;
   let q = 0;
-  let sMax = 0;
   for (let j = 0; j < d; j++) {
     m += x[j]! * post.mean[j]!;
     q += x[j]! * s[j]!;
-    sMax = Math.max(sMax, Math.abs(s[j]!));
   }
 
+  // Safeguarded Newton ("rtsafe", Press et al., Numerical Recipes §9.4): bisect whenever the Newton step would
+  // leave the bracket or did not at least halve the previous step — plain Newton can ping-pong across the
+  // sigmoid's inflection when q is large.
   let lo = y - 1;
   let hi = y;
-  let t = 0;
+  // Start from the exact answer for q = 0 (the prior is certain along x); it is usually within a few Newton steps.
+  let t = y - sigmoid(m);
+  if (!(t > lo && t < hi)) t = 0.5 * (lo + hi);
+  let previousStep = hi - lo;
+  let lastStep = previousStep;
   for (let iteration = 0; iteration < 200; iteration++) {
     const p = sigmoid(m + q * t);
     const f = t - y + p;
+    if (f === 0) break;
     if (f > 0) hi = t;
     else lo = t;
-    let next = t - f / (1 + q * p * (1 - p));
-    if (!(next > lo && next < hi)) next = 0.5 * (lo + hi);
-    const change = Math.abs(next - t);
+    const slope = 1 + q * p * (1 - p);
+    const newton = t - f / slope;
+    // Converged: the Newton correction is at rounding level (checked before the bracket test, which would
+    // otherwise send a converged iterate that sits on the bracket's edge off to the midpoint).
+    if (Math.abs(newton - t) <= SCALAR_TOLERANCE) {
+      t = newton;
+      break;
+    }
+    let next: number;
+    if (!(newton > lo && newton < hi) || Math.abs(2 * f) > Math.abs(previousStep * slope)) {
+      next = 0.5 * (lo + hi);
+    } else {
+      next = newton;
+    }
+    previousStep = lastStep;
+    lastStep = next - t;
+    const change = Math.abs(lastStep);
     t = next;
-    if (change * Math.max(sMax, 1e-300) < MODE_TOLERANCE || change === 0) break;
+    // The scalar solve is cheap, so it runs to rounding level (t lies in (−1, 1)) rather than stopping at 1e-8.
+    if (change <= SCALAR_TOLERANCE) break;
   }
 
   const mean = new Float64Array(d);

@@ -38,7 +38,7 @@ export interface Posterior {
 }
 
 /**
- * How a fresh model's prior is built. One default serves every data set (see `DEFAULT_PRIOR` in
+ * How a fresh model's prior is built. One default serves every data set (see `DEFAULT_LOGISTIC_PRIOR` and `DEFAULT_LINEAR_PRIOR` in
  * src/core/prior.ts, where each value's reason is written down).
  */
 export interface PriorConfig {

@@ -102,9 +102,14 @@ describe('updateLogistic — the Laplace step', () => {
     // responders have the feature, non-responders do not
     const batch = batchOf(2, [[1, 1], [1, 1], [1, 1], [1, 0], [1, 0], [1, 0]], [1, 1, 1, 0, 0, 0]);
     const post = updateLogistic(prior, batch);
-    expect(post.mean[1]).toBeGreaterThan(prior.mean[1]! + 1);
-    expect(sigmoid(post.mean[0]! + post.mean[1]!)).toBeGreaterThan(0.5);
-    expect(post.mean[0]).toBeLessThan(prior.mean[0]!);
+    expect(post.mean[1]).toBeGreaterThan(prior.mean[1]! + 0.5);
+    // with the feature: far above the 5 % prior rate; without it: the bias still rises (3 responses in 6)
+    expect(sigmoid(post.mean[0]! + post.mean[1]!)).toBeGreaterThan(0.3);
+    expect(post.mean[0]).toBeGreaterThan(prior.mean[0]!);
+    // ignores only: the bias falls below the prior
+    const ignores = updateLogistic(prior, batchOf(2, [[1, 0], [1, 1], [1, 0]], [0, 0, 0]));
+    expect(ignores.mean[0]).toBeLessThan(prior.mean[0]!);
+    expect(ignores.mean[1]).toBeLessThan(prior.mean[1]!);
     // a single response raises the bias, a single ignore lowers it
     expect(updateLogistic(prior, batchOf(2, [[1, 0]], [1])).mean[0]).toBeGreaterThan(prior.mean[0]!);
     expect(updateLogistic(prior, batchOf(2, [[1, 0]], [0])).mean[0]).toBeLessThan(prior.mean[0]!);
