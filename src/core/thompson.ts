@@ -67,6 +67,11 @@ export interface DecisionScratch {
   counts: Float64Array;
   /** Indices of the current top `slots`, best first. */
   top: Int32Array;
+  /** Priority bounds per action at z = m ∓ 6√v, for pruning re-draws. */
+  lower: Float64Array;
+  upper: Float64Array;
+  /** Indices of the actions re-drawn for the selection probabilities. */
+  active: Int32Array;
   /** Forward-substitution buffer, length ≥ d. */
   work: Float64Array;
   /** Length-K views of the result arrays, cached per K. */
@@ -90,6 +95,9 @@ export function createDecisionScratch(maxK: number, d: number): DecisionScratch 
     drawPriority: new Float64Array(k),
     counts: new Float64Array(k),
     top: new Int32Array(k),
+    lower: new Float64Array(k),
+    upper: new Float64Array(k),
+    active: new Int32Array(k),
     work: new Float64Array(Math.max(1, Math.floor(d))),
     viewSize: -1,
     views: { propensity: new Float64Array(0), sampled: new Float64Array(0), priority: new Float64Array(0), probability: new Float64Array(0) },
@@ -147,6 +155,48 @@ function selectTop(priority: Float64Array, k: number, slots: number, threshold: 
   return count;
 }
 
+/** Half-width, in posterior sds of the score, of the interval outside which a draw is treated as impossible. */
+const PRUNE_SDS = 6;
+
+/**
+ * Fills `scratch.active` with the actions that can win a re-draw (see `decide`) and sets the others'
+ * `drawPriority` to −∞ once; returns how many are active. Linear actions (Student-t scores) are never pruned.
+ */
+function markContenders(
+  scratch: DecisionScratch,
+  k: number,
+  slots: number,
+  threshold: number,
+  values: Float64Array,
+  levers: Float64Array,
+): number {
+  const { means, variances, linear, lower, upper, active, drawPriority, top } = scratch;
+  for (let i = 0; i < k; i++) {
+    if (linear[i] === 1) {
+      lower[i] = -Infinity;
+      upper[i] = Infinity;
+      continue;
+    }
+    const scale = values[i]! * levers[i]!;
+    const half = PRUNE_SDS * Math.sqrt(variances[i]!);
+    const a = scale * sigmoid(means[i]! - half);
+    const b = scale * sigmoid(means[i]! + half);
+    lower[i] = Math.min(a, b);
+    upper[i] = Math.max(a, b);
+  }
+  // The slots-th largest lower bound: an action whose upper bound is below it is beaten by `slots` others in every draw.
+  const bar = selectTop(lower, k, slots, -Infinity, top) < slots ? -Infinity : lower[top[slots - 1]!]!;
+  let count = 0;
+  for (let i = 0; i < k; i++) {
+    if (upper[i]! < bar || upper[i]! < threshold) {
+      drawPriority[i] = -Infinity;
+    } else {
+      active[count++] = i;
+    }
+  }
+  return count;
+}
+
 function checkInput(input: DecisionInput): void {
   const k = input.posteriors.length;
   if (input.values.length < k || input.levers.length < k) throw new RangeError(`values and levers need ${k} entries`);
@@ -170,6 +220,12 @@ function checkInput(input: DecisionInput): void {
  * which keeps the estimate unbiased and guarantees every chosen action a probability ≥ 1/(M+1) (so inverse
  * propensity weights in off-policy evaluation stay finite). With M = 0 it is the indicator of the actual choice.
  * For slots = 1, Σ probability + noActionProbability = 1.
+ *
+ * Re-draws skip actions that cannot win: a logistic action whose priority at z = m + 6√v (a 1-in-10⁹ upper tail)
+ * stays below the `slots`-th best priority any action reaches at z = m − 6√v, or below the threshold, keeps
+ * probability 0 without being re-drawn. Once models have learned, most of a large catalog is pruned this way and
+ * the Monte Carlo cost follows the handful of actions that are really in contention. (The actual Thompson draw
+ * is always made for every action.)
  *
  * The returned typed arrays are views into `scratch`, valid until its next use.
  */
@@ -204,8 +260,13 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   counts.fill(0, 0, k);
   for (let r = 0; r < chosenCount; r++) counts[top[r]!] = 1;
   let noAction = chosenCount === 0 ? 1 : 0;
+  const contenders = probabilityDraws > 0 ? markContenders(scratch, k, slots, threshold, values, levers) : 0;
+  const { active } = scratch;
   for (let draw = 0; draw < probabilityDraws; draw++) {
-    for (let i = 0; i < k; i++) drawPriority[i] = drawSample(scratch, posteriors, i, rng) * values[i]! * levers[i]!;
+    for (let a = 0; a < contenders; a++) {
+      const i = active[a]!;
+      drawPriority[i] = drawSample(scratch, posteriors, i, rng) * values[i]! * levers[i]!;
+    }
     const count = selectTop(drawPriority, k, slots, threshold, top);
     if (count === 0) noAction++;
     for (let r = 0; r < count; r++) counts[top[r]!] = counts[top[r]!]! + 1;

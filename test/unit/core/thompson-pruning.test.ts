@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { createRng } from '../../../src/core/rng.js';
+import { createDecisionScratch, decide } from '../../../src/core/thompson.js';
+import type { Posterior } from '../../../src/core/types.js';
+
+/** A one-dimensional logistic posterior whose score for x = [1] is N(m, v). */
+function scalarPosterior(m: number, v: number): Posterior {
+  return {
+    likelihood: 'logistic',
+    d: 1,
+    mean: Float64Array.of(m),
+    precision: Float64Array.of(1 / v),
+    cholPrecision: Float64Array.of(Math.sqrt(1 / v)),
+    a: 0,
+    b: 0,
+    observations: 100,
+  };
+}
+
+describe('re-draw pruning', () => {
+  const x = Float64Array.of(1);
+
+  it('gives actions that cannot win probability 0 and leaves the contenders’ probabilities unbiased', () => {
+    // Two close contenders and 48 actions whose best case is far below the contenders' worst case.
+    const posteriors = [scalarPosterior(-1, 0.01), scalarPosterior(-1.05, 0.01)];
+    for (let i = 0; i < 48; i++) posteriors.push(scalarPosterior(-6, 0.01));
+    const k = posteriors.length;
+    const values = new Float64Array(k).fill(1);
+    const levers = new Float64Array(k).fill(1);
+    const draws = 20_000;
+    const result = decide({ posteriors, values, levers, x, threshold: 0, slots: 1, probabilityDraws: draws }, createRng(3), createDecisionScratch(k, 1));
+    for (let i = 2; i < k; i++) expect(result.probability[i]).toBe(0);
+    // Exact P(z0 > z1) for independent normals: Φ((m0 − m1) / √(v0 + v1)).
+    const exact = 0.5 * (1 + erf(0.05 / Math.sqrt(0.02) / Math.SQRT2));
+    const sd = Math.sqrt((exact * (1 - exact)) / draws);
+    expect(Math.abs(result.probability[0]! - exact)).toBeLessThan(4 * sd);
+    expect(result.probability[0]! + result.probability[1]!).toBeCloseTo(1, 12);
+  });
+
+  it('never prunes an action that can still clear the bar', () => {
+    // Wide posterior: its upper tail reaches the leader's range, so it keeps a small positive probability.
+    const posteriors = [scalarPosterior(0, 0.0001), scalarPosterior(-3, 1)];
+    const result = decide(
+      { posteriors, values: Float64Array.of(1, 1), levers: Float64Array.of(1, 1), x, threshold: 0, slots: 1, probabilityDraws: 50_000 },
+      createRng(5),
+      createDecisionScratch(2, 1),
+    );
+    const exact = 1 - 0.5 * (1 + erf(3 / Math.sqrt(1.0001) / Math.SQRT2));
+    expect(result.probability[1]).toBeGreaterThan(0);
+    expect(Math.abs(result.probability[1]! - exact)).toBeLessThan(4 * Math.sqrt((exact * (1 - exact)) / 50_000) + 1 / 50_000);
+  });
+});
+
+/** erf(z), accurate to ~1e-7 (ample against Monte Carlo tolerances). */
+function erf(z: number): number {
+  // erf via the complementary error function's Chebyshev fit (Numerical Recipes erfc, |error| < 1.2e-7).
+  const t = 1 / (1 + 0.5 * Math.abs(z));
+  const r =
+    t *
+    Math.exp(
+      -z * z -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  return z >= 0 ? 1 - r : r - 1;
+}
