@@ -40,6 +40,7 @@ const getAction = createRoute({
   },
 });
 
+/** Registers PUT /v1/actions/{actionId}, GET /v1/actions and GET /v1/actions/{actionId}. */
 export function registerActions(app: KairosApp, deps: RouteDeps): void {
   app.openapi(putAction, (c) => {
     const { actionId } = c.req.valid('param');

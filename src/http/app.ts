@@ -54,6 +54,7 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** The HTTP app over `deps.services`; creating it starts nothing and touches no file or socket. */
 export function createApp(deps: AppDeps): KairosApp {
   const app: KairosApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const routeDeps: RouteDeps = { services: deps.services, logger: deps.logger, version: deps.version };

@@ -23,6 +23,7 @@ const postDecision = createRoute({
   },
 });
 
+/** Registers POST /v1/decisions; logs one canonical `decision` line at info per answered decision. */
 export function registerDecisions(app: KairosApp, deps: RouteDeps): void {
   app.openapi(postDecision, (c) => {
     const request = c.req.valid('json');

@@ -53,14 +53,20 @@ function swaggerUiDir(): string {
   return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
 }
 
+/** Registers GET /openapi.json, GET /docs and GET /docs/assets/*; none of them appear in the document. */
 export function registerDocs(app: KairosApp, deps: RouteDeps): void {
-  app.doc31('/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Kairos',
-      version: deps.version,
-      description: 'Next-best-action engine: contextual Thompson sampling with one Bayesian model per action.',
-    },
+  // Generated on first request (every route is registered by then) and kept: the routes never change at runtime.
+  let document: ReturnType<KairosApp['getOpenAPI31Document']> | undefined;
+  app.get('/openapi.json', (c) => {
+    document ??= app.getOpenAPI31Document({
+      openapi: '3.1.0',
+      info: {
+        title: 'Kairos',
+        version: deps.version,
+        description: 'Next-best-action engine: contextual Thompson sampling with one Bayesian model per action.',
+      },
+    });
+    return c.json(document);
   });
 
   // Files are read once, on first request, and kept: the bundle is ~1.7 MB and never changes while we run.

@@ -22,6 +22,7 @@ const postFeedback = createRoute({
   },
 });
 
+/** Registers POST /v1/decisions/{decisionId}/feedback: 202 when new, 200 when a duplicate. */
 export function registerFeedback(app: KairosApp, deps: RouteDeps): void {
   app.openapi(postFeedback, (c) => {
     const result = deps.services.feedback.record(c.req.valid('param').decisionId, c.req.valid('json'));

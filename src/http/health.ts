@@ -24,6 +24,7 @@ const readyz = createRoute({
   },
 });
 
+/** Registers GET /healthz and GET /readyz (503 problem with `checks` when not ready). */
 export function registerHealth(app: KairosApp, deps: RouteDeps): void {
   app.openapi(healthz, (c) => c.json({ status: 'ok' as const, version: deps.version }, 200));
   app.openapi(readyz, (c) => {

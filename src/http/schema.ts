@@ -28,6 +28,7 @@ const getSchema = createRoute({
   },
 });
 
+/** Registers PUT and GET /v1/schema. */
 export function registerSchema(app: KairosApp, deps: RouteDeps): void {
   app.openapi(putSchema, (c) => {
     const body = c.req.valid('json');

@@ -26,6 +26,7 @@ const allStats = createRoute({
   responses: { 200: { description: 'The statistics', content: { 'application/json': { schema: StatsOverviewSchema } } } },
 });
 
+/** Registers GET /v1/actions/{actionId}/stats and GET /v1/stats. */
 export function registerStats(app: KairosApp, deps: RouteDeps): void {
   app.openapi(actionStats, (c) => c.json(deps.services.stats.action(c.req.valid('param').actionId), 200));
   app.openapi(allStats, (c) => c.json(deps.services.stats.all(), 200));
