@@ -52,7 +52,6 @@ export function createLearner(deps: LearnerDeps): Learner {
   const { db, state } = deps;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
-  let rerun = false;
   let stopped = false;
   let applied = getAppliedSeq(db);
 
@@ -96,8 +95,8 @@ export function createLearner(deps: LearnerDeps): Learner {
       const nowMs = deps.now();
       const committed = commit(db, schema.version, folded, lastSeq, nowMs);
       if (committed) {
-        state.swapModels(committed);
         applied = lastSeq;
+        state.swapModels(committed);
         deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped });
         return rows.length;
       }
@@ -115,27 +114,30 @@ export function createLearner(deps: LearnerDeps): Learner {
     }
   };
 
+  let queued: Promise<number> | undefined;
+  let wakeScheduled = false;
+
   const runOnce = (): Promise<number> => {
-    if (running) {
-      rerun = true;
-      return running.then(() => runOnce());
+    if (!running) {
+      running = runAll().finally(() => {
+        running = undefined;
+      });
+      return running;
     }
-    running = runAll().finally(() => {
-      running = undefined;
-    });
-    return running;
+    // A run is in flight and may have read the feedback table before the caller's row was committed: queue ONE
+    // follow-up run, shared by every caller that arrives meanwhile (a burst of wakes costs one extra cycle).
+    queued ??= running
+      .catch(() => 0)
+      .then(() => {
+        queued = undefined;
+        return runOnce();
+      });
+    return queued;
   };
 
   const tick = (): void => {
     if (stopped) return;
-    runOnce()
-      .catch(deps.onError)
-      .finally(() => {
-        if (rerun && !stopped) {
-          rerun = false;
-          tick();
-        }
-      });
+    runOnce().catch(deps.onError);
   };
 
   return {
@@ -146,9 +148,12 @@ export function createLearner(deps: LearnerDeps): Learner {
       timer.unref();
     },
     wake() {
-      if (stopped) return;
-      if (running) rerun = true;
-      else setImmediate(tick);
+      if (stopped || wakeScheduled) return;
+      wakeScheduled = true;
+      setImmediate(() => {
+        wakeScheduled = false;
+        tick();
+      });
     },
     async drain() {
       stopped = true;

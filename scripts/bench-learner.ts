@@ -1,0 +1,195 @@
+/**
+ * Learner benchmark, two figures from DESIGN.md, measured with the service's own engine on a temp SQLite file:
+ *
+ * 1. posterior updates/s in the Piscina worker pool (d ≈ 40, 50 actions, batches of --batch rows per action),
+ *    beside the same folds run inline on the main thread in the same run;
+ * 2. freshness: feedback recorded at a fixed --rate per second (decision, then feedback, through the services the
+ *    HTTP routes call), and the time from each feedback's commit (the moment the 202 would be sent) to the learner
+ *    swapping in the posterior that includes it — p50/p95/max.
+ *
+ *   npm run bench:learner -- [--rate 1000] [--seconds 10] [--batch 500] [--workers 2] [--json]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { openDb } from '../db/open.js';
+import { loadConfig } from '../src/config.js';
+import { createRng } from '../src/core/rng.js';
+import type { FeatureSpec } from '../src/core/encoding.js';
+import type { ObservationBatch } from '../src/core/types.js';
+import { createEngine } from '../src/engine.js';
+import { learningPolicyFromConfig, priorPosterior } from '../src/learner/fold.js';
+import { createInlineUpdater, type Updater } from '../src/learner/updater.js';
+
+const HELP = `Usage: npm run bench:learner -- [options]
+
+  --rate <n>       feedback per second in the freshness phase (default 1000)
+  --seconds <s>    duration of the freshness phase (default 10)
+  --batch <n>      rows per action per task in the throughput phase (default 500)
+  --workers <n>    worker threads (default 2)
+  --json           print only the JSON line
+  -h, --help       show this help`;
+
+const FEATURES: FeatureSpec[] = [
+  ...Array.from({ length: 11 }, (_, i): FeatureSpec => ({ name: `n${i}`, type: 'numeric', mean: 0, std: 1 })),
+  { name: 'segment', type: 'categorical', values: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'] },
+  { name: 'products', type: 'set', values: Array.from({ length: 12 }, (_, i) => `p${i}`) },
+  { name: 'digital', type: 'boolean' },
+];
+const CHANNELS = ['app', 'web', 'branch', 'call_center', 'email'];
+const ACTIONS = 50;
+
+function context(rng: ReturnType<typeof createRng>): Record<string, unknown> {
+  const ctx: Record<string, unknown> = {};
+  for (let i = 0; i < 11; i++) ctx[`n${i}`] = rng.nextNormal();
+  ctx.segment = String.fromCharCode(97 + rng.nextInt(8));
+  ctx.products = Array.from({ length: 12 }, (_, i) => `p${i}`).filter(() => rng.nextFloat() < 0.2);
+  ctx.digital = rng.nextFloat() < 0.5;
+  return ctx;
+}
+
+const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+
+async function throughput(updater: Updater, d: number, batch: number, seconds: number): Promise<number> {
+  const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0 });
+  const rng = createRng(1);
+  const post = priorPosterior(policy, 'logistic', d);
+  const makeBatch = (): ObservationBatch => {
+    const x = new Float64Array(batch * d);
+    const y = new Float64Array(batch);
+    for (let r = 0; r < batch; r++) {
+      x[r * d] = 1;
+      for (let j = 1; j < d; j++) x[r * d + j] = rng.nextFloat() < 0.15 ? 1 : 0;
+      y[r] = rng.nextFloat() < 0.1 ? 1 : 0;
+    }
+    return { n: batch, d, x, y };
+  };
+  const batches = Array.from({ length: ACTIONS }, makeBatch);
+  let rows = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    // One learner cycle: every action's batch in parallel, as the learner submits them.
+    await Promise.all(batches.map((b) => updater.fold(post, { ...b, x: b.x.slice(), y: b.y.slice() })));
+    rows += ACTIONS * batch;
+  }
+  return rows / ((performance.now() - start) / 1000);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rate: { type: 'string', default: '1000' },
+      seconds: { type: 'string', default: '10' },
+      batch: { type: 'string', default: '500' },
+      workers: { type: 'string', default: '2' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const rate = Number(values.rate);
+  const seconds = Number(values.seconds);
+  const batch = Number(values.batch);
+  const workers = Number(values.workers);
+  for (const [name, v] of Object.entries({ rate, seconds, batch, workers })) {
+    if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number`);
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-learner-'));
+  const config = loadConfig({ KAIROS_DATA_DIR: dir, KAIROS_DEMO: 'false', KAIROS_WORKERS: String(workers), LOG_LEVEL: 'silent' }, dir);
+  const db = openDb(config.dbFile);
+  const commits: { at: number; seq: number }[] = [];
+  const engine = createEngine(db, config, { logger: pino({ level: 'silent' }), updater: 'pool', seed: 1 });
+  try {
+    engine.services.catalog.putSchema(FEATURES, CHANNELS);
+    for (let a = 0; a < ACTIONS; a++) engine.services.catalog.putAction(`action-${a}`, { name: `Action ${a}`, category: 'sales', value: 1 + (a % 7) });
+    const d = engine.state.encoder().dimension;
+
+    // 1. Update throughput: pool vs inline, same batches.
+    const pooled = await throughput(engine.updater, d, batch, Math.min(5, seconds));
+    const inline = await throughput(createInlineUpdater(engine.state.policy), d, batch, Math.min(5, seconds));
+
+    // 2. Freshness at a fixed rate.
+    const recordedAt = new Map<number, number>();
+    const rng = createRng(3);
+    let seq = 0;
+    const freshness: number[] = [];
+    const origSwap = engine.state.swapModels;
+    engine.state.swapModels = (entries) => {
+      origSwap(entries);
+      const now = performance.now();
+      const applied = engine.learner.appliedSeq();
+      for (const [s, at] of recordedAt) {
+        if (s <= applied) {
+          freshness.push(now - at);
+          recordedAt.delete(s);
+        }
+      }
+      commits.push({ at: now, seq: applied });
+    };
+    engine.start();
+    const total = Math.round(rate * seconds);
+    const started = performance.now();
+    const baseSeq = engine.learner.appliedSeq();
+    for (let i = 0; i < total; i++) {
+      const due = started + (i * 1000) / rate;
+      const wait = due - performance.now();
+      // Yield every round, as a server does between requests, so the learner's cycles interleave with the load.
+      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+      else await new Promise((r) => setImmediate(r));
+      const decision = engine.services.decisions.decide({ channel: CHANNELS[i % CHANNELS.length]!, context: context(rng) });
+      const chosen = decision.actions[0];
+      if (!chosen) continue;
+      engine.services.feedback.record(decision.decisionId, { actionId: chosen.actionId, outcome: rng.nextFloat() < 0.1 ? 'response' : 'ignore' });
+      seq += 1;
+      recordedAt.set(baseSeq + seq, performance.now());
+    }
+    const elapsed = (performance.now() - started) / 1000;
+    const deadline = performance.now() + 10_000;
+    while (recordedAt.size > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    freshness.sort((a, b) => a - b);
+
+    const result = {
+      bench: 'learner',
+      dimension: d,
+      actions: ACTIONS,
+      workers,
+      batchRowsPerAction: batch,
+      poolUpdatesPerSec: Math.round(pooled),
+      inlineUpdatesPerSec: Math.round(inline),
+      freshness: {
+        targetRate: rate,
+        achievedRate: Math.round(seq / elapsed),
+        feedback: seq,
+        unapplied: recordedAt.size,
+        commits: commits.length,
+        p50Ms: +percentile(freshness, 0.5).toFixed(1),
+        p95Ms: +percentile(freshness, 0.95).toFixed(1),
+        maxMs: +(freshness[freshness.length - 1] ?? NaN).toFixed(1),
+      },
+    };
+    if (!values.json) {
+      console.log(`learner benchmark — d = ${d}, ${ACTIONS} actions, ${workers} worker threads`);
+      console.log('| figure | value | target |');
+      console.log('| --- | --- | --- |');
+      console.log(`| posterior updates/s, worker pool (batches of ${batch}/action) | ${result.poolUpdatesPerSec.toLocaleString('en')} | ≥ 20,000 |`);
+      console.log(`| posterior updates/s, inline on one thread (same batches) | ${result.inlineUpdatesPerSec.toLocaleString('en')} | — |`);
+      console.log(`| freshness at ${result.freshness.achievedRate} feedback/s: p50 / p95 / max | ${result.freshness.p50Ms} / ${result.freshness.p95Ms} / ${result.freshness.maxMs} ms | p95 ≤ 2,000 ms |`);
+    }
+    console.log(JSON.stringify(result));
+  } finally {
+    await engine.close();
+    db.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
