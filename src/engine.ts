@@ -14,6 +14,7 @@ import { createDecisionService } from './domain/decision-service.js';
 import { seedDemoCatalog } from './domain/demo-catalog.js';
 import { createEngineState, type EngineState } from './domain/engine-state.js';
 import { createFeedbackService } from './domain/feedback-service.js';
+import { createKeyCounter } from './domain/key-counter.js';
 import { createReloadWatcher, type ReloadWatcher } from './domain/reload-watcher.js';
 import { createStatsService } from './domain/stats-service.js';
 import type { Services } from './domain/types.js';
@@ -109,6 +110,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
   });
 
   const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
+  const unknownKeys = createKeyCounter();
   const catalog = createCatalogService({ db, state, defaultLikelihood: config.defaultLikelihood, now });
   const services: Services = {
     catalog,
@@ -119,9 +121,10 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       minPriority: config.minPriority,
       probabilityDraws: config.probabilityDraws,
       now,
+      unknownKeys,
     }),
     feedback: createFeedbackService({ db, log: decisionLog, now, onRecorded: () => (config.learnerEnabled ? learner.wake() : undefined) }),
-    stats: createStatsService({ db, state }),
+    stats: createStatsService({ db, state, unknownKeys }),
     health: {
       readiness() {
         let database = false;

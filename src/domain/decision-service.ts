@@ -12,6 +12,7 @@ import { AppError } from '../errors.js';
 import type { DecisionLog } from './decision-log.js';
 import type { EngineState } from './engine-state.js';
 import { uuidv7 } from './ids.js';
+import type { KeyCounter } from './key-counter.js';
 import type { Category, DecidedAction, DecisionRequest, DecisionResponse, DecisionService, DecisionTrace } from './types.js';
 
 export interface DecisionDeps {
@@ -22,6 +23,8 @@ export interface DecisionDeps {
   minPriority: number;
   probabilityDraws: number;
   now: () => number;
+  /** Where context keys unknown to the schema are counted (for stats). */
+  unknownKeys?: KeyCounter;
 }
 
 function eligibleActions(state: EngineState, request: DecisionRequest): ActionRecord[] {
@@ -58,6 +61,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     if (report.problems.length > 0) {
       throw new AppError('validation', 'the context does not match the feature schema', report.problems);
     }
+    if (report.unknownKeys.length > 0) deps.unknownKeys?.add(report.unknownKeys);
     const actions = eligibleActions(state, request);
     const slots = request.slots ?? 1;
     const seed = randomSeed(deps.rng);

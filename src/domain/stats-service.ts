@@ -5,6 +5,7 @@ import type { Db } from '../../db/open.js';
 import { countsByActionAndChannel, type CountsRow } from '../../db/stores/stats.js';
 import { AppError } from '../errors.js';
 import type { EngineState } from './engine-state.js';
+import type { KeyCounter } from './key-counter.js';
 import type { ActionStats, ChannelCounts, StatsOverview, StatsService } from './types.js';
 
 function counts(decisions: number, responses: number, ignores: number): ChannelCounts {
@@ -18,7 +19,7 @@ function counts(decisions: number, responses: number, ignores: number): ChannelC
   };
 }
 
-export function createStatsService(deps: { db: Db; state: EngineState }): StatsService {
+export function createStatsService(deps: { db: Db; state: EngineState; unknownKeys?: KeyCounter }): StatsService {
   const { state } = deps;
 
   const build = (actionId: string, rows: readonly CountsRow[]): ActionStats => {
@@ -75,6 +76,7 @@ export function createStatsService(deps: { db: Db; state: EngineState }): StatsS
       return {
         actions,
         totals: { ...counts(total.d, total.r, total.i), responseRateCi: wilsonInterval(total.r, total.r + total.i) },
+        unknownContextKeys: deps.unknownKeys?.snapshot() ?? {},
       };
     },
   };

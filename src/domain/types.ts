@@ -118,6 +118,8 @@ export interface ActionStats extends ChannelCounts {
 export interface StatsOverview {
   actions: ActionStats[];
   totals: ChannelCounts & { responseRateCi: [number, number] | null };
+  /** Context keys that the feature schema does not know (ignored when encoding), counted since the process started. */
+  unknownContextKeys: Record<string, number>;
 }
 
 export interface CatalogService {

@@ -47,6 +47,6 @@ export function registerActions(app: KairosApp, deps: RouteDeps): void {
     const { action, created } = deps.services.catalog.putAction(actionId, c.req.valid('json'));
     return created ? c.json(action, 201) : c.json(action, 200);
   });
-  app.openapi(listActions, (c) => c.json({ actions: deps.services.catalog.listActions() }, 200));
+  app.openapi(listActions, (c) => c.json(deps.services.catalog.listActions(), 200));
   app.openapi(getAction, (c) => c.json(deps.services.catalog.getAction(c.req.valid('param').actionId), 200));
 }

@@ -98,7 +98,7 @@ export const ActionSchema = z
   })
   .openapi('Action');
 
-export const ActionListSchema = z.object({ actions: z.array(ActionSchema) }).openapi('ActionList');
+export const ActionListSchema = z.array(ActionSchema).openapi('ActionList');
 
 // ---- decisions and feedback -----------------------------------------------------------------------------------
 
@@ -187,6 +187,9 @@ export const StatsOverviewSchema = z
   .object({
     actions: z.array(ActionStatsSchema),
     totals: z.object({ ...countsShape, responseRateCi: interval }),
+    unknownContextKeys: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: 'Context keys not in the feature schema (ignored), with how often they were sent since the process started' }),
   })
   .openapi('StatsOverview');
 

@@ -135,11 +135,11 @@ describe('actions', () => {
     }
     const list = await send(h, 'GET', '/v1/actions');
     expectStatus(list, 200);
-    expect(list.body.actions.map((a: { actionId: string }) => a.actionId), list.text).toEqual(['b', 'a', 'c']);
+    expect(list.body.map((a: { actionId: string }) => a.actionId), list.text).toEqual(['b', 'a', 'c']);
 
     const one = await send(h, 'GET', '/v1/actions/a');
     expectStatus(one, 200);
-    expect(one.body, one.text).toEqual(list.body.actions[1]);
+    expect(one.body, one.text).toEqual(list.body[1]);
     expect(one.body, one.text).toMatchObject({ actionId: 'a', name: 'A', category: 'service' });
   });
 });

@@ -254,3 +254,16 @@ describe('feedback and stats', () => {
     expect(all.body.totals, all.text).toMatchObject({ decisions: 3, responses: 1, ignores: 2, pending: 0 });
   });
 });
+
+describe('unknown context keys', () => {
+  it('ignores keys the schema does not declare and counts them in GET /v1/stats', async () => {
+    h = await seed();
+    for (let i = 0; i < 3; i++) {
+      expectStatus(await send(h, 'POST', '/v1/decisions', { channel: 'app', context: { ...CONTEXT, agee: 41 } }), 200);
+    }
+    expectStatus(await send(h, 'POST', '/v1/decisions', { channel: 'app', context: { ...CONTEXT, income: 'high' } }), 200);
+    const stats = await send(h, 'GET', '/v1/stats');
+    expectStatus(stats, 200);
+    expect(stats.body.unknownContextKeys, stats.text).toEqual({ agee: 3, income: 1 });
+  });
+});

@@ -247,7 +247,7 @@ describe('a rejected request changes nothing', () => {
     expect(after.body, after.text).toEqual(before.body);
     expectProblem(await send(h, 'GET', '/v1/actions/z'), 404, 'not_found');
     const list = await send(h, 'GET', '/v1/actions');
-    expect(list.body.actions.map((a: { actionId: string }) => a.actionId), list.text).toEqual(['a', 'b']);
+    expect(list.body.map((a: { actionId: string }) => a.actionId), list.text).toEqual(['a', 'b']);
   });
 
   it('a rejected decision is not recorded; a rejected feedback is not learned', async () => {
