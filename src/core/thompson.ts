@@ -11,6 +11,7 @@
  * `chosen` array and the result object.
  */
 import { quadFormInverse } from './linalg.js';
+import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
 import { sigmoid } from './logistic.js';
 import type { Posterior, Rng } from './types.js';
 import { predictiveFromMoments } from './update.js';
@@ -72,6 +73,11 @@ export interface DecisionScratch {
   upper: Float64Array;
   /** Indices of the actions re-drawn for the selection probabilities. */
   active: Int32Array;
+  /** √v per action. */
+  sds: Float64Array;
+  /** Per re-drawn action: start index and odd stride into the normal quantile table. */
+  offset: Int32Array;
+  stride: Int32Array;
   /** Forward-substitution buffer, length ≥ d. */
   work: Float64Array;
   /** Length-K views of the result arrays, cached per K. */
@@ -98,6 +104,9 @@ export function createDecisionScratch(maxK: number, d: number): DecisionScratch 
     lower: new Float64Array(k),
     upper: new Float64Array(k),
     active: new Int32Array(k),
+    sds: new Float64Array(k),
+    offset: new Int32Array(k),
+    stride: new Int32Array(k),
     work: new Float64Array(Math.max(1, Math.floor(d))),
     viewSize: -1,
     views: { propensity: new Float64Array(0), sampled: new Float64Array(0), priority: new Float64Array(0), probability: new Float64Array(0) },
@@ -235,7 +244,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   const k = posteriors.length;
   const d = x.length;
   ensureCapacity(scratch, k, d);
-  const { means, variances, linear, propensity, sampled, priority, probability, drawPriority, counts, top, work } = scratch;
+  const { means, variances, sds, linear, propensity, sampled, priority, probability, drawPriority, counts, top, work } = scratch;
 
   for (let i = 0; i < k; i++) {
     const post = posteriors[i]!;
@@ -244,6 +253,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     const v = quadFormInverse(post.cholPrecision, d, x, work);
     means[i] = m;
     variances[i] = v;
+    sds[i] = Math.sqrt(v);
     linear[i] = post.likelihood === 'linear' ? 1 : 0;
     propensity[i] = predictiveFromMoments(post.likelihood, m, v);
   }
@@ -261,11 +271,23 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   for (let r = 0; r < chosenCount; r++) counts[top[r]!] = 1;
   let noAction = chosenCount === 0 ? 1 : 0;
   const contenders = probabilityDraws > 0 ? markContenders(scratch, k, slots, threshold, values, levers) : 0;
-  const { active } = scratch;
+  const { active, offset, stride } = scratch;
+  // Logistic re-draws read the normal quantile table at index (offset + draw·stride) mod N: each draw's index is
+  // uniform and independent across actions (independent random offsets), and an odd stride spreads one action's
+  // draws over distinct strata. Linear actions draw σ² and z from the RNG.
+  for (let a = 0; a < contenders; a++) {
+    offset[a] = rng.nextInt(NORMAL_TABLE_SIZE);
+    stride[a] = 2 * rng.nextInt(NORMAL_TABLE_SIZE / 2) + 1;
+  }
   for (let draw = 0; draw < probabilityDraws; draw++) {
     for (let a = 0; a < contenders; a++) {
       const i = active[a]!;
-      drawPriority[i] = drawSample(scratch, posteriors, i, rng) * values[i]! * levers[i]!;
+      if (linear[i] === 1) {
+        drawPriority[i] = drawSample(scratch, posteriors, i, rng) * values[i]! * levers[i]!;
+      } else {
+        const z = means[i]! + sds[i]! * NORMAL_TABLE[(offset[a]! + draw * stride[a]!) & NORMAL_TABLE_MASK]!;
+        drawPriority[i] = (values[i]! * levers[i]!) / (1 + Math.exp(-z));
+      }
     }
     const count = selectTop(drawPriority, k, slots, threshold, top);
     if (count === 0) noAction++;
