@@ -30,7 +30,9 @@ describe('createPrior', () => {
     const logistic = createPrior(DEFAULT_LOGISTIC_PRIOR, 3);
     expect(logistic.mean[0]).toBeCloseTo(Math.log(0.05 / 0.95), 14);
     expect(Array.from(logistic.mean.subarray(1))).toEqual([0, 0]);
-    expect(Array.from(logistic.precision)).toEqual([1, 0, 0, 0, 2, 0, 0, 0, 2]);
+    const pb = 1 / DEFAULT_LOGISTIC_PRIOR.biasVariance;
+    const pw = 1 / DEFAULT_LOGISTIC_PRIOR.weightVariance;
+    expect(Array.from(logistic.precision)).toEqual([pb, 0, 0, 0, pw, 0, 0, 0, pw]);
     expect(relativeError(reconstruct(logistic.cholPrecision, 3), logistic.precision)).toBeLessThan(1e-15);
     expect([logistic.a, logistic.b, logistic.observations]).toEqual([0, 0, 0]);
 
@@ -117,7 +119,8 @@ describe('forgetTowardPrior', () => {
 describe('posteriorSd', () => {
   it('is √diag(Λ⁻¹) for logistic and scaled by √E[σ²] = √(b/(a−1)) for linear', () => {
     const logisticPrior = priorOf('logistic', 3);
-    expect(relativeError(posteriorSd(logisticPrior), [1, Math.sqrt(0.5), Math.sqrt(0.5)])).toBeLessThan(1e-15);
+    const { biasVariance, weightVariance } = DEFAULT_LOGISTIC_PRIOR;
+    expect(relativeError(posteriorSd(logisticPrior), [Math.sqrt(biasVariance), Math.sqrt(weightVariance), Math.sqrt(weightVariance)])).toBeLessThan(1e-15);
     const linearPrior = priorOf('linear', 2);
     const sd = posteriorSd(linearPrior);
     expect(sd[0]).toBeCloseTo(Math.sqrt(4 * (6 / 5)), 14);
