@@ -30,8 +30,17 @@ describe('re-draw pruning', () => {
     const draws = 20_000;
     const result = decide({ posteriors, values, levers, x, threshold: 0, slots: 1, probabilityDraws: draws }, createRng(3), createDecisionScratch(k, 1));
     for (let i = 2; i < k; i++) expect(result.probability[i]).toBe(0);
-    // Exact P(z0 > z1) for independent normals: Φ((m0 − m1) / √(v0 + v1)).
-    const exact = 0.5 * (1 + erf(0.05 / Math.sqrt(0.02) / Math.SQRT2));
+    // Exact P(z1 > z0) for optimistic draws zᵢ = mᵢ + s·max(0, εᵢ), a = (m0 − m1)/s:
+    // ½(1 − Φ(a)) [ε0 ≤ 0] + ∫₀^∞ φ(e)(1 − Φ(a + e)) de [ε0 > 0], by the trapezoid rule.
+    const Phi = (z: number): number => 0.5 * (1 + erf(z / Math.SQRT2));
+    const a = 0.05 / 0.1;
+    let integral = 0;
+    const step = 1e-3;
+    for (let e = 0; e < 10; e += step) {
+      const f = (t: number): number => (Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI)) * (1 - Phi(a + t));
+      integral += ((f(e) + f(e + step)) / 2) * step;
+    }
+    const exact = 1 - (0.5 * (1 - Phi(a)) + integral);
     const sd = Math.sqrt((exact * (1 - exact)) / draws);
     expect(Math.abs(result.probability[0]! - exact)).toBeLessThan(4 * sd);
     expect(result.probability[0]! + result.probability[1]!).toBeCloseTo(1, 12);

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPrior, DEFAULT_LINEAR_PRIOR, DEFAULT_LOGISTIC_PRIOR } from '../../../src/core/prior.js';
+import { sigmoid } from '../../../src/core/logistic.js';
 import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide, type DecisionInput, type DecisionResult } from '../../../src/core/thompson.js';
 import type { Likelihood, Posterior } from '../../../src/core/types.js';
@@ -80,7 +81,7 @@ describe('decide — sampling', () => {
     expect(result.probability[0]! + result.noActionProbability).toBeCloseTo(1, 12);
   });
 
-  it('draws linear scores from the NIG predictive: mean m, variance v·b/(a−1)', () => {
+  it('draws linear scores optimistically from the NIG predictive: never below m, E[(z − m)²] = v·b/(a−1)/2', () => {
     const [m, v, a, b] = [2, 0.5, 6, 6];
     const post = scalarPosterior('linear', m, v, a, b);
     const scratch = createDecisionScratch(1, 1);
@@ -88,12 +89,29 @@ describe('decide — sampling', () => {
     const n = 40_000;
     const xs: number[] = [];
     for (let i = 0; i < n; i++) xs.push(decide(input([post], Float64Array.of(1)), rng, scratch).sampled[0]!);
-    const mean = xs.reduce((s, x) => s + x, 0) / n;
-    const variance = xs.reduce((s, x) => s + (x - mean) ** 2, 0) / (n - 1);
-    const expectedVariance = (v * b) / (a - 1);
-    expect(Math.abs(mean - m)).toBeLessThan(5 * Math.sqrt(expectedVariance / n));
+    expect(Math.min(...xs)).toBeGreaterThanOrEqual(m);
+    // Half the draws sit exactly at the mean (ε ≤ 0); the rest are the upper half of the Student-t predictive.
+    const atMean = xs.filter((x) => x === m).length / n;
+    expect(Math.abs(atMean - 0.5)).toBeLessThan(binomialTolerance(0.5, n));
+    const secondMoment = xs.reduce((s, x) => s + (x - m) ** 2, 0) / n;
+    const expected = (v * b) / (a - 1) / 2;
     // Student t with 2a = 12 degrees of freedom: excess kurtosis 6/(12 − 4)
-    expect(Math.abs(variance / expectedVariance - 1)).toBeLessThan(5 * Math.sqrt((2 + 0.75) / n));
+    expect(Math.abs(secondMoment / expected - 1)).toBeLessThan(5 * Math.sqrt((2 * (2 + 0.75)) / n));
+  });
+
+  it('never draws a logistic score below the posterior mean (optimistic sampling)', () => {
+    const [m, v] = [-0.7, 3];
+    const post = scalarPosterior('logistic', m, v);
+    const scratch = createDecisionScratch(1, 1);
+    const rng = createRng(8);
+    const n = 10_000;
+    let atMean = 0;
+    for (let i = 0; i < n; i++) {
+      const sampled = decide(input([post], Float64Array.of(1)), rng, scratch).sampled[0]!;
+      expect(sampled).toBeGreaterThanOrEqual(sigmoid(m));
+      if (sampled === sigmoid(m)) atMean++;
+    }
+    expect(Math.abs(atMean / n - 0.5)).toBeLessThan(binomialTolerance(0.5, n));
   });
 
   it('reports propensity = posterior predictive and priority = sampled × value × lever', () => {
