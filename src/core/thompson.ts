@@ -12,6 +12,7 @@
  */
 import { quadFormInverse } from './linalg.js';
 import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
+import { chosenProbability, noActionProbabilityExact } from './selection-probability.js';
 import { sigmoid } from './logistic.js';
 import type { Posterior, Rng } from './types.js';
 import { predictiveFromMoments } from './update.js';
@@ -31,6 +32,13 @@ export interface DecisionInput {
   slots: number;
   /** Monte Carlo re-draws for the selection probabilities (integer ≥ 0). */
   probabilityDraws: number;
+  /**
+   * 'monte-carlo' (default): every action's probability from `probabilityDraws` re-draws. 'exact': when there is one
+   * slot and every action is logistic, the chosen action's probability and the no-action probability by quadrature
+   * (selection-probability.ts) — deterministic and cheaper; the other actions' entries are NaN (not computed).
+   * Otherwise falls back to Monte Carlo. With probabilityDraws = 0 nothing is estimated either way.
+   */
+  probabilityMethod?: 'monte-carlo' | 'exact';
 }
 
 export interface DecisionResult {
@@ -75,6 +83,8 @@ export interface DecisionScratch {
   active: Int32Array;
   /** √v per action. */
   sds: Float64Array;
+  /** value × lever per action. */
+  scales: Float64Array;
   /** Per re-drawn action: start index and odd stride into the normal quantile table. */
   offset: Int32Array;
   stride: Int32Array;
@@ -105,6 +115,7 @@ export function createDecisionScratch(maxK: number, d: number): DecisionScratch 
     upper: new Float64Array(k),
     active: new Int32Array(k),
     sds: new Float64Array(k),
+    scales: new Float64Array(k),
     offset: new Int32Array(k),
     stride: new Int32Array(k),
     work: new Float64Array(Math.max(1, Math.floor(d))),
@@ -277,6 +288,24 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   const chosenCount = selectTop(priority, k, slots, threshold, top);
   const chosen: number[] = [];
   for (let r = 0; r < chosenCount; r++) chosen.push(top[r]!);
+
+  if (probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !linear.subarray(0, k).includes(1)) {
+    markContenders(scratch, k, slots, threshold, values, levers);
+    const { scales } = scratch;
+    for (let i = 0; i < k; i++) scales[i] = values[i]! * levers[i]!;
+    const moments = { means, sds, scales, upper: scratch.upper };
+    probability.fill(Number.NaN, 0, k);
+    if (chosenCount > 0) probability[chosen[0]!] = chosenProbability(chosen[0]!, k, moments, threshold);
+    const views = scratch.views;
+    return {
+      chosen,
+      propensity: views.propensity,
+      sampled: views.sampled,
+      priority: views.priority,
+      probability: views.probability,
+      noActionProbability: noActionProbabilityExact(k, moments, threshold),
+    };
+  }
 
   counts.fill(0, 0, k);
   for (let r = 0; r < chosenCount; r++) counts[top[r]!] = 1;

@@ -81,7 +81,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
         scratch = createDecisionScratch(scratchCapacity, scratchDimension);
       }
       const result = decide(
-        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws },
+        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws, probabilityMethod: 'exact' },
         createRng(seed),
         scratch,
       );

@@ -106,6 +106,15 @@ describe('malformed and unacceptable bodies', () => {
     expectStatus(small, 200);
   });
 
+  it('a declared Content-Length over the limit is a 413; a fitting one passes', async () => {
+    h = await seed({ env: { KAIROS_BODY_LIMIT: '1kb' } });
+    const big = JSON.stringify({ channel: 'app', context: { ...CONTEXT, note: 'x'.repeat(2048) } });
+    const reply = await send(h, 'POST', '/v1/decisions', JSON.parse(big), { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(big)) });
+    expectProblem(reply, 413, 'payload_too_large');
+    const fits = JSON.stringify({ channel: 'app', context: CONTEXT });
+    expectStatus(await send(h, 'POST', '/v1/decisions', JSON.parse(fits), { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(fits)) }), 200);
+  });
+
   it('a body that is not an object is a 400 naming the body', async () => {
     h = await seed();
     expectProblem(await send(h, 'POST', '/v1/decisions', '[]'), 400, 'validation', ['body']);

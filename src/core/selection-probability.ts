@@ -1,0 +1,92 @@
+/**
+ * The exact selection probability of the chosen action under optimistic Thompson sampling, for one slot and
+ * logistic scores — the number the decision answers with, computed by quadrature instead of Monte Carlo re-draws.
+ *
+ * Action j's priority is pⱼ = sⱼ·σ(mⱼ + √vⱼ·max(0, ε)) with sⱼ = value × lever: an atom of mass ½ at sⱼσ(mⱼ) and a
+ * continuous part above it. The policy picks i when pᵢ clears the threshold and beats every other action (ties go to
+ * the lower index, as in `decide`), so with independent draws
+ *
+ *   P(i) = E over pᵢ of [pᵢ ≥ T] · Π_{j<i} P(pⱼ < pᵢ) · Π_{j>i} P(pⱼ ≤ pᵢ),
+ *
+ * where P(pⱼ ≤ t) = Φ((logit(t/sⱼ) − mⱼ)/√vⱼ) above the atom. The outer expectation is the atom plus a midpoint
+ * rule over HALF_NORMAL_POINTS equiprobable strata of the half-normal ε > 0: deterministic, error well under the
+ * ±0.05 of 100 Monte Carlo draws, and O(points × K) instead of O(draws × K) with no random numbers.
+ */
+import { sigmoid } from './logistic.js';
+import { normalQuantile } from './normal-table.js';
+
+/** Strata of the continuous half of the chosen action's draw. */
+export const HALF_NORMAL_POINTS = 48;
+
+/** Stratum midpoints of ε | ε > 0, i.e. Φ⁻¹(½ + (k + ½)/(2G)). */
+const HALF_NORMAL: Float64Array = Float64Array.from({ length: HALF_NORMAL_POINTS }, (_, k) =>
+  normalQuantile(0.5 + (k + 0.5) / (2 * HALF_NORMAL_POINTS)),
+);
+
+/** Φ(z), standard normal CDF, from erfc (Numerical Recipes' erfcc, |relative error| < 1.2e-7). */
+export function normalCdf(z: number): number {
+  const x = -z / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * Math.abs(x));
+  const r =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  const erfc = x >= 0 ? r : 2 - r;
+  return 0.5 * erfc;
+}
+
+/** P(pⱼ < t) (inclusive = false) or P(pⱼ ≤ t) (inclusive = true) for an optimistic logistic draw. */
+function priorityBelow(t: number, m: number, sd: number, scale: number, inclusive: boolean): number {
+  if (!(scale > 0)) return inclusive ? (t >= 0 ? 1 : 0) : t > 0 ? 1 : 0;
+  const atom = scale * sigmoid(m);
+  if (t < atom) return 0;
+  if (t === atom) return inclusive ? (sd > 0 ? 0.5 : 1) : 0;
+  if (!(sd > 0) || t >= scale) return 1;
+  const u = t / scale;
+  return normalCdf((Math.log(u / (1 - u)) - m) / sd);
+}
+
+export interface ScoreMoments {
+  /** m per action. */
+  means: Float64Array;
+  /** √v per action. */
+  sds: Float64Array;
+  /** value × lever per action. */
+  scales: Float64Array;
+  /** An upper bound of each action's priority (actions below the chosen one's atom are skipped). */
+  upper: Float64Array;
+}
+
+/** The probability that the policy chooses action i (one slot, logistic scores, threshold T). */
+export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number): number {
+  const { means, sds, scales, upper } = moments;
+  const m = means[i]!;
+  const sd = sds[i]!;
+  const scale = scales[i]!;
+  const atom = scale * sigmoid(m);
+  // Actions whose priority cannot reach the chosen action's lowest draw never matter.
+  const beats = (t: number): number => {
+    if (!(t >= threshold)) return 0;
+    let product = 1;
+    for (let j = 0; j < k && product > 0; j++) {
+      if (j === i || upper[j]! < atom) continue;
+      product *= priorityBelow(t, means[j]!, sds[j]!, scales[j]!, j > i);
+    }
+    return product;
+  };
+  if (!(sd > 0) || !(scale > 0)) return beats(atom);
+  let total = 0.5 * beats(atom);
+  const weight = 0.5 / HALF_NORMAL_POINTS;
+  for (let q = 0; q < HALF_NORMAL_POINTS; q++) total += weight * beats(scale * sigmoid(m + sd * HALF_NORMAL[q]!));
+  return total;
+}
+
+/** The probability that no action clears the threshold: Π P(pⱼ < T). */
+export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number): number {
+  let product = 1;
+  for (let j = 0; j < k; j++) product *= priorityBelow(threshold, moments.means[j]!, moments.sds[j]!, moments.scales[j]!, false);
+  return product;
+}
