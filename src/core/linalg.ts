@@ -121,3 +121,28 @@ export function quadFormInverse(L: Float64Array, d: number, x: Float64Array, wor
   }
   return total;
 }
+
+/**
+ * The full inverse (LLᵀ)⁻¹ = L⁻ᵀL⁻¹ into `out` (d×d row-major, symmetric), column by column: solve L y = eⱼ, then
+ * Lᵀ z = y. O(d³); used once per model install so that each decision can score a sparse context in O(nnz²).
+ */
+export function inverseFromCholesky(L: Float64Array, d: number, out: Float64Array): void {
+  const e = new Float64Array(d);
+  const y = new Float64Array(d);
+  const z = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    e.fill(0);
+    e[j] = 1;
+    forwardSubstitute(L, d, e, y);
+    backSubstituteTranspose(L, d, y, z);
+    for (let i = 0; i < d; i++) out[i * d + j] = z[i]!;
+  }
+  // Exact symmetry (rounding can differ in the last bit between (i, j) and (j, i)).
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const s = 0.5 * (out[i * d + j]! + out[j * d + i]!);
+      out[i * d + j] = s;
+      out[j * d + i] = s;
+    }
+  }
+}

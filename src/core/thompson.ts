@@ -39,6 +39,12 @@ export interface DecisionInput {
    * Otherwise falls back to Monte Carlo. With probabilityDraws = 0 nothing is estimated either way.
    */
   probabilityMethod?: 'monte-carlo' | 'exact';
+  /**
+   * Optional covariance Λ⁻¹ per action (d×d, from `inverseFromCholesky`), kept by the caller beside each posterior.
+   * With it a context's score variance costs O(nnz²) over x's non-zero slots instead of a forward substitution
+   * (O(d²)) — encoded contexts are mostly one-hot and multi-hot zeros.
+   */
+  covariances?: readonly (Float64Array | undefined)[];
 }
 
 export interface DecisionResult {
@@ -88,6 +94,8 @@ export interface DecisionScratch {
   /** Per re-drawn action: start index and odd stride into the normal quantile table. */
   offset: Int32Array;
   stride: Int32Array;
+  /** Indices of the context's non-zero slots, length ≥ d. */
+  nonZero: Int32Array;
   /** Forward-substitution buffer, length ≥ d. */
   work: Float64Array;
   /** Length-K views of the result arrays, cached per K. */
@@ -119,6 +127,7 @@ export function createDecisionScratch(maxK: number, d: number): DecisionScratch 
     offset: new Int32Array(k),
     stride: new Int32Array(k),
     work: new Float64Array(Math.max(1, Math.floor(d))),
+    nonZero: new Int32Array(Math.max(1, Math.floor(d))),
     viewSize: -1,
     views: { propensity: new Float64Array(0), sampled: new Float64Array(0), priority: new Float64Array(0), probability: new Float64Array(0) },
   };
@@ -132,6 +141,7 @@ function ensureCapacity(scratch: DecisionScratch, k: number, d: number): void {
   } else if (d > scratch.dimension) {
     scratch.dimension = d;
     scratch.work = new Float64Array(d);
+    scratch.nonZero = new Int32Array(d);
   }
   if (scratch.viewSize !== k) {
     scratch.viewSize = k;
@@ -228,6 +238,19 @@ function markContenders(
   return count;
 }
 
+/** xᵀΣx over the non-zero slots of x (Σ symmetric, d×d row-major); clamped at 0 against rounding. */
+function sparseQuadForm(cov: Float64Array, d: number, x: Float64Array, nonZero: Int32Array, nnz: number): number {
+  let v = 0;
+  for (let a = 0; a < nnz; a++) {
+    const ia = nonZero[a]!;
+    const row = ia * d;
+    let inner = 0.5 * cov[row + ia]! * x[ia]!;
+    for (let b = a + 1; b < nnz; b++) inner += cov[row + nonZero[b]!]! * x[nonZero[b]!]!;
+    v += 2 * x[ia]! * inner;
+  }
+  return v > 0 ? v : 0;
+}
+
 function checkInput(input: DecisionInput): void {
   const k = input.posteriors.length;
   if (input.values.length < k || input.levers.length < k) throw new RangeError(`values and levers need ${k} entries`);
@@ -268,11 +291,16 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   ensureCapacity(scratch, k, d);
   const { means, variances, sds, linear, propensity, sampled, priority, probability, drawPriority, counts, top, work } = scratch;
 
+  const { nonZero } = scratch;
+  let nnz = 0;
+  for (let j = 0; j < d; j++) if (x[j] !== 0) nonZero[nnz++] = j;
+  const covariances = input.covariances;
   for (let i = 0; i < k; i++) {
     const post = posteriors[i]!;
     let m = 0;
-    for (let j = 0; j < d; j++) m += x[j]! * post.mean[j]!;
-    const v = quadFormInverse(post.cholPrecision, d, x, work);
+    for (let a = 0; a < nnz; a++) m += x[nonZero[a]!]! * post.mean[nonZero[a]!]!;
+    const cov = covariances?.[i];
+    const v = cov ? sparseQuadForm(cov, d, x, nonZero, nnz) : quadFormInverse(post.cholPrecision, d, x, work);
     means[i] = m;
     variances[i] = v;
     sds[i] = Math.sqrt(v);
@@ -293,7 +321,8 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     markContenders(scratch, k, slots, threshold, values, levers);
     const { scales } = scratch;
     for (let i = 0; i < k; i++) scales[i] = values[i]! * levers[i]!;
-    const moments = { means, sds, scales, upper: scratch.upper };
+    // markContenders left lower[i] = scale·σ(m), the atom of an optimistic draw.
+    const moments = { means, sds, scales, atoms: scratch.lower, upper: scratch.upper };
     probability.fill(Number.NaN, 0, k);
     if (chosenCount > 0) probability[chosen[0]!] = chosenProbability(chosen[0]!, k, moments, threshold);
     const views = scratch.views;

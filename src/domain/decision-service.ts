@@ -10,7 +10,7 @@ import type { Posterior, Rng } from '../core/types.js';
 import type { ActionRecord } from '../../db/stores/catalog.js';
 import { AppError } from '../errors.js';
 import type { DecisionLog } from './decision-log.js';
-import type { EngineState } from './engine-state.js';
+import { covarianceOf, type EngineState } from './engine-state.js';
 import { uuidv7 } from './ids.js';
 import type { KeyCounter } from './key-counter.js';
 import type { Category, DecidedAction, DecisionRequest, DecisionResponse, DecisionService, DecisionTrace } from './types.js';
@@ -71,7 +71,9 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     let decided: DecidedAction[] = [];
     const records: { actionId: string; slot: number; propensity: number; sampledPropensity: number; priority: number; probability: number }[] = [];
     if (actions.length > 0) {
-      const posteriors: Posterior[] = actions.map((a) => state.model(a.id).posterior);
+      const entries = actions.map((a) => state.model(a.id));
+      const posteriors: Posterior[] = entries.map((e) => e.posterior);
+      const covariances = entries.map(covarianceOf);
       const values = Float64Array.from(actions, (a) => a.value);
       const levers = Float64Array.from(actions, (a) => a.lever);
       // Scratch buffers are reused across decisions; rebuilt only when the dimension changes or K outgrows them.
@@ -81,7 +83,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
         scratch = createDecisionScratch(scratchCapacity, scratchDimension);
       }
       const result = decide(
-        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws, probabilityMethod: 'exact' },
+        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws, probabilityMethod: 'exact', covariances },
         createRng(seed),
         scratch,
       );

@@ -4,6 +4,7 @@
  * (an ops script) commits; the learner swaps in new posteriors after each committed batch.
  */
 import { compileEncoder, type Encoder } from '../core/encoding.js';
+import { inverseFromCholesky } from '../core/linalg.js';
 import type { Posterior } from '../core/types.js';
 import type { Db } from '../../db/open.js';
 import { listActions, getCurrentSchema, insertSchema, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
@@ -17,6 +18,22 @@ export interface ModelEntry {
   /** Stored version; 0 while the model is the untouched prior and has no row yet. */
   version: number;
   updatedAt: number | null;
+  /**
+   * Λ⁻¹ of the posterior, computed on first use after the entry is installed (O(d³) once) so that decisions score
+   * sparse contexts in O(nnz²). Entries are immutable snapshots, so the cache never goes stale.
+   */
+  covariance?: Float64Array;
+}
+
+/** The entry's covariance, computed and cached on the entry at first use. */
+export function covarianceOf(entry: ModelEntry): Float64Array {
+  if (!entry.covariance) {
+    const { d, cholPrecision } = entry.posterior;
+    const cov = new Float64Array(d * d);
+    inverseFromCholesky(cholPrecision, d, cov);
+    entry.covariance = cov;
+  }
+  return entry.covariance;
 }
 
 export interface EngineState {

@@ -36,6 +36,7 @@ function moments(inst: Instance) {
     means: Float64Array.from(inst.means),
     sds: Float64Array.from(inst.variances, Math.sqrt),
     scales: Float64Array.from(inst.values),
+    atoms: Float64Array.from(inst.means, (m, i) => inst.values[i]! / (1 + Math.exp(-m))),
     upper: new Float64Array(k).fill(Infinity),
   };
 }
