@@ -9,16 +9,25 @@
 #   docker build -t kairos .
 #   docker run -p 3000:3000 -v kairos-data:/data kairos
 
+# Runtime: the newest Node 24. Build: better-sqlite3 12 compiled against Node >= 24.19 headers aborts the process
+# when the GC finalises a Statement outside a JS context ("Assertion failed: (env) != nullptr" in
+# RemoveEnvironmentCleanupHook; nodejs/node#65446: 24.19 made the header-only node::ObjectWrap register cleanup
+# hooks). The ABI is the same for every 24.x, so the addon is compiled on 24.18.1 and runs on the newest 24.
+# .ci/run tests exactly this combination.
 ARG NODE_VERSION=24
+ARG NODE_BUILD_VERSION=24.18.1
 
-# ---- build: dependencies, with the native addon compiled against this image's Node -----------------
-FROM node:${NODE_VERSION}-bookworm AS build
+# ---- build: dependencies, with the native addon compiled against 24.18.1's headers -------------------
+FROM node:${NODE_BUILD_VERSION}-bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# Build native addons against the image's own headers rather than downloading them.
+# Build native addons against the image's own headers rather than downloading them; refuse headers whose
+# ObjectWrap registers cleanup hooks (see above).
 ENV npm_config_nodedir=/usr/local
+RUN test -f /usr/local/include/node/node_object_wrap.h \
+ && ! grep -q AddCleanupHook /usr/local/include/node/node_object_wrap.h
 COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY . .

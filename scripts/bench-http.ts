@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -38,7 +38,10 @@ const USAGE = `Usage: npm run bench:http -- [options]
   --rate <n>          requests/s of the fixed-rate phases (default 1000)
   --warmup <s>        unmeasured seconds before each max-throughput phase (default 2)
   --json              print only the final JSON line
-  -h, --help          this help`;
+  --cpu-prof <dir>    write the Kairos server's V8 CPU profile (.cpuprofile) into <dir>
+  -h, --help          this help
+Other KAIROS_* variables in the environment (e.g. KAIROS_PROBABILITY_DRAWS) pass through to the server.
+The 1-minute load average before and after is reported: figures taken on a busy machine are not comparable.`;
 
 // ---- autocannon (CommonJS, no bundled types): the slice of its API this script uses --------------------------
 
@@ -144,9 +147,10 @@ async function startEcho(): Promise<{ child: Child; origin: string }> {
   return { child, origin };
 }
 
-async function startKairos(dataDir: string): Promise<{ child: Child; origin: string }> {
+async function startKairos(dataDir: string, cpuProfDir?: string): Promise<{ child: Child; origin: string }> {
   const port = await freePort();
-  const child = startChild(['--import', 'tsx', 'src/main.ts'], {
+  const profiling = cpuProfDir === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${resolve(cpuProfDir)}`];
+  const child = startChild([...profiling, '--import', 'tsx', 'src/main.ts'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     KAIROS_DATA_DIR: dataDir,
@@ -295,6 +299,7 @@ async function bench(argv: string[]): Promise<number> {
       rate: { type: 'string' },
       warmup: { type: 'string' },
       json: { type: 'boolean' },
+      'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   }));
@@ -311,6 +316,7 @@ async function bench(argv: string[]): Promise<number> {
     if (!values.json) process.stderr.write(`${line}\n`);
   };
 
+  const loadBefore = loadavg()[0]!;
   const bodies = decisionBodies(20_240_611);
   const dataDir = mkdtempSync(join(tmpdir(), 'kairos-bench-'));
   tempDirs.add(dataDir);
@@ -322,7 +328,7 @@ async function bench(argv: string[]): Promise<number> {
     await stopChild(echo.child);
 
     say(`kairos: schema + ${ACTION_COUNT} actions in ${dataDir}`);
-    const kairos = await startKairos(dataDir);
+    const kairos = await startKairos(dataDir, values['cpu-prof']);
     const dimension = await setUpCatalog(kairos.origin);
     const probe = (await call(kairos.origin, 'POST', '/v1/decisions', JSON.parse(bodies[0]!))) as { decisionId?: string; actions?: unknown[] };
     if (typeof probe.decisionId !== 'string' || !Array.isArray(probe.actions)) throw new Error(`unexpected decision: ${JSON.stringify(probe)}`);
@@ -340,6 +346,9 @@ async function bench(argv: string[]): Promise<number> {
       rate,
       actions: ACTION_COUNT,
       dimension,
+      serverEnv: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('KAIROS_'))),
+      cpus: cpus().length,
+      loadAverage1m: { before: loadBefore, after: loadavg()[0]! },
       echo: { max: echoMax, fixed: echoFixed },
       kairos: { max: kairosMax, fixed: kairosFixed },
       ratio,
@@ -351,6 +360,7 @@ async function bench(argv: string[]): Promise<number> {
     if (!values.json) {
       process.stdout.write(`\n${table([echoMax, kairosMax, echoFixed, kairosFixed])}\n\n`);
       process.stdout.write(`decisions/s ÷ echo req/s = ${ratio.toFixed(3)} (target ≥ ${RATIO_TARGET}: ${report.targets.ratio.met ? 'met' : 'NOT met'})\n`);
+      process.stdout.write(`1-minute load average ${loadBefore.toFixed(2)} → ${report.loadAverage1m.after.toFixed(2)} on ${report.cpus} CPUs\n`);
       process.stdout.write(`decision p99 at ${rate} req/s = ${kairosFixed.latencyMs.p99.toFixed(2)} ms (target ≤ ${P99_TARGET_MS} ms: ${report.targets.p99AtRateMs.met ? 'met' : 'NOT met'})\n`);
     }
     process.stdout.write(`${JSON.stringify(report)}\n`);
