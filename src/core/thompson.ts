@@ -12,6 +12,7 @@
  */
 import { quadFormInverse } from './linalg.js';
 import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
+import { markContenders, selectTop, sparseQuadForm } from './contenders.js';
 import { chosenProbability, noActionProbabilityExact } from './selection-probability.js';
 import { sigmoid } from './logistic.js';
 import type { Posterior, Rng } from './types.js';
@@ -174,81 +175,6 @@ function drawSample(scratch: DecisionScratch, posteriors: readonly Posterior[], 
   // σ² ~ IG(a, b) ⇔ b / σ² ~ Gamma(a, 1)
   const sigma2 = post.b / rng.nextGamma(post.a);
   return m + Math.sqrt(sigma2 * v) * epsilon;
-}
-
-/**
- * Fills scratch.top[0..count) with the indices of the `slots` largest priorities that are ≥ threshold, best
- * first (ties: lower index first); returns count. O(K·slots) by insertion, which is O(K) for the usual slots = 1.
- */
-function selectTop(priority: Float64Array, k: number, slots: number, threshold: number, top: Int32Array): number {
-  let count = 0;
-  for (let i = 0; i < k; i++) {
-    const p = priority[i]!;
-    if (!(p >= threshold)) continue;
-    if (count === slots && !(p > priority[top[count - 1]!]!)) continue;
-    let pos = count < slots ? count++ : count - 1;
-    while (pos > 0 && priority[top[pos - 1]!]! < p) {
-      top[pos] = top[pos - 1]!;
-      pos--;
-    }
-    top[pos] = i;
-  }
-  return count;
-}
-
-/** Half-width, in posterior sds of the score, of the interval outside which a draw is treated as impossible. */
-const PRUNE_SDS = 6;
-
-/**
- * Fills `scratch.active` with the actions that can win a re-draw (see `decide`) and sets the others'
- * `drawPriority` to −∞ once; returns how many are active. Linear actions (Student-t scores) are never pruned.
- */
-function markContenders(
-  scratch: DecisionScratch,
-  k: number,
-  slots: number,
-  threshold: number,
-  values: Float64Array,
-  levers: Float64Array,
-): number {
-  const { means, variances, linear, lower, upper, active, drawPriority, top } = scratch;
-  for (let i = 0; i < k; i++) {
-    if (linear[i] === 1) {
-      lower[i] = -Infinity;
-      upper[i] = Infinity;
-      continue;
-    }
-    const scale = values[i]! * levers[i]!;
-    const half = PRUNE_SDS * Math.sqrt(variances[i]!);
-    const a = scale * sigmoid(means[i]!); // optimistic draws never fall below the mean
-    const b = scale * sigmoid(means[i]! + half);
-    lower[i] = Math.min(a, b);
-    upper[i] = Math.max(a, b);
-  }
-  // The slots-th largest lower bound: an action whose upper bound is below it is beaten by `slots` others in every draw.
-  const bar = selectTop(lower, k, slots, -Infinity, top) < slots ? -Infinity : lower[top[slots - 1]!]!;
-  let count = 0;
-  for (let i = 0; i < k; i++) {
-    if (upper[i]! < bar || upper[i]! < threshold) {
-      drawPriority[i] = -Infinity;
-    } else {
-      active[count++] = i;
-    }
-  }
-  return count;
-}
-
-/** xᵀΣx over the non-zero slots of x (Σ symmetric, d×d row-major); clamped at 0 against rounding. */
-function sparseQuadForm(cov: Float64Array, d: number, x: Float64Array, nonZero: Int32Array, nnz: number): number {
-  let v = 0;
-  for (let a = 0; a < nnz; a++) {
-    const ia = nonZero[a]!;
-    const row = ia * d;
-    let inner = 0.5 * cov[row + ia]! * x[ia]!;
-    for (let b = a + 1; b < nnz; b++) inner += cov[row + nonZero[b]!]! * x[nonZero[b]!]!;
-    v += 2 * x[ia]! * inner;
-  }
-  return v > 0 ? v : 0;
 }
 
 function checkInput(input: DecisionInput): void {
