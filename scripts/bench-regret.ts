@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { learningPolicyFromConfig } from '../src/learner/fold.js';
+import { loadSynthetic } from './regret/data/synthetic.js';
 import { DATASETS, runDataset, type Dataset } from './regret/datasets.js';
+import { playSyntheticOverHttp } from './regret/http-synthetic.js';
 import { formatReplayTable, replayJson } from './regret/protocols/replay.js';
 import { formatJson, formatTable } from './regret/report.js';
 import { regretChart } from './regret/svg.js';
@@ -29,6 +31,8 @@ const HELP = `Usage: npm run bench:regret -- --dataset <${DATASETS.join('|')}> [
   --data DIR         data directory (default ../shared/data from the repository root)
   --plot FILE.svg    write the cumulative-regret chart (synthetic, mushroom, statlog, adult)
   --json             print only the JSON line
+  --http             synthetic only: also play it through a running service (concurrency 1, feedback after each
+                     decision; --seeds runs) and compare with the in-process regret
   --quiet            no progress on stderr
   --help
 
@@ -53,6 +57,7 @@ async function main(): Promise<void> {
       plot: { type: 'string' },
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
+      http: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -103,6 +108,37 @@ async function main(): Promise<void> {
       writeFileSync(values.plot, regretChart(title, report.checkpoints, series));
       if (!values.json) console.log(`plot written to ${values.plot}`);
     }
+  }
+  if (values.http) {
+    if (dataset !== 'synthetic' || result.kind !== 'regret') throw new Error('--http is available for --dataset synthetic');
+    const data = loadSynthetic(dataDir);
+    const rounds = values.rounds === undefined ? data.rounds : positiveInts(values.rounds, '--rounds')[0]!;
+    const regrets: number[] = [];
+    const t0 = performance.now();
+    for (const seed of seeds) {
+      regrets.push(await playSyntheticOverHttp(data, rounds, quiet ? undefined : (t) => process.stderr.write(`  http run ${seed}: round ${t}\n`)));
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const mean = regrets.reduce((a, b) => a + b, 0) / regrets.length;
+    const sd = Math.sqrt(regrets.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, regrets.length - 1));
+    const inProcess = result.report.rows.find((row) => row.name.startsWith('Kairos'))!;
+    const inMean = inProcess.regrets.reduce((a, b) => a + b, 0) / inProcess.regrets.length;
+    const summary = {
+      bench: 'regret-http',
+      dataset,
+      runs: regrets.length,
+      rounds,
+      httpRegret: { mean, sd, perRun: regrets.map((r) => Math.round(r * 1000) / 1000) },
+      inProcessRegret: { name: inProcess.name, mean: inMean },
+      ratio: mean / inMean,
+      roundsPerSecond: Math.round((rounds * regrets.length) / seconds),
+    };
+    if (!values.json) {
+      console.log(`\n| player | regret (mean ± sd) | vs in-process |\n| --- | --- | --- |`);
+      console.log(`| ${inProcess.name} (in-process) | ${inMean.toFixed(0)} | 100 % |`);
+      console.log(`| Kairos over HTTP (service learner, ${regrets.length} runs) | ${mean.toFixed(0)} ± ${sd.toFixed(0)} | ${((100 * mean) / inMean).toFixed(1)} % |\n`);
+    }
+    console.log(JSON.stringify(summary));
   }
   if (!quiet) process.stderr.write(`  done in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 }
