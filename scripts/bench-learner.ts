@@ -3,7 +3,7 @@
  *
  * 1. posterior updates/s in the Piscina worker pool (d ≈ 40, 50 actions, batches of --batch rows per action),
  *    beside the same folds run inline on the main thread in the same run;
- * 2. freshness: feedback recorded at a fixed --rate per second (decision, then feedback, through the services the
+ * 2. freshness: decisions made first, then their feedback recorded at a fixed --rate per second (through the services the
  *    HTTP routes call), and the time from each feedback's commit (the moment the 202 would be sent) to the learner
  *    swapping in the posterior that includes it — p50/p95/max.
  *
@@ -134,18 +134,25 @@ async function main(): Promise<void> {
     };
     engine.start();
     const total = Math.round(rate * seconds);
+    // The decisions come first (their cost is the decision path's, measured by bench:http and bench:core); then the
+    // feedback arrives at the fixed rate, each outcome committed as the route commits it before its 202.
+    const decisions: { decisionId: string; actionId: string }[] = [];
+    for (let i = 0; i < total; i++) {
+      const decision = engine.services.decisions.decide({ channel: CHANNELS[i % CHANNELS.length]!, context: context(rng) });
+      const chosen = decision.actions[0];
+      if (chosen) decisions.push({ decisionId: decision.decisionId, actionId: chosen.actionId });
+    }
+    engine.decisionLog.flush();
     const started = performance.now();
     const baseSeq = engine.learner.appliedSeq();
-    for (let i = 0; i < total; i++) {
+    for (let i = 0; i < decisions.length; i++) {
       const due = started + (i * 1000) / rate;
       const wait = due - performance.now();
       // Yield every round, as a server does between requests, so the learner's cycles interleave with the load.
       if (wait > 1) await new Promise((r) => setTimeout(r, wait));
       else await new Promise((r) => setImmediate(r));
-      const decision = engine.services.decisions.decide({ channel: CHANNELS[i % CHANNELS.length]!, context: context(rng) });
-      const chosen = decision.actions[0];
-      if (!chosen) continue;
-      engine.services.feedback.record(decision.decisionId, { actionId: chosen.actionId, outcome: rng.nextFloat() < 0.1 ? 'response' : 'ignore' });
+      const { decisionId, actionId } = decisions[i]!;
+      engine.services.feedback.record(decisionId, { actionId, outcome: rng.nextFloat() < 0.1 ? 'response' : 'ignore' });
       seq += 1;
       recordedAt.set(baseSeq + seq, performance.now());
     }
