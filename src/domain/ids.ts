@@ -1,11 +1,22 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
+
+/** Random bytes are drawn 4 KiB at a time: one syscall per ~400 ids instead of one per id. */
+const POOL_BYTES = 4096;
+const pool = Buffer.alloc(POOL_BYTES);
+let offset = POOL_BYTES;
 
 /**
  * A UUIDv7 (RFC 9562 §5.7): 48-bit Unix milliseconds, version 7, 74 random bits. Time-ordered, so decision ids
  * sort by creation and index well in SQLite.
  */
 export function uuidv7(nowMs: number): string {
-  const bytes = randomBytes(16);
+  if (offset + 10 > POOL_BYTES) {
+    randomFillSync(pool);
+    offset = 0;
+  }
+  const bytes = Buffer.allocUnsafe(16);
+  pool.copy(bytes, 6, offset, offset + 10);
+  offset += 10;
   let ms = Math.floor(nowMs);
   for (let i = 5; i >= 0; i -= 1) {
     bytes[i] = ms % 256;
