@@ -26,6 +26,13 @@ export interface OpenDbOptions {
   synchronous?: 'NORMAL' | 'FULL';
   /** How long a writer waits for another connection's lock before SQLITE_BUSY; default 5000 ms. */
   busyTimeoutMs?: number;
+  /**
+   * Whether commits on this connection run SQLite's automatic WAL checkpoint (default true). The service turns it
+   * off and checkpoints from a background thread instead (db/checkpointer.ts): an automatic checkpoint runs inside
+   * the commit that crosses 1,000 WAL pages and stalls the event loop for its copy and fsync (measured: decision
+   * p99 at 1,000 req/s 18 ms with it, 3.8 ms without).
+   */
+  autoCheckpoint?: boolean;
 }
 
 /** Resolved from this module, so it works from src (tsx) and from a build that copies db/migrations beside it. */
@@ -58,6 +65,7 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
+    if (options.autoCheckpoint === false) sqlite.pragma('wal_autocheckpoint = 0');
     const orm = drizzle({ client: sqlite });
     runMigrations(orm);
     return {

@@ -7,10 +7,14 @@
 import { serve, type ServerType } from '@hono/node-server';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
+import { startCheckpointer } from '../db/checkpointer.js';
 import { openDb } from '../db/open.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createEngine } from './engine.js';
 import { createApp } from './http/app.js';
+
+/** WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop). */
+const CHECKPOINT_INTERVAL_MS = 1_000;
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -26,7 +30,10 @@ function main(): void {
     throw error;
   }
   const logger = pino({ level: config.logLevel, base: { service: 'kairos', version: VERSION } });
-  const db = openDb(config.dbFile, { synchronous: config.synchronous });
+  const db = openDb(config.dbFile, { synchronous: config.synchronous, autoCheckpoint: false });
+  const checkpointer = startCheckpointer(config.dbFile, CHECKPOINT_INTERVAL_MS, (message) =>
+    logger.error({ err: message }, 'WAL checkpoint failed'),
+  );
   const engine = createEngine(db, config, {
     logger,
     updater: 'pool',
@@ -67,6 +74,7 @@ function main(): void {
     server.close();
     engine
       .close()
+      .then(() => checkpointer.close())
       .then(() => {
         db.close();
         logger.info({ appliedSeq: engine.learner.appliedSeq() }, 'shut down cleanly');
