@@ -3,11 +3,20 @@
  * (e.g. a new variant of an existing offer). The source model must be learned under the current schema and
  * both actions must use the same likelihood, since the target is scored with the current encoder.
  */
-import { parseArgs } from 'node:util';
 import { transaction } from '../db/open.js';
 import { getAction, getCurrentSchema } from '../db/stores/catalog.js';
 import { loadModel, putModel } from '../db/stores/models.js';
-import { COMMON_OPTIONS, COMMON_USAGE, isDirectRun, parseOrUsage, requireString, runScript, ScriptFailure, UsageError, type ScriptIo } from './lib/args.js';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  isDirectRun,
+  PROCESS_IO,
+  requireString,
+  runCli,
+  ScriptFailure,
+  type ScriptIo,
+  UsageError,
+} from './lib/args.js';
 import { resolveDbFile, scriptConfig, withStore } from './lib/open-store.js';
 
 const HELP_COMMAND = 'npm run copy-model -- --help';
@@ -35,15 +44,10 @@ const OPTIONS = {
 
 export async function main(
   argv: string[],
-  io: ScriptIo = { stdout: process.stdout, stderr: process.stderr },
+  io: ScriptIo = PROCESS_IO,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  return runScript(io, HELP_COMMAND, async () => {
-    const values = parseOrUsage(() => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values);
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+  return runCli(argv, io, { options: OPTIONS, usage: USAGE, helpCommand: HELP_COMMAND }, async (values) => {
     const from = requireString(values.from, 'from');
     const to = requireString(values.to, 'to');
     if (from === to) throw new UsageError('--from and --to name the same action');

@@ -2,10 +2,18 @@
  * `npm run reset -- --action <id> | --all --yes` — deletes model rows, so the action(s) fall back to the prior.
  * A running service sees the commit (PRAGMA data_version) and reloads within its reload interval.
  */
-import { parseArgs } from 'node:util';
 import { getAction, listActions } from '../db/stores/catalog.js';
 import { deleteAllModels, deleteModel, loadModel } from '../db/stores/models.js';
-import { COMMON_OPTIONS, COMMON_USAGE, isDirectRun, parseOrUsage, runScript, ScriptFailure, UsageError, type ScriptIo } from './lib/args.js';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  isDirectRun,
+  PROCESS_IO,
+  runCli,
+  ScriptFailure,
+  type ScriptIo,
+  UsageError,
+} from './lib/args.js';
 import { resolveDbFile, scriptConfig, withStore } from './lib/open-store.js';
 
 const HELP_COMMAND = 'npm run reset -- --help';
@@ -35,15 +43,10 @@ const OPTIONS = {
 
 export async function main(
   argv: string[],
-  io: ScriptIo = { stdout: process.stdout, stderr: process.stderr },
+  io: ScriptIo = PROCESS_IO,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  return runScript(io, HELP_COMMAND, async () => {
-    const values = parseOrUsage(() => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values);
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+  return runCli(argv, io, { options: OPTIONS, usage: USAGE, helpCommand: HELP_COMMAND }, async (values) => {
     const all = values.all === true;
     if (values.action !== undefined && all) throw new UsageError('use either --action <id> or --all, not both');
     if (values.action === undefined && !all) throw new UsageError('missing --action <id> or --all');

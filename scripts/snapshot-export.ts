@@ -4,8 +4,16 @@
  * another instance with `snapshot:import`.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { COMMON_OPTIONS, COMMON_USAGE, isDirectRun, parseOrUsage, requireString, runScript, ScriptFailure, type ScriptIo } from './lib/args.js';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  isDirectRun,
+  PROCESS_IO,
+  requireString,
+  runCli,
+  ScriptFailure,
+  type ScriptIo,
+} from './lib/args.js';
 import { resolveDbFile, scriptConfig, withStore } from './lib/open-store.js';
 import { createProgress } from './lib/progress.js';
 import { planSnapshot, writeSnapshotFile, writeSnapshotStream } from './lib/snapshot.js';
@@ -35,15 +43,10 @@ const OPTIONS = {
 
 export async function main(
   argv: string[],
-  io: ScriptIo = { stdout: process.stdout, stderr: process.stderr },
+  io: ScriptIo = PROCESS_IO,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  return runScript(io, HELP_COMMAND, async () => {
-    const values = parseOrUsage(() => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values);
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+  return runCli(argv, io, { options: OPTIONS, usage: USAGE, helpCommand: HELP_COMMAND }, async (values) => {
     const out = requireString(values.out, 'out');
     const config = scriptConfig(env);
     const dbFile = resolveDbFile(values, config);

@@ -10,11 +10,19 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { transaction } from '../db/open.js';
 import { insertSchema, listActions, upsertAction } from '../db/stores/catalog.js';
 import { putModel } from '../db/stores/models.js';
-import { COMMON_OPTIONS, COMMON_USAGE, isDirectRun, parseOrUsage, requireString, runScript, ScriptFailure, type ScriptIo } from './lib/args.js';
+import {
+  COMMON_OPTIONS,
+  COMMON_USAGE,
+  isDirectRun,
+  PROCESS_IO,
+  requireString,
+  runCli,
+  ScriptFailure,
+  type ScriptIo,
+} from './lib/args.js';
 import { resolveDbFile, scriptConfig, withStore } from './lib/open-store.js';
 import { createProgress } from './lib/progress.js';
 import { validateSnapshot } from './lib/snapshot-validate.js';
@@ -52,15 +60,10 @@ const OPTIONS = {
 
 export async function main(
   argv: string[],
-  io: ScriptIo = { stdout: process.stdout, stderr: process.stderr },
+  io: ScriptIo = PROCESS_IO,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  return runScript(io, HELP_COMMAND, async () => {
-    const values = parseOrUsage(() => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values);
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+  return runCli(argv, io, { options: OPTIONS, usage: USAGE, helpCommand: HELP_COMMAND }, async (values) => {
     const file = requireString(values.in, 'in');
     const config = scriptConfig(env);
     const dbFile = resolveDbFile(values, config);

@@ -4,7 +4,6 @@
  * action starts from what is already known instead of from the prior.
  */
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { transaction, type Db } from '../db/open.js';
 import { getAction, getCurrentSchema, listActions, type ActionRecord } from '../db/stores/catalog.js';
 import { loadModel, putModel, saveModel } from '../db/stores/models.js';
@@ -15,13 +14,13 @@ import {
   COMMON_OPTIONS,
   COMMON_USAGE,
   isDirectRun,
-  parseOrUsage,
   positiveInt,
+  PROCESS_IO,
   requireString,
-  runScript,
+  runCli,
   ScriptFailure,
-  UsageError,
   type ScriptIo,
+  UsageError,
 } from './lib/args.js';
 import { checkHistoryRow, inferHistoryFormat, readHistory, type HistoryFormat } from './lib/history.js';
 import { resolveDbFile, scriptConfig, withStore } from './lib/open-store.js';
@@ -70,15 +69,10 @@ const OPTIONS = {
 
 export async function main(
   argv: string[],
-  io: ScriptIo = { stdout: process.stdout, stderr: process.stderr },
+  io: ScriptIo = PROCESS_IO,
   env: Record<string, string | undefined> = process.env,
 ): Promise<number> {
-  return runScript(io, HELP_COMMAND, async () => {
-    const values = parseOrUsage(() => parseArgs({ args: argv, options: OPTIONS, strict: true, allowPositionals: false }).values);
-    if (values.help) {
-      io.stdout.write(USAGE);
-      return 0;
-    }
+  return runCli(argv, io, { options: OPTIONS, usage: USAGE, helpCommand: HELP_COMMAND }, async (values) => {
     const file = requireString(values.file, 'file');
     const format = resolveFormat(values.format, file);
     const batchSize = positiveInt(values.batch, 'batch', 1000);

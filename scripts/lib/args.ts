@@ -4,6 +4,7 @@
  *
  * Exit codes: 0 done; 1 the work failed (unknown action, bad file, conflicting write); 2 bad or missing arguments.
  */
+import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
 import { pathToFileURL } from 'node:url';
 
 /** The part of a stream a script writes to; `isTTY` decides whether a progress bar is drawn. */
@@ -93,6 +94,34 @@ export async function runScript(io: ScriptIo, helpCommand: string, body: () => P
     io.stderr.write(`error: ${text}\n`);
     return 1;
   }
+}
+
+/** The process's own streams: every script's default I/O. */
+export const PROCESS_IO: ScriptIo = { stdout: process.stdout, stderr: process.stderr };
+
+/** The values node:util parseArgs yields for `options` in strict mode without positionals. */
+export type ParsedOptions<O extends ParseArgsOptionsConfig> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: O; strict: true; allowPositionals: false }>
+>['values'];
+
+/**
+ * The shared shape of a script's `main`: parse `argv` strictly (a bad option is a UsageError → exit 2), answer
+ * `--help` with `usage`, otherwise run `body` with the parsed values under `runScript`'s exit-code mapping.
+ */
+export function runCli<O extends ParseArgsOptionsConfig>(
+  argv: string[],
+  io: ScriptIo,
+  spec: { options: O; usage: string; helpCommand: string },
+  body: (values: ParsedOptions<O>) => Promise<number> | number,
+): Promise<number> {
+  return runScript(io, spec.helpCommand, async () => {
+    const values = parseOrUsage(() => parseArgs({ args: argv, options: spec.options, strict: true, allowPositionals: false }).values);
+    if ((values as { help?: boolean }).help) {
+      io.stdout.write(spec.usage);
+      return 0;
+    }
+    return body(values);
+  });
 }
 
 /** Whether the module at `moduleUrl` is the process entry point (`tsx scripts/x.ts`), not an import. */
