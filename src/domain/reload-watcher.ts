@@ -3,6 +3,7 @@
  * `PRAGMA data_version` changes exactly when another connection commits, so polling it is a cheap, reliable
  * "something changed" signal: the engine then reloads catalog, schema and models — within one interval.
  */
+import { periodic } from '../periodic.js';
 import { dataVersion, type Db } from '../../db/open.js';
 import type { EngineState } from './engine-state.js';
 
@@ -21,7 +22,6 @@ export function createReloadWatcher(deps: {
   onError: (error: unknown) => void;
 }): ReloadWatcher {
   let seen = dataVersion(deps.db);
-  let timer: NodeJS.Timeout | undefined;
   const check = (): boolean => {
     const current = dataVersion(deps.db);
     if (current === seen) return false;
@@ -30,21 +30,5 @@ export function createReloadWatcher(deps: {
     deps.onReload();
     return true;
   };
-  return {
-    check,
-    start() {
-      timer ??= setInterval(() => {
-        try {
-          check();
-        } catch (error) {
-          deps.onError(error);
-        }
-      }, deps.intervalMs);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
-  };
+  return { check, ...periodic(check, deps.intervalMs, deps.onError) };
 }

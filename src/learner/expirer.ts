@@ -3,6 +3,7 @@
  * negative). The expirer writes those ignores into the feedback log (source 'timeout'), where the learner folds
  * them in exactly like client feedback.
  */
+import { periodic } from '../periodic.js';
 import type { Db } from '../../db/open.js';
 import { expireDecisions } from '../../db/stores/decisions.js';
 
@@ -24,7 +25,6 @@ export function createExpirer(deps: {
   onExpired: (count: number) => void;
   onError: (error: unknown) => void;
 }): Expirer {
-  let timer: NodeJS.Timeout | undefined;
   const runOnce = (): number => {
     const now = deps.now();
     let total = 0;
@@ -36,21 +36,5 @@ export function createExpirer(deps: {
     if (total > 0) deps.onExpired(total);
     return total;
   };
-  return {
-    runOnce,
-    start() {
-      timer ??= setInterval(() => {
-        try {
-          runOnce();
-        } catch (error) {
-          deps.onError(error);
-        }
-      }, deps.intervalMs);
-      timer.unref();
-    },
-    stop() {
-      if (timer) clearInterval(timer);
-      timer = undefined;
-    },
-  };
+  return { runOnce, ...periodic(runOnce, deps.intervalMs, deps.onError) };
 }
