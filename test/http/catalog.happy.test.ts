@@ -1,34 +1,7 @@
 /** Happy paths of the catalog routes: PUT/GET /v1/schema, PUT/GET /v1/actions. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-async function send(h: TestHarness, method: string, path: string, body?: unknown): Promise<Reply> {
-  const init: RequestInit = { method };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json' };
-  }
-  const res = await h.app.request(path, init);
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
-}
-
-function expectStatus(reply: Reply, status: number): void {
-  expect(reply.status, `status ${reply.status}: ${reply.text}`).toBe(status);
-}
+import { expectStatus, send } from '../helpers/http.js';
 
 const FEATURES = [
   { name: 'age', type: 'numeric', min: 18, max: 90 },

@@ -3,34 +3,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestHarness, type HarnessOptions, type TestHarness } from '../helpers/harness.js';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-async function send(h: TestHarness, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
-  const init: RequestInit = { method, headers: { ...headers } };
-  if (body !== undefined) {
-    init.body = JSON.stringify(body);
-    init.headers = { 'content-type': 'application/json', ...headers };
-  }
-  const res = await h.app.request(path, init);
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
-}
-
-function expectStatus(reply: Reply, status: number): void {
-  expect(reply.status, `status ${reply.status}: ${reply.text}`).toBe(status);
-}
+import { expectStatus, send, type Reply } from '../helpers/http.js';
 
 /** Pino lines written by the app, parsed. */
 function captureLogger(level: string): { logger: pino.Logger; lines: Record<string, unknown>[] } {

@@ -7,38 +7,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createTestHarness, type HarnessOptions, type TestHarness } from '../helpers/harness.js';
-
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-/** `body` is JSON-encoded unless it is a string, which is sent as is (for malformed JSON and big numbers). */
-async function send(
-  h: { app: TestHarness['app'] },
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = { 'content-type': 'application/json' },
-): Promise<Reply> {
-  const init: RequestInit = { method, headers };
-  if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
-  const res = await h.app.request(path, init);
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
-}
-
-function expectStatus(reply: Reply, status: number): void {
-  expect(reply.status, `status ${reply.status}: ${reply.text}`).toBe(status);
-}
+import { expectStatus, send, type Reply } from '../helpers/http.js';
 
 /** Asserts a problem+json answer with this status and code, naming `fields` (in any order) when given. */
 function expectProblem(reply: Reply, status: number, code: string, fields?: string[]): void {

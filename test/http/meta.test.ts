@@ -3,29 +3,11 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
+import { expectStatus, send, type Reply } from '../helpers/http.js';
 
-interface Reply {
-  status: number;
-  headers: Headers;
-  text: string;
-  body: any;
-}
-
-async function send(app: TestHarness['app'], path: string, headers: Record<string, string> = {}): Promise<Reply> {
-  const res = await app.request(path, { headers });
-  const text = await res.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body: parsed };
-}
-
-function expectStatus(reply: Reply, status: number): void {
-  expect(reply.status, `status ${reply.status}: ${reply.text.slice(0, 2000)}`).toBe(status);
-}
+/** GET through the app (optionally with headers). */
+const get = (app: TestHarness['app'], path: string, headers: Record<string, string> = {}): Promise<Reply> =>
+  send({ app }, 'GET', path, undefined, headers);
 
 let h: TestHarness;
 beforeEach(async () => {
@@ -37,13 +19,13 @@ afterEach(async () => {
 
 describe('health', () => {
   it('/healthz answers ok with the version', async () => {
-    const reply = await send(h.app, '/healthz');
+    const reply = await get(h.app, '/healthz');
     expectStatus(reply, 200);
     expect(reply.body, reply.text).toEqual({ status: 'ok', version: 'test' });
   });
 
   it('/readyz answers ready with its checks', async () => {
-    const reply = await send(h.app, '/readyz');
+    const reply = await get(h.app, '/readyz');
     expectStatus(reply, 200);
     expect(reply.body, reply.text).toEqual({ status: 'ready', checks: { database: true, workers: true } });
   });
@@ -51,7 +33,7 @@ describe('health', () => {
   it('/readyz answers a 503 problem naming the failing check', async () => {
     const services = { ...h.services, health: { readiness: () => ({ ready: false, checks: { database: true, workers: false } }) } };
     const app = createApp({ services, logger: pino({ level: 'silent' }), bodyLimitBytes: 1024, version: 'test' });
-    const reply = await send(app, '/readyz');
+    const reply = await get(app, '/readyz');
     expectStatus(reply, 503);
     expect(reply.headers.get('content-type'), reply.text).toBe('application/problem+json');
     expect(reply.body, reply.text).toMatchObject({
@@ -65,7 +47,7 @@ describe('health', () => {
 
 describe('OpenAPI document', () => {
   it('is OpenAPI 3.1 titled Kairos and lists every route with its methods', async () => {
-    const reply = await send(h.app, '/openapi.json');
+    const reply = await get(h.app, '/openapi.json');
     expectStatus(reply, 200);
     const doc = reply.body;
     expect(doc.openapi, reply.text.slice(0, 500)).toMatch(/^3\.1\./);
@@ -95,7 +77,7 @@ describe('OpenAPI document', () => {
 
 describe('Swagger UI', () => {
   it('/docs is HTML that references only local assets and /openapi.json', async () => {
-    const reply = await send(h.app, '/docs');
+    const reply = await get(h.app, '/docs');
     expectStatus(reply, 200);
     expect(reply.headers.get('content-type'), reply.text).toMatch(/^text\/html/);
     const refs = [...reply.text.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
@@ -104,26 +86,26 @@ describe('Swagger UI', () => {
     expect(reply.text, reply.text).not.toMatch(/https?:\/\//);
 
     // Every referenced asset is served, and the initializer points at our own document.
-    for (const ref of refs) expectStatus(await send(h.app, ref), 200);
-    const init = await send(h.app, '/docs/assets/kairos-init.js');
+    for (const ref of refs) expectStatus(await get(h.app, ref), 200);
+    const init = await get(h.app, '/docs/assets/kairos-init.js');
     expect(init.text).toContain("url: '/openapi.json'");
     expect(init.text).not.toMatch(/https?:\/\//);
   });
 
   it('serves swagger-ui-bundle.js from node_modules with a JavaScript content type', async () => {
-    const reply = await send(h.app, '/docs/assets/swagger-ui-bundle.js');
+    const reply = await get(h.app, '/docs/assets/swagger-ui-bundle.js');
     expectStatus(reply, 200);
     expect(reply.headers.get('content-type')).toMatch(/^(text|application)\/javascript/);
     expect(reply.text.length).toBeGreaterThan(100_000);
     expect(reply.text).toContain('SwaggerUIBundle');
-    const css = await send(h.app, '/docs/assets/swagger-ui.css');
+    const css = await get(h.app, '/docs/assets/swagger-ui.css');
     expectStatus(css, 200);
     expect(css.headers.get('content-type')).toMatch(/^text\/css/);
   });
 
   it('serves nothing outside its list of assets', async () => {
     for (const path of ['/docs/assets/package.json', '/docs/assets/..%2Fpackage.json', '/docs/assets/index.html']) {
-      const reply = await send(h.app, path);
+      const reply = await get(h.app, path);
       expectStatus(reply, 404);
       expect(reply.headers.get('content-type'), reply.text).toBe('application/problem+json');
     }
@@ -132,16 +114,16 @@ describe('Swagger UI', () => {
 
 describe('request ids', () => {
   it('echoes a well-formed x-request-id, and generates one when absent or malformed', async () => {
-    const given = await send(h.app, '/healthz', { 'x-request-id': 'client-7_a=b' });
+    const given = await get(h.app, '/healthz', { 'x-request-id': 'client-7_a=b' });
     expect(given.headers.get('x-request-id')).toBe('client-7_a=b');
 
-    const absent = await send(h.app, '/healthz');
+    const absent = await get(h.app, '/healthz');
     expect(absent.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
-    const malformed = await send(h.app, '/healthz', { 'x-request-id': 'bad id; drop table' });
+    const malformed = await get(h.app, '/healthz', { 'x-request-id': 'bad id; drop table' });
     expect(malformed.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
 
-    const problem = await send(h.app, '/v1/actions/missing', { 'x-request-id': 'on-error-too' });
+    const problem = await get(h.app, '/v1/actions/missing', { 'x-request-id': 'on-error-too' });
     expectStatus(problem, 404);
     expect(problem.headers.get('x-request-id')).toBe('on-error-too');
   });
