@@ -15,6 +15,8 @@ const SCALAR_TOLERANCE = 1e-15;
 const MAX_NEWTON_ITERATIONS = 25;
 /** Step halvings before a Newton step is abandoned (the iterate is then optimal to rounding). */
 const MAX_STEP_HALVINGS = 40;
+/** Armijo constant: a step must deliver this fraction of its first-order predicted rise gᵀΔ. */
+const ARMIJO_C = 0.25;
 
 /** σ(z) = 1 / (1 + e^−z), evaluated so that e^|z| never overflows. */
 export function sigmoid(z: number): number {
@@ -131,13 +133,19 @@ export function updateLogisticBatch(post: Posterior, batch: ObservationBatch): P
     let stepMax = 0;
     for (let j = 0; j < d; j++) stepMax = Math.max(stepMax, Math.abs(step[j]!));
 
+    // Directional derivative gᵀΔ (= ΔᵀAΔ ≥ 0): the rise a step should deliver to first order.
+    let slope = 0;
+    for (let j = 0; j < d; j++) slope += grad[j]! * step[j]!;
     let scale = 1;
     let accepted = false;
     for (let h = 0; h <= MAX_STEP_HALVINGS; h++, scale *= 0.5) {
       for (let j = 0; j < d; j++) trial[j] = theta[j]! + scale * step[j]!;
       const candidate = objective(trial);
-      // Accept any non-decrease, allowing for rounding in the sum near the optimum.
-      if (candidate >= value - 1e-12 * (1 + Math.abs(value))) {
+      // Armijo's sufficient-increase test (Nocedal & Wright 2006, eq. 3.4) with c = ¼, plus room for rounding. Near
+      // the mode a full Newton step rises by ½gᵀΔ and passes; an overshoot across the sigmoid's inflection rises by
+      // far less and is halved. (A bare "no decrease" test let full steps ping-pong across the inflection, each
+      // raising the objective a little, until the iteration cap stopped them short of the mode.)
+      if (candidate >= value + ARMIJO_C * scale * slope - 1e-12 * (1 + Math.abs(value))) {
         theta.set(trial);
         value = candidate;
         accepted = true;
@@ -145,7 +153,10 @@ export function updateLogisticBatch(post: Posterior, batch: ObservationBatch): P
       }
       if (scale * stepMax < MODE_TOLERANCE) break;
     }
-    lastStep = accepted ? scale * stepMax : 0;
+    // Converged when the full Newton step is tiny (quadratic convergence: the iterate is then exact to rounding). A
+    // damped step says nothing about convergence, so it never ends the loop; no acceptable step at all means the
+    // objective cannot rise any more — the mode to rounding.
+    lastStep = accepted ? (scale === 1 ? stepMax : Number.POSITIVE_INFINITY) : 0;
   }
 
   symmetrizeFromLower(hessian, d);

@@ -219,6 +219,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
 
   const { nonZero } = scratch;
   let nnz = 0;
+  let anyLinear = false;
   for (let j = 0; j < d; j++) if (x[j] !== 0) nonZero[nnz++] = j;
   const covariances = input.covariances;
   for (let i = 0; i < k; i++) {
@@ -231,6 +232,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     variances[i] = v;
     sds[i] = Math.sqrt(v);
     linear[i] = post.likelihood === 'linear' ? 1 : 0;
+    anyLinear ||= linear[i] === 1;
     propensity[i] = predictiveFromMoments(post.likelihood, m, v);
   }
   for (let i = 0; i < k; i++) {
@@ -243,7 +245,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   const chosen: number[] = [];
   for (let r = 0; r < chosenCount; r++) chosen.push(top[r]!);
 
-  if (probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !linear.subarray(0, k).includes(1)) {
+  if (probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !anyLinear) {
     markContenders(scratch, k, slots, threshold, values, levers);
     const { scales } = scratch;
     for (let i = 0; i < k; i++) scales[i] = values[i]! * levers[i]!;

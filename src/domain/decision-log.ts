@@ -13,7 +13,6 @@ export interface DecisionLog {
   flush(): void;
   /** Whether the id is still buffered (not yet written). */
   holds(decisionId: string): boolean;
-  pending(): number;
   close(): void;
 }
 
@@ -53,7 +52,6 @@ export function createDecisionLog(db: Db, flushMs: number, onError: (error: unkn
     },
     flush,
     holds: (decisionId) => ids.has(decisionId),
-    pending: () => buffer.length,
     close() {
       flush();
     },

@@ -12,7 +12,7 @@
  */
 import type { Db } from '../../db/open.js';
 import { transaction } from '../../db/open.js';
-import { readFeedbackAfter, type LearnRow } from '../../db/stores/feedback.js';
+import { readFeedbackAfter } from '../../db/stores/feedback.js';
 import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 import { saveModel } from '../../db/stores/models.js';
 import type { EngineState, ModelEntry } from '../domain/engine-state.js';
@@ -192,4 +192,3 @@ function commit(
   }
 }
 
-export type { LearnRow };

@@ -13,8 +13,6 @@ export interface Updater {
   /** The posterior after folding the batch in, in order. Never mutates `post`. */
   fold(post: Posterior, batch: ObservationBatch): Promise<Posterior>;
   ready(): boolean;
-  /** Tasks queued or running. */
-  pending(): number;
   close(): Promise<void>;
 }
 
@@ -23,7 +21,6 @@ export function createInlineUpdater(policy: LearningPolicy): Updater {
   return {
     fold: async (post, batch) => foldBatch(policy, post, batch),
     ready: () => !closed,
-    pending: () => 0,
     close: async () => {
       closed = true;
     },
@@ -63,7 +60,6 @@ export function createPoolUpdater(policy: LearningPolicy, threads: number): Upda
       return unpackPosterior(post.likelihood, post.d, packed);
     },
     ready: () => !closed && pool.threads.length > 0,
-    pending: () => pool.queueSize,
     async close() {
       if (closed) return;
       closed = true;

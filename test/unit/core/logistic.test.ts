@@ -158,6 +158,20 @@ describe('updateLogistic — the Laplace step', () => {
     );
   });
 
+  it('batch Newton reaches the mode where full steps would ping-pong across the inflection', () => {
+    // Found by the property above: 1-D, prior N(−1.61, 1/0.805), x = 3.05, y = 1. Plain Newton overshoots back and
+    // forth; with a bare "no decrease" acceptance it hit the iteration cap 7e-11 short of the mode.
+    const prior = createPrior({ ...DEFAULT_LOGISTIC_PRIOR, priorRate: 0.5 }, 1);
+    prior.mean[0] = -1.6099555464621658;
+    prior.precision[0] = 0.8053638516594315;
+    prior.cholPrecision[0] = Math.sqrt(0.8053638516594315);
+    const batch: ObservationBatch = { n: 1, d: 1, x: Float64Array.of(3.05309701785133), y: Float64Array.of(1) };
+    const slow = updateLogisticBatch(prior, batch);
+    // Mode from the stationarity condition λ(θ − μ) = (y − σ(xθ))x, solved to 40 digits: 0.073560732989299424…
+    expect(Math.abs(slow.mean[0]! - 0.07356073298929942)).toBeLessThan(1e-15);
+    expect(relativeError(slow.mean, updateLogistic(prior, batch).mean)).toBeLessThan(1e-12);
+  });
+
   it('never mutates its input and returns a new posterior', () => {
     const prior = evolvedPosterior('logistic', 4, 10, 5);
     const before = clonePosterior(prior);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide } from '../../../src/core/thompson.js';
 import type { Posterior } from '../../../src/core/types.js';
+import { normalCdf } from './support.js';
 
 /** A one-dimensional logistic posterior whose score for x = [1] is N(m, v). */
 function scalarPosterior(m: number, v: number): Posterior {
@@ -32,15 +33,14 @@ describe('re-draw pruning', () => {
     for (let i = 2; i < k; i++) expect(result.probability[i]).toBe(0);
     // Exact P(z1 > z0) for optimistic draws zᵢ = mᵢ + s·max(0, εᵢ), a = (m0 − m1)/s:
     // ½(1 − Φ(a)) [ε0 ≤ 0] + ∫₀^∞ φ(e)(1 − Φ(a + e)) de [ε0 > 0], by the trapezoid rule.
-    const Phi = (z: number): number => 0.5 * (1 + erf(z / Math.SQRT2));
     const a = 0.05 / 0.1;
     let integral = 0;
     const step = 1e-3;
     for (let e = 0; e < 10; e += step) {
-      const f = (t: number): number => (Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI)) * (1 - Phi(a + t));
+      const f = (t: number): number => (Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI)) * (1 - normalCdf(a + t));
       integral += ((f(e) + f(e + step)) / 2) * step;
     }
-    const exact = 1 - (0.5 * (1 - Phi(a)) + integral);
+    const exact = 1 - (0.5 * (1 - normalCdf(a)) + integral);
     const sd = Math.sqrt((exact * (1 - exact)) / draws);
     expect(Math.abs(result.probability[0]! - exact)).toBeLessThan(4 * sd);
     expect(result.probability[0]! + result.probability[1]!).toBeCloseTo(1, 12);
@@ -54,22 +54,8 @@ describe('re-draw pruning', () => {
       createRng(5),
       createDecisionScratch(2, 1),
     );
-    const exact = 1 - 0.5 * (1 + erf(3 / Math.sqrt(1.0001) / Math.SQRT2));
+    const exact = 1 - normalCdf(3 / Math.sqrt(1.0001));
     expect(result.probability[1]).toBeGreaterThan(0);
     expect(Math.abs(result.probability[1]! - exact)).toBeLessThan(4 * Math.sqrt((exact * (1 - exact)) / 50_000) + 1 / 50_000);
   });
 });
-
-/** erf(z), accurate to ~1e-7 (ample against Monte Carlo tolerances). */
-function erf(z: number): number {
-  // erf via the complementary error function's Chebyshev fit (Numerical Recipes erfc, |error| < 1.2e-7).
-  const t = 1 / (1 + 0.5 * Math.abs(z));
-  const r =
-    t *
-    Math.exp(
-      -z * z -
-        1.26551223 +
-        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
-    );
-  return z >= 0 ? 1 - r : r - 1;
-}
