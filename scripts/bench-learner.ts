@@ -103,8 +103,20 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-learner-'));
   const config = loadConfig({ KAIROS_DATA_DIR: dir, KAIROS_DEMO: 'false', KAIROS_WORKERS: String(workers), LOG_LEVEL: 'silent' }, dir);
   const db = openDb(config.dbFile);
-  const commits: { at: number; seq: number }[] = [];
-  const engine = createEngine(db, config, { logger: pino({ level: 'silent' }), updater: 'pool', seed: 1 });
+  // Freshness bookkeeping: when each feedback seq was committed, filled by phase 2, emptied as commits apply it.
+  const recordedAt = new Map<number, number>();
+  const freshness: number[] = [];
+  let commits = 0;
+  const onCommitted = ({ appliedSeq }: { appliedSeq: number }): void => {
+    const now = performance.now();
+    commits += 1;
+    for (const [s, at] of recordedAt) {
+      if (s > appliedSeq) break; // insertion order is seq order
+      freshness.push(now - at);
+      recordedAt.delete(s);
+    }
+  };
+  const engine = createEngine(db, config, { logger: pino({ level: 'silent' }), updater: 'pool', seed: 1, onCommitted });
   try {
     engine.services.catalog.putSchema(FEATURES, CHANNELS);
     for (let a = 0; a < ACTIONS; a++) engine.services.catalog.putAction(`action-${a}`, { name: `Action ${a}`, category: 'sales', value: 1 + (a % 7) });
@@ -115,23 +127,8 @@ async function main(): Promise<void> {
     const inline = await throughput(createInlineUpdater(engine.state.policy), d, batch, Math.min(5, seconds));
 
     // 2. Freshness at a fixed rate.
-    const recordedAt = new Map<number, number>();
     const rng = createRng(3);
     let seq = 0;
-    const freshness: number[] = [];
-    const origSwap = engine.state.swapModels;
-    engine.state.swapModels = (entries) => {
-      origSwap(entries);
-      const now = performance.now();
-      const applied = engine.learner.appliedSeq();
-      for (const [s, at] of recordedAt) {
-        if (s <= applied) {
-          freshness.push(now - at);
-          recordedAt.delete(s);
-        }
-      }
-      commits.push({ at: now, seq: applied });
-    };
     engine.start();
     const total = Math.round(rate * seconds);
     // The decisions come first (their cost is the decision path's, measured by bench:http and bench:core); then the
@@ -174,7 +171,7 @@ async function main(): Promise<void> {
         achievedRate: Math.round(seq / elapsed),
         feedback: seq,
         unapplied: recordedAt.size,
-        commits: commits.length,
+        commits,
         p50Ms: +percentile(freshness, 0.5).toFixed(1),
         p95Ms: +percentile(freshness, 0.95).toFixed(1),
         maxMs: +(freshness[freshness.length - 1] ?? NaN).toFixed(1),

@@ -49,6 +49,8 @@ export interface EngineOptions {
   /** Seed of the root RNG that draws each decision's seed; random when absent. */
   seed?: number;
   beforeCommit?: (appliedSeq: number) => void;
+  /** Called after each learner commit, once the new posteriors are in use (benchmarks measure freshness with it). */
+  onCommitted?: (info: { appliedSeq: number; rows: number; actions: number; skipped: number }) => void;
 }
 
 export interface Engine {
@@ -85,7 +87,10 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     now,
     onError: logError('learner cycle failed'),
     beforeCommit: options.beforeCommit,
-    onCommitted: (info) => logger.debug({ ...info }, 'learner committed'),
+    onCommitted: (info) => {
+      logger.debug({ ...info }, 'learner committed');
+      options.onCommitted?.(info);
+    },
   });
   const expirer = createExpirer({
     db,

@@ -4,44 +4,11 @@
  * each decision. The service's own learner folds the feedback in (woken by each feedback; batches are whatever has
  * arrived when it runs) — so this measures the HTTP path end to end against the in-process figure.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { startServer } from '../lib/service-process.js';
 import type { SyntheticData } from './data/synthetic.js';
-
-const REPO_ROOT = resolve(import.meta.dirname, '..', '..');
-
-async function startService(dataDir: string): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAIROS_DATA_DIR: dataDir, KAIROS_DEMO: 'false', LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  const url = await new Promise<string>((done, fail) => {
-    // The 'kairos listening' info line names the URL; after it, the per-decision lines are read and dropped.
-    let buffered: string | undefined = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      if (buffered === undefined) return;
-      buffered += chunk;
-      const match = /"url":"(http:\/\/[^"]+)"/.exec(buffered);
-      if (match) {
-        buffered = undefined;
-        done(match[1]!);
-      }
-    });
-    void exited.then(() => fail(new Error('the service exited before listening')));
-  });
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
 
 async function call(url: string, method: string, body: unknown): Promise<Record<string, unknown>> {
   const res = await fetch(url, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -53,7 +20,7 @@ async function call(url: string, method: string, body: unknown): Promise<Record<
 /** One run through a fresh service; resolves to the expected regret over `rounds`. */
 export async function playSyntheticOverHttp(data: SyntheticData, rounds: number, onProgress?: (t: number) => void): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'kairos-regret-http-'));
-  const service = await startService(dir);
+  const service = await startServer(dir, { KAIROS_DEMO: 'false' }, { keepLogs: false });
   try {
     await call(`${service.url}/v1/schema`, 'PUT', {
       features: Array.from({ length: data.features }, (_, j) => ({ name: `x${j}`, type: 'boolean' })),

@@ -1,78 +1,5 @@
-/**
- * Runs the real service (`src/main.ts` under tsx) as a child process on 127.0.0.1 with an ephemeral port, the way
- * `npm start` does, and reads its pino lines to learn the port and to inspect logs.
- */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-export interface RunningServer {
-  url: string;
-  child: ChildProcess;
-  /** Every JSON log line so far. */
-  logs: Record<string, unknown>[];
-  /** Resolves when the process has exited: its exit code, or the signal that killed it. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      KAIROS_DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      KAIROS_WORKERS: '2',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  let stderr = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once('exit', (code, signal) => resolve({ code, signal }));
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let buffered = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        try {
-          const entry = JSON.parse(line) as Record<string, unknown>;
-          logs.push(entry);
-          if (entry.msg === 'kairos listening') resolve(String(entry.url));
-        } catch {
-          // not a log line
-        }
-      }
-    });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    void exited.then(({ code, signal }) =>
-      reject(new Error(`server exited before listening (code ${code}, signal ${signal}): ${stderr.slice(-2000)}`)),
-    );
-  });
-  return {
-    url,
-    child,
-    logs,
-    exited,
-    async stop(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
-  };
-}
+/** The real service as a child process (scripts/lib/service-process.ts), plus a strict JSON reader for tests. */
+export { runUntilExit, startServer, type RunningServer } from '../../scripts/lib/service-process.js';
 
 export async function json<T = unknown>(res: Response): Promise<T> {
   const text = await res.text();
@@ -81,24 +8,4 @@ export async function json<T = unknown>(res: Response): Promise<T> {
   } catch {
     throw new Error(`not JSON (status ${res.status}): ${text.slice(0, 500)}`);
   }
-}
-
-/** Runs the service until it exits on its own (e.g. a fault-injection crash); resolves to how it exited. */
-export async function runUntilExit(
-  dataDir: string,
-  env: Record<string, string>,
-  timeoutMs = 30_000,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAIROS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-    stdio: 'ignore',
-  });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  return new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
 }
