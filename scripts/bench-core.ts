@@ -8,6 +8,7 @@
 import { parseArgs } from 'node:util';
 import { createPrior, DEFAULT_LINEAR_PRIOR, DEFAULT_LOGISTIC_PRIOR } from '../src/core/prior.js';
 import { createRng } from '../src/core/rng.js';
+import { inverseFromCholesky } from '../src/core/linalg.js';
 import { createDecisionScratch, decide } from '../src/core/thompson.js';
 import type { Likelihood, ObservationBatch, Posterior, Rng } from '../src/core/types.js';
 import { updatePosterior } from '../src/core/update.js';
@@ -119,15 +120,30 @@ interface Row {
   unit: string;
 }
 
-function benchDecide(options: Options, rng: Rng, probabilityDraws: number, posteriors: Posterior[]): Row {
+/** How the service calls decide: covariances cached per model (sparse scoring) and the exact selection probability. */
+type DecideMode = 'dense' | 'service';
+
+function benchDecide(options: Options, rng: Rng, probabilityDraws: number, posteriors: Posterior[], mode: DecideMode = 'dense'): Row {
   const k = posteriors.length;
+  const d = options.dimension;
+  const service =
+    mode === 'service'
+      ? {
+          probabilityMethod: 'exact' as const,
+          covariances: posteriors.map((p) => {
+            const cov = new Float64Array(d * d);
+            inverseFromCholesky(p.cholPrecision, d, cov);
+            return cov;
+          }),
+        }
+      : {};
   const values = new Float64Array(k).fill(1);
   const levers = new Float64Array(k).fill(1);
   const x = new Float64Array(options.dimension);
   const scratch = createDecisionScratch(k, options.dimension);
   const seconds = timePerCall(options.minSeconds, () => {
     fillContext(rng, x);
-    decide({ posteriors, values, levers, x, threshold: 0, slots: 1, probabilityDraws }, rng, scratch);
+    decide({ posteriors, values, levers, x, threshold: 0, slots: 1, probabilityDraws, ...service }, rng, scratch);
   });
   return {
     name: `decide, K=${k}, d=${options.dimension}, probabilityDraws=${probabilityDraws}`,
@@ -178,6 +194,8 @@ async function main(): Promise<void> {
   console.log(`${'measurement'.padEnd(52)} ${'by CPU time'.padStart(12)} ${'by wall'.padStart(12)}  unit`);
   report(benchDecide(options, rng, 0, logisticOnly));
   report(benchDecide(options, rng, 100, logisticOnly));
+  report({ ...benchDecide(options, rng, 0, logisticOnly, 'service'), name: `decide as the service calls it (sparse), no probability` });
+  report({ ...benchDecide(options, rng, 100, logisticOnly, 'service'), name: `decide as the service calls it, exact probability` });
   report({ ...benchDecide(options, rng, 0, posteriors), name: `decide (1 in 5 linear), d=${options.dimension}, draws=0` });
   report({ ...benchDecide(options, rng, 100, posteriors), name: `decide (1 in 5 linear), d=${options.dimension}, draws=100` });
   for (const n of [1, 100, 1000]) for (const row of benchUpdates(options, rng, 'logistic', n)) report(row);
