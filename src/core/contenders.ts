@@ -60,7 +60,7 @@ export function markContenders(
     }
     const scale = values[i]! * levers[i]!;
     const half = PRUNE_SDS * Math.sqrt(variances[i]!);
-    const a = scale * sigmoid(means[i]!); // optimistic draws never fall below the mean
+    const a = scale * sigmoid(means[i]! - half);
     const b = scale * sigmoid(means[i]! + half);
     lower[i] = Math.min(a, b);
     upper[i] = Math.max(a, b);

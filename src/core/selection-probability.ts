@@ -1,29 +1,45 @@
 /**
- * The exact selection probability of the chosen action under optimistic Thompson sampling, for one slot and
- * logistic scores — the number the decision answers with, computed by quadrature instead of Monte Carlo re-draws.
+ * The exact selection probability of the chosen action under Thompson sampling with shared optimism (thompson.ts),
+ * for one slot and logistic scores — the number the decision answers with, computed by quadrature instead of Monte
+ * Carlo re-draws.
  *
- * Action j's priority is pⱼ = sⱼ·σ(mⱼ + √vⱼ·max(0, ε)) with sⱼ = value × lever: an atom of mass ½ at sⱼσ(mⱼ) and a
- * continuous part above it. The policy picks i when pᵢ clears the threshold and beats every other action (ties go to
- * the lower index, as in `decide`), so with independent draws
+ * Action j's priority is pⱼ = sⱼ·σ(mⱼ + √vⱼ·εⱼ) with sⱼ = value × lever and εⱼ = c + √(1−ρ)·uⱼ, where the shared
+ * c = √ρ·max(0, w) and w, uⱼ are standard normal. Given c the draws are independent, zⱼ ~ N(mⱼ + √vⱼ·c, vⱼ(1−ρ)),
+ * and the policy picks i when pᵢ clears the threshold and beats every other action (ties go to the lower index, as
+ * in `decide`; with continuous draws they have probability 0 unless two actions are certain), so
  *
- *   P(i) = E over pᵢ of [pᵢ ≥ T] · Π_{j<i} P(pⱼ < pᵢ) · Π_{j>i} P(pⱼ ≤ pᵢ),
+ *   P(i) = E_c E_{pᵢ | c} [pᵢ ≥ T] · Π_{j<i} P(pⱼ < pᵢ | c) · Π_{j>i} P(pⱼ ≤ pᵢ | c),
  *
- * where P(pⱼ ≤ t) = Φ((logit(t/sⱼ) − mⱼ)/√vⱼ) above the atom. The outer expectation is the atom plus a midpoint
- * rule over HALF_NORMAL_POINTS = G equiprobable strata (mass ½G each) of the half-normal ε > 0. Deterministic; its
- * error is at most 1/(4G) = 1/64 — half a stratum's mass — when a competitor's CDF is a step (a well-learned
- * competitor), far less when it is smooth, against the ±0.05 (one sd) of 100 Monte Carlo re-draws; and it costs
- * O(G × K) with no random numbers.
+ * where P(pⱼ ≤ t | c) = Φ((logit(t/sⱼ) − mⱼ − √vⱼ·c) / (√vⱼ√(1−ρ))). c is 0 with probability ½ and otherwise
+ * √ρ times a half-normal: the outer expectation is that atom plus a midpoint rule over SHARED_POINTS equiprobable
+ * strata of the half-normal (just the atom when ρ = 0). The inner one is a midpoint rule over OWN_POINTS strata of
+ * the part of uᵢ's range where pᵢ clears the threshold (whose mass is exact), so the threshold adds no error.
+ * Deterministic; a midpoint rule over G strata is off by at most half a stratum's mass where its integrand jumps from
+ * 0 to 1 (a well-learned competitor), and by far less where it is smooth — against the ±0.05 (one sd) of 100 Monte
+ * Carlo re-draws. Many similar competitors put all of the integrand's mass in the top few strata; up to REFINE_PASSES
+ * passes then re-spread the points over the part that counts, when at most REFINE_MAX_RIVALS distinct competitors are
+ * in play (K identical actions: within 2 % of 1/K at K = 10, about 7–8 % low at K = 50–200).
+ * Runs of competitors with identical moments share one CDF evaluation. Cost:
+ * O((SHARED_POINTS + 1) × OWN_POINTS × distinct competitors), more passes only when the mass is concentrated; no
+ * random numbers.
  */
 import { sigmoid } from './logistic.js';
 import { normalQuantile } from './normal-table.js';
 
-/** Strata of the continuous half of the chosen action's draw. */
-export const HALF_NORMAL_POINTS = 16;
+/** Strata of the shared deviate's continuous (w > 0) half. */
+export const SHARED_POINTS = 6;
+/** Strata of the chosen action's own deviate uᵢ. */
+export const OWN_POINTS = 10;
 
-/** Stratum midpoints of ε | ε > 0, i.e. Φ⁻¹(½ + (k + ½)/(2G)). */
-const HALF_NORMAL: Float64Array = Float64Array.from({ length: HALF_NORMAL_POINTS }, (_, k) =>
-  normalQuantile(0.5 + (k + 0.5) / (2 * HALF_NORMAL_POINTS)),
+/** Midpoints of G equiprobable strata of N(0, 1): Φ⁻¹((k + ½)/G). */
+const OWN = Float64Array.from({ length: OWN_POINTS }, (_, k) => normalQuantile((k + 0.5) / OWN_POINTS));
+/** The shared deviate's values and their probabilities: the atom at 0 (mass ½), then half-normal strata midpoints. */
+const SHARED_VALUES = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) =>
+  k === 0 ? 0 : normalQuantile(0.5 + (k - 0.5) / (2 * SHARED_POINTS)),
 );
+const SHARED_WEIGHTS = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) => (k === 0 ? 0.5 : 0.5 / SHARED_POINTS));
+const ATOM_VALUES = Float64Array.of(0);
+const ATOM_WEIGHTS = Float64Array.of(1);
 
 /** Φ(z), standard normal CDF, from erfc (Numerical Recipes' erfcc, |relative error| < 1.2e-7). */
 export function normalCdf(z: number): number {
@@ -61,15 +77,15 @@ export function normalCdfFast(z: number): number {
 }
 
 /**
- * P(pⱼ < t) (inclusive = false) or P(pⱼ ≤ t) (inclusive = true) for an optimistic logistic draw whose priority has
- * its atom (mass ½) at `atom` = scale·σ(m).
+ * P(pⱼ < t) (inclusive = false) or P(pⱼ ≤ t) (inclusive = true) for a logistic priority scale·σ(z), z ~ N(centre, sd²).
  */
-function priorityBelow(t: number, m: number, sd: number, scale: number, atom: number, inclusive: boolean): number {
+function priorityBelow(t: number, centre: number, sd: number, scale: number, inclusive: boolean): number {
   if (!(scale > 0)) return inclusive ? (t >= 0 ? 1 : 0) : t > 0 ? 1 : 0;
-  if (t < atom) return 0;
-  if (t === atom) return inclusive ? (sd > 0 ? 0.5 : 1) : 0;
-  if (!(sd > 0) || t >= scale) return 1;
-  return normalCdfFast((Math.log(t / (scale - t)) - m) / sd);
+  if (t >= scale) return 1;
+  if (t <= 0) return 0; // σ(z) > 0
+  const z = Math.log(t / (scale - t));
+  if (!(sd > 0)) return z > centre || (inclusive && z === centre) ? 1 : 0;
+  return normalCdfFast((z - centre) / sd);
 }
 
 export interface ScoreMoments {
@@ -79,43 +95,154 @@ export interface ScoreMoments {
   sds: Float64Array;
   /** value × lever per action. */
   scales: Float64Array;
-  /** scale·σ(m): the lowest priority an optimistic draw can give (where its atom of mass ½ sits). */
-  atoms: Float64Array;
   /** An upper bound of each action's priority (at m + 6√v); actions below a level need no CDF there. */
   upper: Float64Array;
+  /** ρ in [0, 1): the share of the deviates' variance common to all actions. */
+  correlation: number;
 }
 
 /** Below this, the chosen action's chance at a level is treated as 0 (saves the remaining CDFs). */
 const NEGLIGIBLE = 1e-12;
+/** Strata whose chance is at most this are treated as not counting when deciding whether to refine. */
+const REFINE_LEVEL = 1e-6;
+/** At most this many passes of the inner rule, each over the part of the previous range that counts. */
+const REFINE_PASSES = 4;
+/**
+ * Refinement runs only when at most this many distinct competitors are in play (a cold catalog: identical actions are
+ * one competitor): with many distinct ones each pass costs a full sweep of CDFs, and the first pass is kept.
+ */
+const REFINE_MAX_RIVALS = 8;
+
+/**
+ * The normal quantiles of the OWN_POINTS stratum midpoints of (from, 1), memoised: without a threshold every range
+ * starts at 0 or at a stratum boundary of a previous pass, so a handful of ranges recur in every decision.
+ * Undefined once the memo is full (the caller then computes them).
+ */
+const NODE_MEMO = new Map<number, Float64Array>([[0, OWN]]);
+const NODE_MEMO_LIMIT = 4096;
+function stratumNodes(from: number): Float64Array | undefined {
+  let nodes = NODE_MEMO.get(from);
+  if (nodes === undefined && NODE_MEMO.size < NODE_MEMO_LIMIT) {
+    const width = 1 - from;
+    nodes = Float64Array.from({ length: OWN_POINTS }, (_, g) => normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS));
+    NODE_MEMO.set(from, nodes);
+  }
+  return nodes;
+}
 
 /** The probability that the policy chooses action i (one slot, logistic scores, threshold T). */
 export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number): number {
-  const { means, sds, scales, atoms, upper } = moments;
-  const m = means[i]!;
-  const sd = sds[i]!;
+  const { means, sds, scales, upper, correlation } = moments;
+  const common = Math.sqrt(correlation);
+  const own = Math.sqrt(1 - correlation);
   const scale = scales[i]!;
-  const atom = atoms[i]!;
-  const beats = (t: number): number => {
-    if (!(t >= threshold)) return 0;
+  const sd = sds[i]!;
+  const values = correlation > 0 ? SHARED_VALUES : ATOM_VALUES;
+  const weights = correlation > 0 ? SHARED_WEIGHTS : ATOM_WEIGHTS;
+  if (!(scale > 0)) {
+    // A zero value or lever: the priority is 0 in every draw; it wins only when nothing else can beat 0.
+    if (!(0 >= threshold)) return 0;
+    let total = 0;
+    for (let q = 0; q < values.length; q++) {
+      let product = 1;
+      for (let j = 0; j < k && product > 0; j++) {
+        if (j !== i) product *= priorityBelow(0, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, j > i);
+      }
+      total += weights[q]! * product;
+    }
+    return Math.min(1, total);
+  }
+  if (!(scale > threshold)) return 0; // σ(z) < 1: the priority never reaches a threshold ≥ scale
+  // The threshold in score units: i must draw z ≥ zT (−∞ when every draw clears it).
+  const zT = threshold > 0 ? Math.log(threshold / (scale - threshold)) : -Infinity;
+  // Runs of competitors with identical moments (a cold catalog: every fresh action has the same prior) share one CDF
+  // per level, raised to their count; the rest are evaluated one by one.
+  const rivals: number[] = [];
+  const counts: number[] = [];
+  let previous = -1; // the group of the last rival with a spread (catalogs list identical actions side by side)
+  for (let j = 0; j < k; j++) {
+    if (j === i) continue;
+    if (sds[j]! > 0 && previous >= 0) {
+      const r = rivals[previous]!;
+      if (means[r] === means[j] && sds[r] === sds[j] && scales[r] === scales[j] && upper[r] === upper[j]) {
+        counts[previous] = counts[previous]! + 1;
+        continue;
+      }
+    }
+    // A new group; a certain competitor (no spread) keeps a group of its own (the tie rule depends on its index).
+    rivals.push(j);
+    counts.push(1);
+    previous = sds[j]! > 0 ? rivals.length - 1 : -1;
+  }
+  const spread = sd * own;
+  let centre = 0;
+  let shift = 0;
+  // P(i beats every rival | its own deviate is u).
+  const beats = (u: number): number => {
+    const z = centre + spread * u;
+    const t = scale * sigmoid(z);
     let product = 1;
-    for (let j = 0; j < k; j++) {
-      // Actions that surely stay below t (their 6-sd upper bound) contribute a factor of 1.
-      if (j === i || upper[j]! < t) continue;
-      product *= priorityBelow(t, means[j]!, sds[j]!, scales[j]!, atoms[j]!, j > i);
+    for (let r = 0; r < rivals.length; r++) {
+      const j = rivals[r]!;
+      // Actions that surely stay below t (their 6-sd upper bound; |w| and own·|u| stay well inside it) contribute 1.
+      if (upper[j]! < t) continue;
+      const centreJ = means[j]! + sds[j]! * shift;
+      const sdJ = sds[j]! * own;
+      // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
+      const cdf = scales[j] === scale && sdJ > 0 ? normalCdfFast((z - centreJ) / sdJ) : priorityBelow(t, centreJ, sdJ, scales[j]!, j > i);
+      product *= counts[r] === 1 ? cdf : Math.pow(cdf, counts[r]!);
       if (product < NEGLIGIBLE) return 0;
     }
     return product;
   };
-  if (!(sd > 0) || !(scale > 0)) return beats(atom);
-  let total = 0.5 * beats(atom);
-  const weight = 0.5 / HALF_NORMAL_POINTS;
-  for (let q = 0; q < HALF_NORMAL_POINTS; q++) total += weight * beats(scale * sigmoid(m + sd * HALF_NORMAL[q]!));
-  return total;
+  let total = 0;
+  for (let q = 0; q < values.length; q++) {
+    shift = common * values[q]!;
+    centre = means[i]! + sd * shift;
+    // The part of i's conditional draw that clears the threshold, u ≥ uT: its mass and, when the threshold cuts,
+    // strata of that part alone (so the threshold costs no quadrature error).
+    const uT = spread > 0 ? (zT - centre) / spread : centre >= zT ? -Infinity : Infinity;
+    const mass = uT === -Infinity ? 1 : 1 - normalCdf(uT);
+    if (!(mass > 0)) continue;
+    // Midpoint rule over OWN_POINTS equal strata of the level v ∈ (1 − mass, 1). The integrand rises with v, so its
+    // mass sits at the top when many actions compete (K identical rivals: v^(K−1)); while the lowest strata contribute
+    // nothing, another pass spends every point on the part that does (from one stratum below the first that counts).
+    let from = 1 - mass;
+    let inner = 0;
+    const passes = rivals.length <= REFINE_MAX_RIVALS ? REFINE_PASSES : 1;
+    for (let pass = 0; pass < passes; pass++) {
+      const width = 1 - from;
+      let firstCounting = -1;
+      let sum = 0;
+      const nodes = stratumNodes(from);
+      for (let g = 0; g < OWN_POINTS; g++) {
+        const value = beats(nodes ? nodes[g]! : normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS));
+        if (firstCounting < 0 && value > REFINE_LEVEL) firstCounting = g;
+        sum += value;
+      }
+      inner = (width * sum) / OWN_POINTS;
+      if (firstCounting < 2) break;
+      from += (width * (firstCounting - 1)) / OWN_POINTS;
+    }
+    total += weights[q]! * inner;
+  }
+  return Math.min(1, total); // rounding can carry a certain choice a few ulps past 1
 }
 
-/** The probability that no action clears the threshold: Π P(pⱼ < T). */
+/** The probability that no action clears the threshold: E_c Π P(pⱼ < T | c). */
 export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number): number {
-  let product = 1;
-  for (let j = 0; j < k; j++) product *= priorityBelow(threshold, moments.means[j]!, moments.sds[j]!, moments.scales[j]!, moments.atoms[j]!, false);
-  return product;
+  const { means, sds, scales, correlation } = moments;
+  const common = Math.sqrt(correlation);
+  const own = Math.sqrt(1 - correlation);
+  const values = correlation > 0 ? SHARED_VALUES : ATOM_VALUES;
+  const weights = correlation > 0 ? SHARED_WEIGHTS : ATOM_WEIGHTS;
+  let total = 0;
+  for (let q = 0; q < values.length; q++) {
+    let product = 1;
+    for (let j = 0; j < k && product > 0; j++) {
+      product *= priorityBelow(threshold, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, false);
+    }
+    total += weights[q]! * product;
+  }
+  return total;
 }

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
 import { chosenProbability, noActionProbabilityExact, normalCdf } from '../../../src/core/selection-probability.js';
-import { createDecisionScratch, decide } from '../../../src/core/thompson.js';
+import { createDecisionScratch, decide, DRAW_CORRELATION } from '../../../src/core/thompson.js';
 import type { Posterior } from '../../../src/core/types.js';
 
 function scalarPosterior(m: number, v: number): Posterior {
@@ -15,6 +15,7 @@ interface Instance {
   variances: number[];
   values: number[];
   threshold: number;
+  correlation: number;
 }
 
 const instance = fc.record({
@@ -23,11 +24,18 @@ const instance = fc.record({
   values: fc.array(fc.constantFrom(0, 1, 1, 2, 5), { minLength: 6, maxLength: 6 }),
   threshold: fc.constantFrom(0, 0, 0.05, 0.3),
   identical: fc.boolean(),
+  correlation: fc.constantFrom(0, 0.5, DRAW_CORRELATION),
 });
 
-function toInstance(r: { means: number[]; spread: number; values: number[]; threshold: number; identical: boolean }): Instance {
+function toInstance(r: { means: number[]; spread: number; values: number[]; threshold: number; identical: boolean; correlation: number }): Instance {
   const means = r.identical ? r.means.map(() => r.means[0]!) : r.means;
-  return { means, variances: means.map((_, i) => r.spread * (1 + (i % 3))), values: means.map((_, i) => r.values[i]!), threshold: r.threshold };
+  return {
+    means,
+    variances: means.map((_, i) => r.spread * (1 + (i % 3))),
+    values: means.map((_, i) => r.values[i]!),
+    threshold: r.threshold,
+    correlation: r.correlation,
+  };
 }
 
 function moments(inst: Instance) {
@@ -36,12 +44,12 @@ function moments(inst: Instance) {
     means: Float64Array.from(inst.means),
     sds: Float64Array.from(inst.variances, Math.sqrt),
     scales: Float64Array.from(inst.values),
-    atoms: Float64Array.from(inst.means, (m, i) => inst.values[i]! / (1 + Math.exp(-m))),
     upper: new Float64Array(k).fill(Infinity),
+    correlation: inst.correlation,
   };
 }
 
-describe('exact selection probabilities (one slot, optimistic logistic draws)', () => {
+describe('exact selection probabilities (one slot, correlated logistic draws)', () => {
   it('normalCdf matches known values', () => {
     expect(normalCdf(0)).toBeCloseTo(0.5, 7);
     expect(normalCdf(1.959963984540054)).toBeCloseTo(0.975, 6);
@@ -77,6 +85,7 @@ describe('exact selection probabilities (one slot, optimistic logistic draws)', 
             threshold: inst.threshold,
             slots: 1,
             probabilityDraws: draws,
+            correlation: inst.correlation,
           },
           createRng(5),
           createDecisionScratch(k, 1),
@@ -93,12 +102,22 @@ describe('exact selection probabilities (one slot, optimistic logistic draws)', 
     );
   });
 
+  it('gives K identical (cold) actions 1/K each to within 9 %, for every correlation', () => {
+    // The hardest case for the inner rule: P(i) = ∫ v^(K−1) dv, all of it in the top few per cent of v.
+    for (const correlation of [0, 0.5, DRAW_CORRELATION]) {
+      for (const k of [2, 10, 50, 200]) {
+        const mo = moments({ means: new Array(k).fill(-2.9), variances: new Array(k).fill(4.5), values: new Array(k).fill(1), threshold: 0, correlation });
+        for (const i of [0, k - 1]) expect(Math.abs(k * chosenProbability(i, k, mo, 0) - 1), `ρ = ${correlation}, K = ${k}, action ${i}`).toBeLessThan(0.09);
+      }
+    }
+  });
+
   it("decide({probabilityMethod: 'exact'}) reports the chosen action's exact probability and NaN for the rest", () => {
     const posteriors = [scalarPosterior(-1, 0.5), scalarPosterior(-1.2, 0.8), scalarPosterior(-3, 0.1)];
     const input = { posteriors, values: Float64Array.of(1, 1, 1), levers: Float64Array.of(1, 1, 1), x: Float64Array.of(1), threshold: 0, slots: 1, probabilityDraws: 100, probabilityMethod: 'exact' as const };
     const result = decide(input, createRng(1), createDecisionScratch(3, 1));
     const chosen = result.chosen[0]!;
-    const mo = moments({ means: [-1, -1.2, -3], variances: [0.5, 0.8, 0.1], values: [1, 1, 1], threshold: 0 });
+    const mo = moments({ means: [-1, -1.2, -3], variances: [0.5, 0.8, 0.1], values: [1, 1, 1], threshold: 0, correlation: DRAW_CORRELATION });
     expect(result.probability[chosen]).toBeCloseTo(chosenProbability(chosen, 3, mo, 0), 8);
     for (let i = 0; i < 3; i++) if (i !== chosen) expect(result.probability[i]).toBeNaN();
     expect(result.noActionProbability).toBe(0);

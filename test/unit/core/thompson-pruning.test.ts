@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
-import { createDecisionScratch, decide } from '../../../src/core/thompson.js';
+import { createDecisionScratch, decide, DRAW_CORRELATION } from '../../../src/core/thompson.js';
 import type { Posterior } from '../../../src/core/types.js';
 import { normalCdf } from './support.js';
 
@@ -31,16 +31,9 @@ describe('re-draw pruning', () => {
     const draws = 20_000;
     const result = decide({ posteriors, values, levers, x, threshold: 0, slots: 1, probabilityDraws: draws }, createRng(3), createDecisionScratch(k, 1));
     for (let i = 2; i < k; i++) expect(result.probability[i]).toBe(0);
-    // Exact P(z1 > z0) for optimistic draws zᵢ = mᵢ + s·max(0, εᵢ), a = (m0 − m1)/s:
-    // ½(1 − Φ(a)) [ε0 ≤ 0] + ∫₀^∞ φ(e)(1 − Φ(a + e)) de [ε0 > 0], by the trapezoid rule.
-    const a = 0.05 / 0.1;
-    let integral = 0;
-    const step = 1e-3;
-    for (let e = 0; e < 10; e += step) {
-      const f = (t: number): number => (Math.exp(-(t * t) / 2) / Math.sqrt(2 * Math.PI)) * (1 - normalCdf(a + t));
-      integral += ((f(e) + f(e + step)) / 2) * step;
-    }
-    const exact = 1 - (0.5 * (1 - normalCdf(a)) + integral);
+    // Exact P(z1 > z0) for draws zᵢ = mᵢ + s(c + √(1−ρ)·uᵢ) with one shared c and equal s: c cancels, so
+    // z1 − z0 ~ N(m1 − m0, 2s²(1−ρ)).
+    const exact = normalCdf(0.05 / (0.1 * Math.sqrt(2 * (1 - DRAW_CORRELATION))));
     const sd = Math.sqrt((exact * (1 - exact)) / draws);
     expect(Math.abs(result.probability[0]! - exact)).toBeLessThan(4 * sd);
     expect(result.probability[0]! + result.probability[1]!).toBeCloseTo(1, 12);

@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createPrior, DEFAULT_LINEAR_PRIOR, DEFAULT_LOGISTIC_PRIOR } from '../../../src/core/prior.js';
-import { sigmoid } from '../../../src/core/logistic.js';
 import { createRng } from '../../../src/core/rng.js';
-import { createDecisionScratch, decide, type DecisionInput, type DecisionResult } from '../../../src/core/thompson.js';
+import { createDecisionScratch, decide, DRAW_CORRELATION, type DecisionInput, type DecisionResult } from '../../../src/core/thompson.js';
 import type { Likelihood, Posterior } from '../../../src/core/types.js';
 import { posteriorPredictive } from '../../../src/core/update.js';
 import { evolvedPosterior, normalCdf, randomContext } from './support.js';
@@ -53,7 +52,7 @@ function binomialTolerance(p: number, n: number): number {
 const logit = (p: number): number => Math.log(p / (1 - p));
 
 describe('decide — sampling', () => {
-  it('draws σ(z), z ~ N(m, v): the frequency of σ(z) > c matches the normal CDF', () => {
+  it('with ρ = 0 draws σ(z), z ~ N(m, v): the frequency of σ(z) > c matches the normal CDF', () => {
     const [m, v, c] = [-1.2, 2.5, 0.3];
     const post = scalarPosterior('logistic', m, v);
     const scratch = createDecisionScratch(1, 1);
@@ -61,18 +60,18 @@ describe('decide — sampling', () => {
     const draws = 20_000;
     let above = 0;
     for (let i = 0; i < draws; i++) {
-      const result = decide(input([post], Float64Array.of(1)), rng, scratch);
+      const result = decide(input([post], Float64Array.of(1), { correlation: 0 }), rng, scratch);
       if (result.sampled[0]! > c) above++;
     }
     const expected = 1 - normalCdf((logit(c) - m) / Math.sqrt(v));
     expect(Math.abs(above / draws - expected)).toBeLessThan(binomialTolerance(expected, draws));
   });
 
-  it('estimates the no-action probability under a threshold as the normal CDF', () => {
+  it('with ρ = 0 estimates the no-action probability under a threshold as the normal CDF', () => {
     const [m, v, c] = [-0.5, 1.5, 0.4];
     const draws = 20_000;
     const result = decide(
-      input([scalarPosterior('logistic', m, v)], Float64Array.of(1), { threshold: c, probabilityDraws: draws }),
+      input([scalarPosterior('logistic', m, v)], Float64Array.of(1), { threshold: c, probabilityDraws: draws, correlation: 0 }),
       createRng(2),
       createDecisionScratch(1, 1),
     );
@@ -81,37 +80,46 @@ describe('decide — sampling', () => {
     expect(result.probability[0]! + result.noActionProbability).toBeCloseTo(1, 12);
   });
 
-  it('draws linear scores optimistically from the NIG predictive: never below m, E[(z − m)²] = v·b/(a−1)/2', () => {
+  it('with ρ = 0 draws linear scores from the NIG predictive: E[z] = m and E[(z − m)²] = v·b/(a−1) (Student t, 2a dof)', () => {
     const [m, v, a, b] = [2, 0.5, 6, 6];
     const post = scalarPosterior('linear', m, v, a, b);
     const scratch = createDecisionScratch(1, 1);
     const rng = createRng(3);
     const n = 40_000;
     const xs: number[] = [];
-    for (let i = 0; i < n; i++) xs.push(decide(input([post], Float64Array.of(1)), rng, scratch).sampled[0]!);
-    expect(Math.min(...xs)).toBeGreaterThanOrEqual(m);
-    // Half the draws sit exactly at the mean (ε ≤ 0); the rest are the upper half of the Student-t predictive.
-    const atMean = xs.filter((x) => x === m).length / n;
-    expect(Math.abs(atMean - 0.5)).toBeLessThan(binomialTolerance(0.5, n));
+    for (let i = 0; i < n; i++) xs.push(decide(input([post], Float64Array.of(1), { correlation: 0 }), rng, scratch).sampled[0]!);
+    const expected = (v * b) / (a - 1);
+    const mean = xs.reduce((s, x) => s + x, 0) / n;
+    expect(Math.abs(mean - m)).toBeLessThan(5 * Math.sqrt(expected / n));
     const secondMoment = xs.reduce((s, x) => s + (x - m) ** 2, 0) / n;
-    const expected = (v * b) / (a - 1) / 2;
-    // Student t with 2a = 12 degrees of freedom: excess kurtosis 6/(12 − 4)
-    expect(Math.abs(secondMoment / expected - 1)).toBeLessThan(5 * Math.sqrt((2 * (2 + 0.75)) / n));
+    // Student t with 2a = 12 degrees of freedom: excess kurtosis 6/(12 − 4), so Var[(z − m)²] = (2 + 0.75)·expected²
+    expect(Math.abs(secondMoment / expected - 1)).toBeLessThan(5 * Math.sqrt((2 + 0.75) / n));
   });
 
-  it('never draws a logistic score below the posterior mean (optimistic sampling)', () => {
+  it('shares optimism: deviates εᵢ = √ρ·max(0, w) + √(1−ρ)·uᵢ (ρ = DRAW_CORRELATION by default, 0 = independent)', () => {
     const [m, v] = [-0.7, 3];
-    const post = scalarPosterior('logistic', m, v);
-    const scratch = createDecisionScratch(1, 1);
-    const rng = createRng(8);
-    const n = 10_000;
-    let atMean = 0;
-    for (let i = 0; i < n; i++) {
-      const sampled = decide(input([post], Float64Array.of(1)), rng, scratch).sampled[0]!;
-      expect(sampled).toBeGreaterThanOrEqual(sigmoid(m));
-      if (sampled === sigmoid(m)) atMean++;
+    const posteriors = [scalarPosterior('logistic', m, v), scalarPosterior('logistic', m + 0.4, v / 2)];
+    const deviate = (sampled: number, i: number): number => (logit(sampled) - posteriors[i]!.mean[0]!) * Math.sqrt(posteriors[i]!.precision[0]!);
+    const n = 20_000;
+    for (const correlation of [undefined, 0, 0.5]) {
+      const rho = correlation ?? DRAW_CORRELATION;
+      const scratch = createDecisionScratch(2, 1);
+      const rng = createRng(8);
+      let s0 = 0;
+      let s00 = 0;
+      let s01 = 0;
+      for (let i = 0; i < n; i++) {
+        const sampled = decide(input(posteriors, Float64Array.of(1), { correlation }), rng, scratch).sampled;
+        const [e0, e1] = [deviate(sampled[0]!, 0), deviate(sampled[1]!, 1)];
+        s0 += e0;
+        s00 += e0 * e0;
+        s01 += e0 * e1;
+      }
+      // E[max(0, w)] = 1/√(2π), E[max(0, w)²] = ½: mean √ρ/√(2π), second moment ρ/2 + 1 − ρ, cross moment ρ/2
+      expect(Math.abs(s0 / n - Math.sqrt(rho / (2 * Math.PI)))).toBeLessThan(5 / Math.sqrt(n));
+      expect(Math.abs(s00 / n - (1 - rho / 2))).toBeLessThan(5 * Math.sqrt(2 / n));
+      expect(Math.abs(s01 / n - rho / 2)).toBeLessThan(5 * Math.sqrt((1 + rho * rho) / n));
     }
-    expect(Math.abs(atMean / n - 0.5)).toBeLessThan(binomialTolerance(0.5, n));
   });
 
   it('reports propensity = posterior predictive and priority = sampled × value × lever', () => {
@@ -200,7 +208,7 @@ describe('decide — arbitration and selection probabilities', () => {
 
   it('the Monte Carlo probability of the argmax agrees with a brute-force estimate over independent decisions', () => {
     const posteriors = [scalarPosterior('logistic', -1, 0.5), scalarPosterior('logistic', -1.3, 1.2), scalarPosterior('linear', 0.2, 0.05, 6, 6)];
-    const values = Float64Array.of(1, 1.1, 0.8);
+    const values = Float64Array.of(1, 1.1, 1);
     const draws = 40_000;
     const scratch = createDecisionScratch(3, 1);
     const base = input(posteriors, Float64Array.of(1), { values, threshold: 0.15 });
