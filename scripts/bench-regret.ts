@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config.js';
 import { learningPolicyFromConfig } from '../src/learner/fold.js';
 import { loadSynthetic } from './regret/data/synthetic.js';
 import { DATASETS, runDataset, type Dataset } from './regret/datasets.js';
+import type { EnginePolicy } from './regret/players/engine.js';
 import { playSyntheticOverHttp } from './regret/http-synthetic.js';
 import { formatReplayTable, replayJson } from './regret/protocols/replay.js';
 import { formatJson, formatTable } from './regret/report.js';
@@ -28,6 +29,7 @@ const HELP = `Usage: npm run bench:regret -- --dataset <${DATASETS.join('|')}> [
   --half-life H      drift: the forgetting row's half-life in observations per action (default 300, or
                      KAIROS_FORGETTING_HALF_LIFE when set); other data sets: turn forgetting on with H
   --prior-rate P     override KAIROS_PRIOR_RATE (a tuned second row, never the headline)
+  --correlation R    override KAIROS_DRAW_CORRELATION, ρ in [0, 1) (0 = independent Thompson draws)
   --data DIR         data directory (default ../shared/data from the repository root)
   --plot FILE.svg    write the cumulative-regret chart (synthetic, mushroom, statlog, adult)
   --json             print only the JSON line
@@ -36,7 +38,7 @@ const HELP = `Usage: npm run bench:regret -- --dataset <${DATASETS.join('|')}> [
   --quiet            no progress on stderr
   --help
 
-The learning policy is the service's: KAIROS_PRIOR_RATE and KAIROS_FORGETTING_HALF_LIFE are read as the service reads them.`;
+The policy is the service's: KAIROS_PRIOR_RATE, KAIROS_FORGETTING_HALF_LIFE and KAIROS_DRAW_CORRELATION are read as the service reads them.`;
 
 function positiveInts(text: string, flag: string): number[] {
   const values = text.split(',').map((v) => Number(v.trim()));
@@ -53,6 +55,7 @@ async function main(): Promise<void> {
       batch: { type: 'string' },
       'half-life': { type: 'string' },
       'prior-rate': { type: 'string' },
+      correlation: { type: 'string' },
       data: { type: 'string' },
       plot: { type: 'string' },
       json: { type: 'boolean', default: false },
@@ -72,11 +75,17 @@ async function main(): Promise<void> {
   const seedCount = positiveInts(values.seeds, '--seeds')[0]!;
   const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
 
-  let policy = learningPolicyFromConfig(loadConfig(process.env));
+  const config = loadConfig(process.env);
+  let policy: EnginePolicy = { ...learningPolicyFromConfig(config), drawCorrelation: config.drawCorrelation };
   if (values['prior-rate'] !== undefined) {
     const rate = Number(values['prior-rate']);
     if (!(rate > 0 && rate < 1)) throw new Error(`--prior-rate must lie in (0, 1), got '${values['prior-rate']}'`);
     policy = { ...policy, priorRate: rate };
+  }
+  if (values.correlation !== undefined) {
+    const rho = Number(values.correlation);
+    if (!(rho >= 0 && rho < 1)) throw new Error(`--correlation must lie in [0, 1), got '${values.correlation}'`);
+    policy = { ...policy, drawCorrelation: rho };
   }
   const halfLife = values['half-life'] === undefined ? undefined : Number(values['half-life']);
   if (halfLife !== undefined && !(halfLife > 0)) throw new Error(`--half-life must be positive, got '${values['half-life']}'`);

@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Likelihood } from './core/types.js';
+import { DRAW_CORRELATION } from './core/thompson.js';
 
 export interface Config {
   port: number;
@@ -25,6 +26,8 @@ export interface Config {
   minPriority: number;
   /** Monte Carlo re-draws for each decision's selection probabilities. */
   probabilityDraws: number;
+  /** ρ in [0, 1): correlation of the actions' Thompson deviates within one decision (src/core/thompson.ts). */
+  drawCorrelation: number;
   /** How often the learner looks for new feedback. */
   learnerIntervalMs: number;
   /** At most this many feedback rows per learner cycle. */
@@ -125,6 +128,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     priorRate: read('KAIROS_PRIOR_RATE', '0.05', (raw) => { const n = num(0, 1, true)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a rate in (0, 1)'),
     minPriority: read('KAIROS_MIN_PRIORITY', '0', num(-1e12, 1e12), 'a number'),
     probabilityDraws: read('KAIROS_PROBABILITY_DRAWS', '100', int(0, 100_000), 'an integer 0–100000'),
+    drawCorrelation: read('KAIROS_DRAW_CORRELATION', String(DRAW_CORRELATION), (raw) => { const n = num(0, 1)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a number in [0, 1)'),
     learnerIntervalMs: read('KAIROS_LEARNER_INTERVAL', '250ms', duration(10, 60_000), 'a duration from 10ms to 60s'),
     learnerBatchLimit: read('KAIROS_LEARNER_BATCH', '5000', int(1, 1_000_000), 'an integer 1–1000000'),
     learnerEnabled: read('KAIROS_LEARNER', 'on', (raw) => ({ on: true, off: false })[raw.trim()], 'on or off'),

@@ -30,6 +30,7 @@ export type EngineConfig = Pick<
   | 'priorRate'
   | 'minPriority'
   | 'probabilityDraws'
+  | 'drawCorrelation'
   | 'learnerIntervalMs'
   | 'learnerBatchLimit'
   | 'learnerEnabled'
@@ -125,6 +126,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       rng: createRng(rootSeed),
       minPriority: config.minPriority,
       probabilityDraws: config.probabilityDraws,
+      drawCorrelation: config.drawCorrelation,
       now,
       unknownKeys,
     }),

@@ -3,7 +3,7 @@
  * the protocol runners. One learning policy — the service's configuration — serves every data set.
  */
 import { createRng } from '../../src/core/rng.js';
-import type { LearningPolicy } from '../../src/learner/fold.js';
+import type { EnginePolicy } from './players/engine.js';
 import { adultProblem, encodeAdult, loadAdult } from './data/adult.js';
 import { CHAPELLE_LI_DELAY } from './data/delay.js';
 import { loadMushroom, mushroomProblem } from './data/mushroom.js';
@@ -34,7 +34,7 @@ export interface RunOptions {
   rounds?: number;
   /** Feedback batch sizes; one Kairos row each (delay: the δ values). */
   batches?: number[];
-  policy: LearningPolicy;
+  policy: EnginePolicy;
   /** drift: the forgetting row's half-life. */
   halfLife?: number;
   onProgress?: (message: string) => void;
@@ -44,7 +44,7 @@ export type RunResult = { kind: 'regret'; report: RegretReport } | { kind: 'repl
 
 const DEFAULT_ROUNDS: Record<'mushroom', number> = { mushroom: 50_000 };
 
-function banditPlayers(batches: readonly number[], policy: LearningPolicy): PlayerSpec[] {
+function banditPlayers(batches: readonly number[], policy: EnginePolicy): PlayerSpec[] {
   return [
     { name: 'Uniform random', create: (problem, seed) => createUniformPlayer(problem.k, derivedSeed(seed, 2)) },
     ...batches.map((batch) => ({

@@ -22,6 +22,8 @@ export interface DecisionDeps {
   rng: Rng;
   minPriority: number;
   probabilityDraws: number;
+  /** Correlation of the actions' Thompson deviates within one decision (see `DRAW_CORRELATION`). */
+  drawCorrelation: number;
   now: () => number;
   /** Where context keys unknown to the schema are counted (for stats). */
   unknownKeys?: KeyCounter;
@@ -83,7 +85,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
         scratch = createDecisionScratch(scratchCapacity, scratchDimension);
       }
       const result = decide(
-        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws, probabilityMethod: 'exact', covariances },
+        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws, probabilityMethod: 'exact', covariances, correlation: deps.drawCorrelation },
         createRng(seed),
         scratch,
       );

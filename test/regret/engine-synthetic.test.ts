@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { DRAW_CORRELATION } from '../../src/core/thompson.js';
 import { loadSynthetic, syntheticProblem } from '../../scripts/regret/data/synthetic.js';
 import { runDataset } from '../../scripts/regret/datasets.js';
 import { createUniformPlayer } from '../../scripts/regret/players/baselines.js';
@@ -14,7 +15,7 @@ import { playProblem } from '../../scripts/regret/protocols/play.js';
 import { formatJson, formatTable } from '../../scripts/regret/report.js';
 
 const dataDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
-const policy = { priorRate: 0.05, forgettingHalfLife: 0 };
+const policy = { priorRate: 0.05, forgettingHalfLife: 0, drawCorrelation: DRAW_CORRELATION };
 
 describe.skipIf(!existsSync(dataDir))('Kairos on synthetic-logistic, 2,000 rounds', () => {
   // Loaded in the tests, not at collection: a skipped suite's body still runs when vitest collects it.

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
+import { DRAW_CORRELATION } from '../../src/core/thompson.js';
 import { CHAPELLE_LI_DELAY, delayInstance } from '../../scripts/regret/data/delay.js';
 import { encodeRows } from '../../scripts/regret/data/encode.js';
 import type { ObdLog } from '../../scripts/regret/data/obd.js';
@@ -13,6 +14,8 @@ import type { BanditProblem } from '../../scripts/regret/problem.js';
 import { playDelay } from '../../scripts/regret/protocols/delay.js';
 import { playProblem } from '../../scripts/regret/protocols/play.js';
 import { replay } from '../../scripts/regret/protocols/replay.js';
+
+const policy = { priorRate: 0.05, forgettingHalfLife: 0, drawCorrelation: DRAW_CORRELATION };
 
 /** Three arms whose regret is 0, 1 and 2 every round: Uniform's expected regret is exactly 1 a round. */
 function tinyProblem(rounds: number): BanditProblem {
@@ -49,7 +52,7 @@ describe('Uniform player', () => {
 describe('Kairos player', () => {
   it('learns the better of two arms (linear rewards) and holds feedback back until a batch is full', () => {
     const problem = tinyProblem(2_000);
-    const engine = createEnginePlayer({ k: 3, d: 1, likelihood: 'linear', policy: { priorRate: 0.05, forgettingHalfLife: 0 }, batch: 50, seed: 3 });
+    const engine = createEnginePlayer({ k: 3, d: 1, likelihood: 'linear', policy, batch: 50, seed: 3 });
     const outcome = playProblem(problem, engine);
     const uniform = playProblem(problem, createUniformPlayer(3, 3)).regret;
     expect(outcome.regret).toBeLessThan(uniform / 4);
@@ -59,7 +62,7 @@ describe('Kairos player', () => {
   });
 
   it('forgets a replaced arm and drops its held-back feedback', () => {
-    const engine = createEnginePlayer({ k: 2, d: 1, likelihood: 'logistic', policy: { priorRate: 0.05, forgettingHalfLife: 0 }, batch: 10, seed: 1 });
+    const engine = createEnginePlayer({ k: 2, d: 1, likelihood: 'logistic', policy, batch: 10, seed: 1 });
     const x = Float64Array.of(1);
     for (let i = 0; i < 5; i += 1) engine.observe(0, x, 1);
     engine.reset(0);
@@ -110,7 +113,7 @@ describe('replay protocol (Li et al. 2011)', () => {
     // Binomial(20,000, 1/4): sd ≈ 61.
     expect(Math.abs(outcome.kept - n / k)).toBeLessThan(400);
     expect(outcome.rewards.length).toBe(outcome.kept);
-    const engine = createEnginePlayer({ k, d: 1, likelihood: 'logistic', policy: { priorRate: 0.05, forgettingHalfLife: 0 }, batch: 1, seed: 4 });
+    const engine = createEnginePlayer({ k, d: 1, likelihood: 'logistic', policy, batch: 1, seed: 4 });
     const learned = replay(log, encoded, engine);
     expect(engine.posteriors().reduce((s, p) => s + p.observations, 0)).toBe(learned.kept);
   });

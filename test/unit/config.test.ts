@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseDuration, parseSize } from '../../src/config.js';
+import { DRAW_CORRELATION } from '../../src/core/thompson.js';
 
 describe('loadConfig', () => {
   it('has the documented defaults', () => {
@@ -15,6 +16,7 @@ describe('loadConfig', () => {
       defaultLikelihood: 'logistic',
       learnerEnabled: true,
       faultInjection: 'none',
+      drawCorrelation: DRAW_CORRELATION,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -25,6 +27,14 @@ describe('loadConfig', () => {
       '/x',
     );
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dbFile: '/var/lib/kairos/kairos.db', feedbackWindowMs: 90 * 60_000, logLevel: 'warn', bodyLimitBytes: 65_536, learnerEnabled: false });
+  });
+
+  it('accepts a draw correlation in [0, 1) and names the variable otherwise', () => {
+    expect(loadConfig({ KAIROS_DRAW_CORRELATION: '0' }).drawCorrelation).toBe(0);
+    expect(loadConfig({ KAIROS_DRAW_CORRELATION: '0.5' }).drawCorrelation).toBe(0.5);
+    for (const bad of ['1', '-0.1', 'high', '']) {
+      expect(() => loadConfig({ KAIROS_DRAW_CORRELATION: bad })).toThrow(/KAIROS_DRAW_CORRELATION/);
+    }
   });
 
   it('lists every problem at once', () => {

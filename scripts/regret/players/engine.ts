@@ -18,12 +18,18 @@ import { createDecisionScratch, decide, type DecisionScratch } from '../../../sr
 import { foldBatch, groupByAction, priorPosterior, type LabelledRow, type LearningPolicy } from '../../../src/learner/fold.js';
 import type { Player } from '../problem.js';
 
+/** The service's configuration as a player sees it: the learner's policy and the decision's draw correlation. */
+export interface EnginePolicy extends LearningPolicy {
+  /** ρ of `decide` (KAIROS_DRAW_CORRELATION). */
+  drawCorrelation: number;
+}
+
 export interface EnginePlayerOptions {
   name?: string;
   k: number;
   d: number;
   likelihood: Likelihood;
-  policy: LearningPolicy;
+  policy: EnginePolicy;
   /** Feedback is folded in once every `batch` observations (1 = every round). */
   batch: number;
   seed: number;
@@ -61,7 +67,7 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
     name: options.name ?? (options.batch === 1 ? 'Kairos (per-round updates)' : `Kairos (batches of ${options.batch})`),
     choose(x) {
       const result = decide(
-        { posteriors, values, levers, x, threshold: -Infinity, slots: 1, probabilityDraws: 0 },
+        { posteriors, values, levers, x, threshold: -Infinity, slots: 1, probabilityDraws: 0, correlation: policy.drawCorrelation },
         rng,
         scratch,
       );

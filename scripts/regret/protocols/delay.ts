@@ -3,7 +3,7 @@
  * seed; feedback reaches the learner only every δ steps. Kairos plays it with a bias-only model (d = 1, the
  * encoder of an empty schema) — the service with no features declared.
  */
-import type { LearningPolicy } from '../../../src/learner/fold.js';
+import type { EnginePolicy } from '../players/engine.js';
 import { delayInstance, type DelayConfig, type DelayInstance } from '../data/delay.js';
 import { encodeRows, rowView } from '../data/encode.js';
 import { createBetaTsPlayer, createUniformPlayer } from '../players/baselines.js';
@@ -48,7 +48,7 @@ export interface DelayRunOptions {
   config: DelayConfig;
   seeds: readonly number[];
   delays: readonly number[];
-  policy: LearningPolicy;
+  policy: EnginePolicy;
   onProgress?: (message: string) => void;
 }
 

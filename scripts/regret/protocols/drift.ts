@@ -4,7 +4,7 @@
  * Players that learned the first half carry on, with and without forgetting; a fresh learner starts at the
  * change. Measured: expected regret over the second half, which forgetting should bring near the fresh learner's.
  */
-import type { LearningPolicy } from '../../../src/learner/fold.js';
+import type { EnginePolicy } from '../players/engine.js';
 import { syntheticProblem, withDrift, type SyntheticData } from '../data/synthetic.js';
 import { createUniformPlayer } from '../players/baselines.js';
 import { createEnginePlayer } from '../players/engine.js';
@@ -17,7 +17,7 @@ export interface DriftRunOptions {
   seeds: readonly number[];
   changeAt: number;
   perm?: readonly number[];
-  policy: LearningPolicy;
+  policy: EnginePolicy;
   /** Half-life (observations per action) of the forgetting row. */
   halfLife: number;
   batch: number;
@@ -29,7 +29,7 @@ export function runDrift(options: DriftRunOptions): { rows: PlayerRow[]; problem
   const perm = options.perm ?? Array.from({ length: data.k }, (_, a) => data.k - 1 - a);
   const problem = syntheticProblem(withDrift(data, changeAt, perm));
   const progress = options.onProgress ?? (() => {});
-  const engine = (p: LearningPolicy, seed: number, salt: number): Player =>
+  const engine = (p: EnginePolicy, seed: number, salt: number): Player =>
     createEnginePlayer({ k: problem.k, d: problem.d, likelihood: problem.likelihood, policy: p, batch, seed: derivedSeed(seed, salt) });
   const forgetting = { ...policy, forgettingHalfLife: halfLife };
   const specs: { name: string; fresh: boolean; create(seed: number): Player }[] = [

@@ -6,7 +6,7 @@
  * is an unbiased estimate of the policy's click rate.
  */
 import { createRng } from '../../../src/core/rng.js';
-import type { LearningPolicy } from '../../../src/learner/fold.js';
+import type { EnginePolicy } from '../players/engine.js';
 import { rowView, type EncodedRows } from '../data/encode.js';
 import { encodeObd, loadObd, loggedClickRate, type ObdCampaign, type ObdLog } from '../data/obd.js';
 import { createUniformPlayer } from '../players/baselines.js';
@@ -56,7 +56,7 @@ export interface ReplayRow {
 export function runReplay(options: {
   dataDir: string;
   seeds: readonly number[];
-  policy: LearningPolicy;
+  policy: EnginePolicy;
   batch: number;
   onProgress?: (message: string) => void;
 }): ReplayRow[] {
