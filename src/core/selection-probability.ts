@@ -101,6 +101,8 @@ export interface ScoreMoments {
   correlation: number;
 }
 
+/** Conditional sds above a rival's conditional centre beyond which its draw is treated as impossible. */
+const PRUNE_SDS = 6;
 /** Below this, the chosen action's chance at a level is treated as 0 (saves the remaining CDFs). */
 const NEGLIGIBLE = 1e-12;
 /** Strata whose chance is at most this are treated as not counting when deciding whether to refine. */
@@ -177,15 +179,17 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
   const spread = sd * own;
   let centre = 0;
   let shift = 0;
+  // Per shared value: each rival's priority at 6 conditional sds above its conditional centre. A rival whose bound is
+  // below a level surely stays below it (its CDF there is 1 to within 1e-9), so it costs no logarithm or CDF.
+  const reach = new Float64Array(rivals.length);
   // P(i beats every rival | its own deviate is u).
   const beats = (u: number): number => {
     const z = centre + spread * u;
     const t = scale * sigmoid(z);
     let product = 1;
     for (let r = 0; r < rivals.length; r++) {
+      if (reach[r]! < t) continue;
       const j = rivals[r]!;
-      // Actions that surely stay below t (their 6-sd upper bound; |w| and own·|u| stay well inside it) contribute 1.
-      if (upper[j]! < t) continue;
       const centreJ = means[j]! + sds[j]! * shift;
       const sdJ = sds[j]! * own;
       // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
@@ -199,6 +203,10 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
   for (let q = 0; q < values.length; q++) {
     shift = common * values[q]!;
     centre = means[i]! + sd * shift;
+    for (let r = 0; r < rivals.length; r++) {
+      const j = rivals[r]!;
+      reach[r] = Math.min(upper[j]!, scales[j]! * sigmoid(means[j]! + sds[j]! * (shift + PRUNE_SDS * own)));
+    }
     // The part of i's conditional draw that clears the threshold, u ≥ uT: its mass and, when the threshold cuts,
     // strata of that part alone (so the threshold costs no quadrature error).
     const uT = spread > 0 ? (zT - centre) / spread : centre >= zT ? -Infinity : Infinity;
