@@ -177,23 +177,29 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     previous = sds[j]! > 0 ? rivals.length - 1 : -1;
   }
   const spread = sd * own;
-  let centre = 0;
-  let shift = 0;
-  // Per shared value: each rival's priority at 6 conditional sds above its conditional centre. A rival whose bound is
-  // below a level surely stays below it (its CDF there is 1 to within 1e-9), so it costs no logarithm or CDF.
-  const reach = new Float64Array(rivals.length);
-  // P(i beats every rival | its own deviate is u).
-  const beats = (u: number): number => {
-    const z = centre + spread * u;
+  // Per rival (a group of identical ones): its index, count, conditional sd and scale; per shared value its conditional
+  // centre and its priority at 6 conditional sds above it. A rival whose bound is below a level surely stays below it
+  // (its CDF there is 1 to within 1e-9), so it costs no logarithm or CDF.
+  const n = rivals.length;
+  const rivalSd = new Float64Array(n);
+  const rivalScale = new Float64Array(n);
+  const rivalCentre = new Float64Array(n);
+  const reach = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    rivalSd[r] = sds[rivals[r]!]! * own;
+    rivalScale[r] = scales[rivals[r]!]!;
+  }
+  // P(i beats every rival | i's score is z), for the centres of the current shared value.
+  const beats = (z: number): number => {
     const t = scale * sigmoid(z);
     let product = 1;
-    for (let r = 0; r < rivals.length; r++) {
+    for (let r = 0; r < n; r++) {
       if (reach[r]! < t) continue;
-      const j = rivals[r]!;
-      const centreJ = means[j]! + sds[j]! * shift;
-      const sdJ = sds[j]! * own;
+      const sdJ = rivalSd[r]!;
       // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
-      const cdf = scales[j] === scale && sdJ > 0 ? normalCdfFast((z - centreJ) / sdJ) : priorityBelow(t, centreJ, sdJ, scales[j]!, j > i);
+      const cdf = rivalScale[r] === scale && sdJ > 0
+        ? normalCdfFast((z - rivalCentre[r]!) / sdJ)
+        : priorityBelow(t, rivalCentre[r]!, sdJ, rivalScale[r]!, rivals[r]! > i);
       product *= counts[r] === 1 ? cdf : Math.pow(cdf, counts[r]!);
       if (product < NEGLIGIBLE) return 0;
     }
@@ -201,11 +207,12 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
   };
   let total = 0;
   for (let q = 0; q < values.length; q++) {
-    shift = common * values[q]!;
-    centre = means[i]! + sd * shift;
-    for (let r = 0; r < rivals.length; r++) {
+    const shift = common * values[q]!;
+    const centre = means[i]! + sd * shift;
+    for (let r = 0; r < n; r++) {
       const j = rivals[r]!;
-      reach[r] = Math.min(upper[j]!, scales[j]! * sigmoid(means[j]! + sds[j]! * (shift + PRUNE_SDS * own)));
+      rivalCentre[r] = means[j]! + sds[j]! * shift;
+      reach[r] = Math.min(upper[j]!, rivalScale[r]! * sigmoid(rivalCentre[r]! + PRUNE_SDS * rivalSd[r]!));
     }
     // The part of i's conditional draw that clears the threshold, u ≥ uT: its mass and, when the threshold cuts,
     // strata of that part alone (so the threshold costs no quadrature error).
@@ -217,14 +224,14 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     // nothing, another pass spends every point on the part that does (from one stratum below the first that counts).
     let from = 1 - mass;
     let inner = 0;
-    const passes = rivals.length <= REFINE_MAX_RIVALS ? REFINE_PASSES : 1;
+    const passes = n <= REFINE_MAX_RIVALS ? REFINE_PASSES : 1;
     for (let pass = 0; pass < passes; pass++) {
       const width = 1 - from;
       let firstCounting = -1;
       let sum = 0;
       const nodes = stratumNodes(from);
       for (let g = 0; g < OWN_POINTS; g++) {
-        const value = beats(nodes ? nodes[g]! : normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS));
+        const value = beats(centre + spread * (nodes ? nodes[g]! : normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS)));
         if (firstCounting < 0 && value > REFINE_LEVEL) firstCounting = g;
         sum += value;
       }
