@@ -18,7 +18,7 @@
  * 0 to 1 (a well-learned competitor), and by far less where it is smooth — against the ±0.05 (one sd) of 100 Monte
  * Carlo re-draws. Many similar competitors put all of the integrand's mass in the top few strata; up to REFINE_PASSES
  * passes then re-spread the points over the part that counts, when at most REFINE_MAX_RIVALS distinct competitors are
- * in play (K identical actions: within 2 % of 1/K at K = 10, about 7–8 % low at K = 50–200).
+ * in play (K identical actions: 3 % low at K = 10, 7–8 % low at K = 50–200).
  * Runs of competitors with identical moments share one CDF evaluation. Cost:
  * O((SHARED_POINTS + 1) × OWN_POINTS × distinct competitors), more passes only when the mass is concentrated; no
  * random numbers.

@@ -31,9 +31,9 @@ import { predictiveFromMoments } from './update.js';
  * deviates grows like √(2 ln K) — the more actions, the more the policy plays whichever is most uncertain rather than
  * whichever is most likely best. A shared deviate gives every action the same optimism in one decision: scored at
  * the same upper quantile, the action with the best upside wins — a UCB with a random width, the family Vaswani,
- * Mehrabian, Durand & Kveton 2020, "Old dog learns new tricks: randomized UCB for bandit problems" (AISTATS), analyse,
- * with regret bounds like Thompson sampling's for suitable width distributions. Why max(0, w): a pessimistic shared draw
- * would only push every action down together — the ranking then follows the least certain actions' downside — so
+ * Mehrabian, Durand & Kveton 2020, "Old dog learns new tricks: randomized UCB for bandit problems" (AISTATS),
+ * analyse, with regret bounds like Thompson sampling's for suitable width distributions. Why max(0, w): a pessimistic
+ * shared draw would only push every action down together — the ranking then follows the least certain actions' downside — so
  * half the decisions are scored near the posterior means instead (optimistic sampling, May, Korda, Lee & Leslie 2012,
  * applied to the shared part). Why keep an own part: it spreads exploration over the plausible actions when
  * feedback is delayed or batched — fully shared draws explore only the actions on the upper envelope of the score
@@ -42,9 +42,9 @@ import { predictiveFromMoments } from './update.js';
  *
  * Evidence (scripts/bench-regret.ts; README, "Defaults and the evidence for them"): against independent optimistic
  * draws, the previous default, synthetic-logistic went from 567 to 442 per round and from 619 to 496 in batches of
- * 1,000 (seeds 1–5; over seeds 1–20: 427 and 479); statlog 7.70 → 7.47 % of Uniform, adult 76.3 → 74.6 %, delayed feedback (δ = 1) 9,701 → 7,974; mushroom
- * stayed within its heavy-tailed noise. Fully shared draws (ρ → 1) and a plain Gaussian copula (no max(0, ·)) at
- * ρ = 0.75 and 0.9 were measured too and were no better.
+ * 1,000 (seeds 1–5; over seeds 1–20: 427 and 479); statlog 7.70 → 7.47 % of Uniform, adult 76.3 → 74.6 %, delayed
+ * feedback (δ = 1) 9,701 → 7,974; mushroom stayed within its heavy-tailed noise. Fully shared draws (ρ → 1) and a
+ * plain Gaussian copula (no max(0, ·)) at ρ = 0.75 and 0.9 were measured too and were no better.
  */
 export const DRAW_CORRELATION = 0.9;
 
