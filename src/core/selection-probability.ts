@@ -95,8 +95,6 @@ export interface ScoreMoments {
   sds: Float64Array;
   /** value × lever per action. */
   scales: Float64Array;
-  /** An upper bound of each action's priority (at m + 6√v); actions below a level need no CDF there. */
-  upper: Float64Array;
   /** ρ in [0, 1): the share of the deviates' variance common to all actions. */
   correlation: number;
 }
@@ -134,7 +132,7 @@ function stratumNodes(from: number): Float64Array | undefined {
 
 /** The probability that the policy chooses action i (one slot, logistic scores, threshold T). */
 export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number): number {
-  const { means, sds, scales, upper, correlation } = moments;
+  const { means, sds, scales, correlation } = moments;
   const common = Math.sqrt(correlation);
   const own = Math.sqrt(1 - correlation);
   const scale = scales[i]!;
@@ -166,7 +164,7 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     if (j === i) continue;
     if (sds[j]! > 0 && previous >= 0) {
       const r = rivals[previous]!;
-      if (means[r] === means[j] && sds[r] === sds[j] && scales[r] === scales[j] && upper[r] === upper[j]) {
+      if (means[r] === means[j] && sds[r] === sds[j] && scales[r] === scales[j]) {
         counts[previous] = counts[previous]! + 1;
         continue;
       }
@@ -212,7 +210,7 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     for (let r = 0; r < n; r++) {
       const j = rivals[r]!;
       rivalCentre[r] = means[j]! + sds[j]! * shift;
-      reach[r] = Math.min(upper[j]!, rivalScale[r]! * sigmoid(rivalCentre[r]! + PRUNE_SDS * rivalSd[r]!));
+      reach[r] = rivalScale[r]! * sigmoid(rivalCentre[r]! + PRUNE_SDS * rivalSd[r]!);
     }
     // The part of i's conditional draw that clears the threshold, u ≥ uT: its mass and, when the threshold cuts,
     // strata of that part alone (so the threshold costs no quadrature error).

@@ -277,10 +277,9 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   for (let r = 0; r < chosenCount; r++) chosen.push(top[r]!);
 
   if (probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !anyLinear) {
-    markContenders(scratch, k, slots, threshold, values, levers);
     const { scales } = scratch;
     for (let i = 0; i < k; i++) scales[i] = values[i]! * levers[i]!;
-    const moments = { means, sds, scales, upper: scratch.upper, correlation: rho };
+    const moments = { means, sds, scales, correlation: rho };
     probability.fill(Number.NaN, 0, k);
     if (chosenCount > 0) probability[chosen[0]!] = chosenProbability(chosen[0]!, k, moments, threshold);
     const views = scratch.views;

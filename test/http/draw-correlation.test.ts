@@ -27,11 +27,10 @@ function expected(index: number, correlation: number): number {
   // N(logit(priorRate), biasVariance + weightVariance).
   const m = Math.log(DEFAULT_LOGISTIC_PRIOR.priorRate / (1 - DEFAULT_LOGISTIC_PRIOR.priorRate));
   const sd = Math.sqrt(DEFAULT_LOGISTIC_PRIOR.biasVariance + DEFAULT_LOGISTIC_PRIOR.weightVariance);
-  const upper = (scale: number): number => scale / (1 + Math.exp(-(m + 6 * sd)));
   return chosenProbability(
     index,
     2,
-    { means: Float64Array.of(m, m), sds: Float64Array.of(sd, sd), scales: Float64Array.of(1, 2), upper: Float64Array.of(upper(1), upper(2)), correlation },
+    { means: Float64Array.of(m, m), sds: Float64Array.of(sd, sd), scales: Float64Array.of(1, 2), correlation },
     0,
   );
 }

@@ -39,12 +39,10 @@ function toInstance(r: { means: number[]; spread: number; values: number[]; thre
 }
 
 function moments(inst: Instance) {
-  const k = inst.means.length;
   return {
     means: Float64Array.from(inst.means),
     sds: Float64Array.from(inst.variances, Math.sqrt),
     scales: Float64Array.from(inst.values),
-    upper: new Float64Array(k).fill(Infinity),
     correlation: inst.correlation,
   };
 }
