@@ -282,15 +282,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     const moments = { means, sds, scales, correlation: rho };
     probability.fill(Number.NaN, 0, k);
     if (chosenCount > 0) probability[chosen[0]!] = chosenProbability(chosen[0]!, k, moments, threshold);
-    const views = scratch.views;
-    return {
-      chosen,
-      propensity: views.propensity,
-      sampled: views.sampled,
-      priority: views.priority,
-      probability: views.probability,
-      noActionProbability: noActionProbabilityExact(k, moments, threshold),
-    };
+    return resultOf(scratch, chosen, noActionProbabilityExact(k, moments, threshold));
   }
 
   counts.fill(0, 0, k);
@@ -324,14 +316,11 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   }
   const total = probabilityDraws + 1;
   for (let i = 0; i < k; i++) probability[i] = counts[i]! / total;
+  return resultOf(scratch, chosen, noAction / total);
+}
 
-  const views = scratch.views;
-  return {
-    chosen,
-    propensity: views.propensity,
-    sampled: views.sampled,
-    priority: views.priority,
-    probability: views.probability,
-    noActionProbability: noAction / total,
-  };
+/** The result over the scratch's length-K views. */
+function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number): DecisionResult {
+  const { propensity, sampled, priority, probability } = scratch.views;
+  return { chosen, propensity, sampled, priority, probability, noActionProbability };
 }
