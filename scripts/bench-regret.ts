@@ -75,18 +75,12 @@ async function main(): Promise<void> {
   const seedCount = positiveInts(values.seeds, '--seeds')[0]!;
   const seeds = Array.from({ length: seedCount }, (_, i) => i + 1);
 
-  const config = loadConfig(process.env);
+  // --prior-rate and --correlation override their variables and are validated exactly as the service validates them.
+  const overrides: Record<string, string> = {};
+  if (values['prior-rate'] !== undefined) overrides['KAIROS_PRIOR_RATE'] = values['prior-rate'];
+  if (values.correlation !== undefined) overrides['KAIROS_DRAW_CORRELATION'] = values.correlation;
+  const config = loadConfig({ ...process.env, ...overrides });
   let policy: EnginePolicy = { ...learningPolicyFromConfig(config), drawCorrelation: config.drawCorrelation };
-  if (values['prior-rate'] !== undefined) {
-    const rate = Number(values['prior-rate']);
-    if (!(rate > 0 && rate < 1)) throw new Error(`--prior-rate must lie in (0, 1), got '${values['prior-rate']}'`);
-    policy = { ...policy, priorRate: rate };
-  }
-  if (values.correlation !== undefined) {
-    const rho = Number(values.correlation);
-    if (!(rho >= 0 && rho < 1)) throw new Error(`--correlation must lie in [0, 1), got '${values.correlation}'`);
-    policy = { ...policy, drawCorrelation: rho };
-  }
   const halfLife = values['half-life'] === undefined ? undefined : Number(values['half-life']);
   if (halfLife !== undefined && !(halfLife > 0)) throw new Error(`--half-life must be positive, got '${values['half-life']}'`);
   if (halfLife !== undefined && dataset !== 'drift') policy = { ...policy, forgettingHalfLife: halfLife };
