@@ -123,7 +123,14 @@ interface Row {
 /** How the service calls decide: covariances cached per model (sparse scoring) and the exact selection probability. */
 type DecideMode = 'dense' | 'service';
 
-function benchDecide(options: Options, rng: Rng, probabilityDraws: number, posteriors: Posterior[], mode: DecideMode = 'dense'): Row {
+function benchDecide(
+  options: Options,
+  rng: Rng,
+  probabilityDraws: number,
+  posteriors: Posterior[],
+  mode: DecideMode = 'dense',
+  values: Float64Array = new Float64Array(posteriors.length).fill(1),
+): Row {
   const k = posteriors.length;
   const d = options.dimension;
   const service =
@@ -137,7 +144,6 @@ function benchDecide(options: Options, rng: Rng, probabilityDraws: number, poste
           }),
         }
       : {};
-  const values = new Float64Array(k).fill(1);
   const levers = new Float64Array(k).fill(1);
   const x = new Float64Array(options.dimension);
   const scratch = createDecisionScratch(k, options.dimension);
@@ -196,6 +202,12 @@ async function main(): Promise<void> {
   report(benchDecide(options, rng, 100, logisticOnly));
   report({ ...benchDecide(options, rng, 0, logisticOnly, 'service'), name: `decide as the service calls it (sparse), no probability` });
   report({ ...benchDecide(options, rng, 100, logisticOnly, 'service'), name: `decide as the service calls it, exact probability` });
+  // A cold catalog (every action at its prior, as in bench:http): identical rivals share one CDF in the exact
+  // probability unless their values differ.
+  const cold = Array.from({ length: options.actions }, () => createPrior(DEFAULT_LOGISTIC_PRIOR, options.dimension));
+  const spread = Float64Array.from({ length: options.actions }, (_, i) => 1 + ((i * 37) % 100));
+  report({ ...benchDecide(options, rng, 100, cold, 'service'), name: `  same, cold catalog, equal values` });
+  report({ ...benchDecide(options, rng, 100, cold, 'service', spread), name: `  same, cold catalog, values 1–100` });
   report({ ...benchDecide(options, rng, 0, posteriors), name: `decide (1 in 5 linear), d=${options.dimension}, draws=0` });
   report({ ...benchDecide(options, rng, 100, posteriors), name: `decide (1 in 5 linear), d=${options.dimension}, draws=100` });
   for (const n of [1, 100, 1000]) for (const row of benchUpdates(options, rng, 'logistic', n)) report(row);
