@@ -53,7 +53,7 @@ function context(rng: ReturnType<typeof createRng>): Record<string, unknown> {
 const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
 async function throughput(updater: Updater, d: number, batch: number, seconds: number): Promise<number> {
-  const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0 });
+  const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false });
   const rng = createRng(1);
   const post = priorPosterior(policy, 'logistic', d);
   const makeBatch = (): ObservationBatch => {

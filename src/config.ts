@@ -41,6 +41,8 @@ export interface Config {
   workers: number;
   /** Evidence half-life in observations per action (forgetting); 0 = no forgetting. */
   forgettingHalfLife: number;
+  /** Restart every model from the prior when an action's outcomes move away from its model (drift). */
+  changeDetection: boolean;
   /** How often to check whether another process (an ops script) changed models or the catalog. */
   reloadIntervalMs: number;
   /** How often the expirer turns overdue decisions into ignores. */
@@ -134,6 +136,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     learnerEnabled: read('KAIROS_LEARNER', 'on', (raw) => ({ on: true, off: false })[raw.trim()], 'on or off'),
     workers: read('KAIROS_WORKERS', String(Math.max(1, Math.min(4, cpus().length))), int(1, 64), 'an integer 1–64'),
     forgettingHalfLife: read('KAIROS_FORGETTING_HALF_LIFE', '0', num(0, 1e12), 'a number of observations ≥ 0 (0 = off)'),
+    changeDetection: read('KAIROS_CHANGE_DETECTION', 'off', (raw) => ({ on: true, off: false })[raw.trim()], 'on or off'),
     reloadIntervalMs: read('KAIROS_RELOAD_INTERVAL', '1s', duration(50, 60_000), 'a duration from 50ms to 60s'),
     expireIntervalMs: read('KAIROS_EXPIRE_INTERVAL', '30s', duration(100, 3_600_000), 'a duration from 100ms to 1h'),
     decisionFlushMs: read('KAIROS_DECISION_FLUSH', '20ms', duration(0, 5_000), 'a duration from 0 to 5s'),

@@ -36,6 +36,7 @@ export type EngineConfig = Pick<
   | 'learnerEnabled'
   | 'workers'
   | 'forgettingHalfLife'
+  | 'changeDetection'
   | 'reloadIntervalMs'
   | 'expireIntervalMs'
   | 'decisionFlushMs'
@@ -88,6 +89,9 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     now,
     onError: logError('learner cycle failed'),
     beforeCommit: options.beforeCommit,
+    onRestart: (info) => {
+      logger.warn({ ...info }, 'behaviour change detected: every model restarts from the prior (KAIROS_CHANGE_DETECTION)');
+    },
     onCommitted: (info) => {
       logger.debug({ ...info }, 'learner committed');
       options.onCommitted?.(info);

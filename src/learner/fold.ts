@@ -11,10 +11,16 @@ export interface LearningPolicy {
   priorRate: number;
   /** Evidence half-life in observations of the action (0 = no forgetting). */
   forgettingHalfLife: number;
+  /** Restart every model from the prior when an action's outcomes move away from its model (change-watch.ts). */
+  changeDetection: boolean;
 }
 
-export function learningPolicyFromConfig(config: { priorRate: number; forgettingHalfLife: number }): LearningPolicy {
-  return { priorRate: config.priorRate, forgettingHalfLife: config.forgettingHalfLife };
+export function learningPolicyFromConfig(config: {
+  priorRate: number;
+  forgettingHalfLife: number;
+  changeDetection: boolean;
+}): LearningPolicy {
+  return { priorRate: config.priorRate, forgettingHalfLife: config.forgettingHalfLife, changeDetection: config.changeDetection };
 }
 
 /** The prior configuration for a likelihood under this policy. */

@@ -16,7 +16,8 @@ import { readFeedbackAfter } from '../../db/stores/feedback.js';
 import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 import { saveModel } from '../../db/stores/models.js';
 import type { EngineState, ModelEntry } from '../domain/engine-state.js';
-import { groupByAction, targetOf, type LabelledRow } from './fold.js';
+import { watchForChange, type ChangeStatistics } from './change-watch.js';
+import { groupByAction, priorPosterior, targetOf, type LabelledRow } from './fold.js';
 import type { Updater } from './updater.js';
 
 export interface LearnerDeps {
@@ -32,6 +33,8 @@ export interface LearnerDeps {
   /** Test and fault-injection hook: runs after the posteriors are computed, before the commit. */
   beforeCommit?: (appliedSeq: number) => void;
   onCommitted?: (info: { appliedSeq: number; rows: number; actions: number; skipped: number }) => void;
+  /** Change detection (KAIROS_CHANGE_DETECTION) restarted every model; `alarmed` names the actions that raised it. */
+  onRestart?: (info: { appliedSeq: number; alarmed: string[]; actions: number }) => void;
 }
 
 export interface Learner {
@@ -54,6 +57,7 @@ export function createLearner(deps: LearnerDeps): Learner {
   let running: Promise<number> | undefined;
   let stopped = false;
   let applied = getAppliedSeq(db);
+  let changeStatistics: ChangeStatistics = new Map();
 
   /** One batch: read, fold, commit. Returns rows consumed (0 = nothing pending). */
   const cycle = async (): Promise<number> => {
@@ -85,10 +89,26 @@ export function createLearner(deps: LearnerDeps): Learner {
         labelled.push({ actionId: row.actionId, x: row.x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
       }
       const batches = groupByAction(labelled, encoderDim);
+      const watch = state.policy.changeDetection
+        ? watchForChange(
+            changeStatistics,
+            [...batches].map(([actionId, batch]) => ({ actionId, posterior: starts.get(actionId)!.posterior, batch })),
+          )
+        : undefined;
+      const alarmed = watch?.alarmed ?? [];
+      if (alarmed.length > 0) {
+        // Every action restarts from the prior (its stored version kept for the optimistic write), and this cycle's
+        // outcomes, which raised the alarm, are the first evidence of the new behaviour.
+        for (const action of state.actions()) {
+          const current = starts.get(action.id) ?? state.model(action.id);
+          const { likelihood, d } = current.posterior;
+          starts.set(action.id, { ...current, posterior: priorPosterior(state.policy, likelihood, d) });
+        }
+      }
       const folded = await Promise.all(
-        [...batches].map(async ([actionId, batch]) => {
-          const start = starts.get(actionId)!;
-          return { start, posterior: await deps.updater.fold(start.posterior, batch) };
+        [...starts].map(async ([actionId, start]) => {
+          const batch = batches.get(actionId);
+          return { start, posterior: batch ? await deps.updater.fold(start.posterior, batch) : start.posterior };
         }),
       );
       deps.beforeCommit?.(lastSeq);
@@ -97,6 +117,8 @@ export function createLearner(deps: LearnerDeps): Learner {
       if (committed) {
         applied = lastSeq;
         state.swapModels(committed);
+        if (watch) changeStatistics = alarmed.length > 0 ? new Map() : watch.statistics;
+        if (alarmed.length > 0) deps.onRestart?.({ appliedSeq: lastSeq, alarmed, actions: committed.length });
         deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped });
         return rows.length;
       }

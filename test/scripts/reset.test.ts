@@ -6,7 +6,7 @@ import { priorPosterior } from '../../src/learner/fold.js';
 import { main } from '../../scripts/reset.js';
 import { captureIo, createFixture, withDb, type Fixture } from './script-fixtures.js';
 
-const POLICY = { priorRate: 0.05, forgettingHalfLife: 0 };
+const POLICY = { priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false };
 
 let fx: Fixture | undefined;
 afterEach(() => fx?.cleanup());

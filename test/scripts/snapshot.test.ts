@@ -12,7 +12,7 @@ import { main as exportMain } from '../../scripts/snapshot-export.js';
 import { main as importMain } from '../../scripts/snapshot-import.js';
 import { ACTIONS, captureIo, CHANNELS, createFixture, expectSamePosterior, FEATURES, withDb, type Fixture } from './script-fixtures.js';
 
-const POLICY = { priorRate: 0.05, forgettingHalfLife: 0 };
+const POLICY = { priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false };
 
 const fixtures: Fixture[] = [];
 afterEach(() => {

@@ -8,7 +8,7 @@ import { foldBatch, priorPosterior, targetOf, type LearningPolicy } from '../../
 import { main } from '../../scripts/warm-start.js';
 import { captureIo, createFixture, expectSamePosterior, withDb, type Fixture } from './script-fixtures.js';
 
-const POLICY: LearningPolicy = { priorRate: 0.05, forgettingHalfLife: 0 };
+const POLICY: LearningPolicy = { priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false };
 
 interface Row {
   actionId?: string;
@@ -156,7 +156,7 @@ describe('warm-start', () => {
     const rows = history().filter((r) => r.actionId === 'card-upgrade');
     const file = writeJsonl(f, 'history.jsonl', rows);
     const env = { KAIROS_FORGETTING_HALF_LIFE: '5', KAIROS_PRIOR_RATE: '0.1' };
-    const policy: LearningPolicy = { priorRate: 0.1, forgettingHalfLife: 5 };
+    const policy: LearningPolicy = { priorRate: 0.1, forgettingHalfLife: 5, changeDetection: false };
     expect(await main(['--db', f.file, '--file', file, '--batch', '3'], captureIo(), env)).toBe(0);
     const expected = referenceFold(f.encoder, policy, rows, 'card-upgrade', priorPosterior(policy, 'logistic', f.encoder.dimension), 3);
     const plain = referenceFold(f.encoder, POLICY, rows, 'card-upgrade', priorPosterior(POLICY, 'logistic', f.encoder.dimension), 3);

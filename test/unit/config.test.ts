@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       learnerEnabled: true,
       faultInjection: 'none',
       drawCorrelation: DRAW_CORRELATION,
+      changeDetection: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -34,6 +35,14 @@ describe('loadConfig', () => {
     expect(loadConfig({ KAIROS_DRAW_CORRELATION: '0.5' }).drawCorrelation).toBe(0.5);
     for (const bad of ['1', '-0.1', 'high', '']) {
       expect(() => loadConfig({ KAIROS_DRAW_CORRELATION: bad })).toThrow(/KAIROS_DRAW_CORRELATION/);
+    }
+  });
+
+  it('turns change detection on or off and names the variable otherwise', () => {
+    expect(loadConfig({ KAIROS_CHANGE_DETECTION: 'on' }).changeDetection).toBe(true);
+    expect(loadConfig({ KAIROS_CHANGE_DETECTION: 'off' }).changeDetection).toBe(false);
+    for (const bad of ['yes', '1', '']) {
+      expect(() => loadConfig({ KAIROS_CHANGE_DETECTION: bad })).toThrow(/KAIROS_CHANGE_DETECTION/);
     }
   });
 

@@ -1,0 +1,40 @@
+/**
+ * Change detection as the learner applies it (KAIROS_CHANGE_DETECTION): each cycle's batch of a logistic action is
+ * tested against the posterior it is about to be folded into (src/core/change-detection.ts); when any action's
+ * outcomes have moved away from its model, every model restarts from the prior and learns the new behaviour
+ * afresh, as a learner started at the change would (the restart rule of Monitored UCB, Cao et al. 2019).
+ *
+ * The statistics live in memory: a restart of the process starts them at zero, which can only delay an alarm.
+ * Linear models are not tested: their single noise variance is a poor yardstick for rewards whose spread differs
+ * between contexts (a −35 among +5s would look like a change), so they restart only with the rest.
+ */
+import { NO_CHANGE, testForChange, type ChangeStatistic } from '../core/change-detection.js';
+import type { ObservationBatch, Posterior } from '../core/types.js';
+
+export type ChangeStatistics = ReadonlyMap<string, ChangeStatistic>;
+
+export interface ChangeVerdict {
+  /** The statistics after this cycle's outcomes; after a restart the caller starts again from an empty map. */
+  statistics: Map<string, ChangeStatistic>;
+  /** Actions whose outcomes raised the alarm (empty: no change found). */
+  alarmed: string[];
+}
+
+/**
+ * Tests one cycle's batches. `batches` pairs each action with the posterior its batch has not been folded into.
+ * Pure: the caller keeps the returned statistics only once the cycle has committed.
+ */
+export function watchForChange(
+  statistics: ChangeStatistics,
+  batches: Iterable<{ actionId: string; posterior: Posterior; batch: ObservationBatch }>,
+): ChangeVerdict {
+  const next = new Map(statistics);
+  const alarmed: string[] = [];
+  for (const { actionId, posterior, batch } of batches) {
+    if (posterior.likelihood !== 'logistic') continue;
+    const { stat, alarm } = testForChange(statistics.get(actionId) ?? NO_CHANGE, posterior, batch);
+    next.set(actionId, stat);
+    if (alarm) alarmed.push(actionId);
+  }
+  return { statistics: next, alarmed };
+}
