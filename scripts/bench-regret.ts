@@ -38,7 +38,8 @@ const HELP = `Usage: npm run bench:regret -- --dataset <${DATASETS.join('|')}> [
   --quiet            no progress on stderr
   --help
 
-The policy is the service's: KAIROS_PRIOR_RATE, KAIROS_FORGETTING_HALF_LIFE and KAIROS_DRAW_CORRELATION are read as the service reads them.`;
+The policy is the service's: KAIROS_PRIOR_RATE, KAIROS_FORGETTING_HALF_LIFE, KAIROS_CHANGE_DETECTION and KAIROS_DRAW_CORRELATION
+are read as the service reads them.`;
 
 function positiveInts(text: string, flag: string): number[] {
   const values = text.split(',').map((v) => Number(v.trim()));

@@ -146,7 +146,7 @@ export function runDataset(dataset: Dataset, options: RunOptions): RunResult {
           config: { policy, halfLife, batch, changeAt, permutation: 'reversed' },
           rows,
           baseline: 'Uniform random',
-          notes: ['target (issue #3): with forgetting on, second-half regret within 125 % of the fresh learner\'s'],
+          notes: ['target (issue #3): with forgetting on, second-half regret within 125 % of the fresh learner\'s; the change-detection row restarts every arm when an arm\'s outcomes leave its model (KAIROS_CHANGE_DETECTION=on)'],
         },
       };
     }

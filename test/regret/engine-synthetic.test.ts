@@ -15,7 +15,7 @@ import { playProblem } from '../../scripts/regret/protocols/play.js';
 import { formatJson, formatTable } from '../../scripts/regret/report.js';
 
 const dataDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'data');
-const policy = { priorRate: 0.05, forgettingHalfLife: 0, drawCorrelation: DRAW_CORRELATION };
+const policy = { priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false, drawCorrelation: DRAW_CORRELATION };
 
 describe.skipIf(!existsSync(dataDir))('Kairos on synthetic-logistic, 2,000 rounds', () => {
   // Loaded in the tests, not at collection: a skipped suite's body still runs when vitest collects it.

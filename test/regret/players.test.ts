@@ -15,7 +15,7 @@ import { playDelay } from '../../scripts/regret/protocols/delay.js';
 import { playProblem } from '../../scripts/regret/protocols/play.js';
 import { replay } from '../../scripts/regret/protocols/replay.js';
 
-const policy = { priorRate: 0.05, forgettingHalfLife: 0, drawCorrelation: DRAW_CORRELATION };
+const policy = { priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false, drawCorrelation: DRAW_CORRELATION };
 
 /** Three arms whose regret is 0, 1 and 2 every round: Uniform's expected regret is exactly 1 a round. */
 function tinyProblem(rounds: number): BanditProblem {

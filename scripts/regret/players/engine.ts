@@ -17,6 +17,7 @@ import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide, type DecisionScratch } from '../../../src/core/thompson.js';
 import { foldBatch, groupByAction, priorPosterior, type LabelledRow, type LearningPolicy } from '../../../src/learner/fold.js';
 import type { Player } from '../problem.js';
+import { watchForChange, type ChangeStatistics } from '../../../src/learner/change-watch.js';
 
 /** The service's configuration as a player sees it: the learner's policy and the decision's draw correlation. */
 export interface EnginePolicy extends LearningPolicy {
@@ -38,6 +39,8 @@ export interface EnginePlayerOptions {
 export interface EnginePlayer extends Player {
   /** The current posterior of each arm (for tests and diagnostics). */
   posteriors(): readonly Posterior[];
+  /** When change detection restarted every arm: the number of observations seen by then, one entry per restart. */
+  restarts(): readonly number[];
 }
 
 export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
@@ -52,15 +55,28 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
   const scratch: DecisionScratch = createDecisionScratch(k, d);
   const rng: Rng = createRng(options.seed);
   let pending: LabelledRow[] = [];
+  let changeStatistics: ChangeStatistics = new Map();
+  /** Observations seen (folded or pending) when each change-detection restart happened. */
+  const restarts: number[] = [];
+  let observed = 0;
 
   const flush = (): void => {
     if (pending.length === 0) return;
-    for (const [actionId, batch] of groupByAction(pending, d)) {
+    const batches = [...groupByAction(pending, d)].flatMap(([actionId, batch]) => {
       const [arm, gen] = actionId.split('#').map(Number) as [number, number];
-      if (gen !== generation[arm]) continue;
-      posteriors[arm] = foldBatch(policy, posteriors[arm]!, batch);
-    }
+      return gen === generation[arm] ? [{ actionId, arm, posterior: posteriors[arm]!, batch }] : [];
+    });
     pending = [];
+    const watch = policy.changeDetection ? watchForChange(changeStatistics, batches) : undefined;
+    if (watch && watch.alarmed.length > 0) {
+      // The learner's restart: every arm back to the prior, then this flush's outcomes folded in.
+      restarts.push(observed);
+      changeStatistics = new Map();
+      for (let arm = 0; arm < k; arm++) posteriors[arm] = fresh();
+    } else if (watch) {
+      changeStatistics = watch.statistics;
+    }
+    for (const { arm, batch } of batches) posteriors[arm] = foldBatch(policy, posteriors[arm]!, batch);
   };
 
   return {
@@ -76,6 +92,7 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
       return arm;
     },
     observe(arm, x, y) {
+      observed += 1;
       pending.push({ actionId: `${arm}#${generation[arm]}`, x: Float64Array.from(x), y });
       if (pending.length >= options.batch) flush();
     },
@@ -85,5 +102,6 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
       posteriors[arm] = fresh();
     },
     posteriors: () => posteriors,
+    restarts: () => restarts,
   };
 }
