@@ -14,27 +14,34 @@ import type { ObservationBatch, Posterior } from '../core/types.js';
 export type ChangeStatistics = ReadonlyMap<string, ChangeStatistic>;
 
 export interface ChangeVerdict {
-  /** The statistics after this cycle's outcomes; after a restart the caller starts again from an empty map. */
-  statistics: Map<string, ChangeStatistic>;
-  /** Actions whose outcomes raised the alarm (empty: no change found). */
+  /** The tested actions' statistics after this cycle's outcomes (to be merged into the kept ones once it commits). */
+  updates: Map<string, ChangeStatistic>;
+  /** Actions whose outcomes raised the alarm (empty: no change found); after a restart every statistic starts at 0. */
   alarmed: string[];
 }
 
 /**
  * Tests one cycle's batches. `batches` pairs each action with the posterior its batch has not been folded into.
- * Pure: the caller keeps the returned statistics only once the cycle has committed.
+ * Pure: nothing is kept here, so a cycle that fails to commit and is recomputed counts its outcomes once.
  */
 export function watchForChange(
   statistics: ChangeStatistics,
   batches: Iterable<{ actionId: string; posterior: Posterior; batch: ObservationBatch }>,
 ): ChangeVerdict {
-  const next = new Map(statistics);
+  const updates = new Map<string, ChangeStatistic>();
   const alarmed: string[] = [];
   for (const { actionId, posterior, batch } of batches) {
     if (posterior.likelihood !== 'logistic') continue;
     const { stat, alarm } = testForChange(statistics.get(actionId) ?? NO_CHANGE, posterior, batch);
-    next.set(actionId, stat);
+    updates.set(actionId, stat);
     if (alarm) alarmed.push(actionId);
   }
-  return { statistics: next, alarmed };
+  return { updates, alarmed };
+}
+
+/** The statistics to keep once a cycle with this verdict has committed. Mutates and returns `statistics`. */
+export function keepVerdict(statistics: Map<string, ChangeStatistic>, verdict: ChangeVerdict): Map<string, ChangeStatistic> {
+  if (verdict.alarmed.length > 0) statistics.clear();
+  else for (const [actionId, stat] of verdict.updates) statistics.set(actionId, stat);
+  return statistics;
 }

@@ -15,8 +15,9 @@ import { transaction } from '../../db/open.js';
 import { readFeedbackAfter } from '../../db/stores/feedback.js';
 import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 import { saveModel } from '../../db/stores/models.js';
+import type { ChangeStatistic } from '../core/change-detection.js';
 import type { EngineState, ModelEntry } from '../domain/engine-state.js';
-import { watchForChange, type ChangeStatistics } from './change-watch.js';
+import { keepVerdict, watchForChange } from './change-watch.js';
 import { groupByAction, priorPosterior, targetOf, type LabelledRow } from './fold.js';
 import type { Updater } from './updater.js';
 
@@ -57,7 +58,7 @@ export function createLearner(deps: LearnerDeps): Learner {
   let running: Promise<number> | undefined;
   let stopped = false;
   let applied = getAppliedSeq(db);
-  let changeStatistics: ChangeStatistics = new Map();
+  const changeStatistics = new Map<string, ChangeStatistic>();
 
   /** One batch: read, fold, commit. Returns rows consumed (0 = nothing pending). */
   const cycle = async (): Promise<number> => {
@@ -117,7 +118,7 @@ export function createLearner(deps: LearnerDeps): Learner {
       if (committed) {
         applied = lastSeq;
         state.swapModels(committed);
-        if (watch) changeStatistics = alarmed.length > 0 ? new Map() : watch.statistics;
+        if (watch) keepVerdict(changeStatistics, watch);
         if (alarmed.length > 0) deps.onRestart?.({ appliedSeq: lastSeq, alarmed, actions: committed.length });
         deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped });
         return rows.length;

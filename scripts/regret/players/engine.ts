@@ -17,7 +17,8 @@ import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide, type DecisionScratch } from '../../../src/core/thompson.js';
 import { foldBatch, groupByAction, priorPosterior, type LabelledRow, type LearningPolicy } from '../../../src/learner/fold.js';
 import type { Player } from '../problem.js';
-import { watchForChange, type ChangeStatistics } from '../../../src/learner/change-watch.js';
+import type { ChangeStatistic } from '../../../src/core/change-detection.js';
+import { keepVerdict, watchForChange } from '../../../src/learner/change-watch.js';
 
 /** The service's configuration as a player sees it: the learner's policy and the decision's draw correlation. */
 export interface EnginePolicy extends LearningPolicy {
@@ -55,7 +56,7 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
   const scratch: DecisionScratch = createDecisionScratch(k, d);
   const rng: Rng = createRng(options.seed);
   let pending: LabelledRow[] = [];
-  let changeStatistics: ChangeStatistics = new Map();
+  const changeStatistics = new Map<string, ChangeStatistic>();
   /** Observations seen (folded or pending) when each change-detection restart happened. */
   const restarts: number[] = [];
   let observed = 0;
@@ -68,13 +69,11 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
     });
     pending = [];
     const watch = policy.changeDetection ? watchForChange(changeStatistics, batches) : undefined;
+    if (watch) keepVerdict(changeStatistics, watch);
     if (watch && watch.alarmed.length > 0) {
       // The learner's restart: every arm back to the prior, then this flush's outcomes folded in.
       restarts.push(observed);
-      changeStatistics = new Map();
       for (let arm = 0; arm < k; arm++) posteriors[arm] = fresh();
-    } else if (watch) {
-      changeStatistics = watch.statistics;
     }
     for (const { arm, batch } of batches) posteriors[arm] = foldBatch(policy, posteriors[arm]!, batch);
   };
@@ -98,6 +97,7 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
     },
     flush,
     reset(arm) {
+      changeStatistics.delete(`${arm}#${generation[arm]}`);
       generation[arm] = generation[arm]! + 1;
       posteriors[arm] = fresh();
     },
