@@ -1,10 +1,23 @@
 /**
- * Bayesian linear regression with unknown noise: the Normal–Inverse-Gamma conjugate update
- * (Riquelme, Tucker & Snoek 2018, "Deep Bayesian Bandits Showdown", LinFullPosterior; Murphy 2007,
- * "Conjugate Bayesian analysis of the Gaussian distribution", §9):
+ * Bayesian linear regression with unknown noise: the Normal–Inverse-Gamma model of Riquelme, Tucker & Snoek (2018),
+ * "Deep Bayesian Bandits Showdown", LinFullPosterior (Murphy 2007, "Conjugate Bayesian analysis of the Gaussian
+ * distribution", §9):
  *   σ² ~ IG(a, b),  θ | σ² ~ N(μ, σ² Λ⁻¹),
- *   Λ' = Λ + XᵀX,  μ' = Λ'⁻¹(Λμ + Xᵀy),  a' = a + n/2,  b' = b + ½(yᵀy + μᵀΛμ − μ'ᵀΛ'μ').
- * The sufficient statistics add, so batches commute and sequential updates equal one big update.
+ *   Λ' = Λ + XᵀX,  μ' = Λ'⁻¹(Λμ + Xᵀy),  a' = a + n/2  (the conjugate update, exactly),
+ *   b' = b + ½ Σᵢ (yᵢ − xᵢᵀμ)²  (the squared errors of the predictions the model made, μ before the batch).
+ *
+ * The noise scale b is the one deliberate departure from the conjugate update, whose increment for one outcome is
+ * ½ (y − xᵀμ)² / (1 + xᵀΛ⁻¹x): it discounts a surprise in a direction the model has not explored as "the weights,
+ * not the noise". When the noise is not the same everywhere — a few −35s among exact +5s on mushroom — that discount
+ * lets the few noisy outcomes be fitted exactly while σ² collapses to the spread of the quiet ones, and a model that
+ * is confidently wrong about a region stops trying it (Grünwald & van Ommen 2017, "Inconsistency of Bayesian
+ * inference for misspecified linear models", show the same overconfidence). Counting the prediction errors at full
+ * weight makes σ² the model's out-of-sample (prequential, Dawid 1984) error. Measured with bench:regret (30 seeds):
+ * mushroom 5,728 ± 4,762 (median 3,342, 8 seeds stuck at 10,515–18,230) → 2,218 ± 827 (median 1,933, worst 5,060);
+ * statlog 7.47 → 7.78 % of Uniform (a little more exploration of rare arms); adult 74.6 → 74.9 %.
+ *
+ * Λ, μ and a are order-invariant (sequential batches equal one big update); b depends on how outcomes were batched,
+ * as a prequential score does: each outcome is scored against the posterior before its batch.
  */
 import { cholesky, choleskySolve, cholRankOneUpdate } from './linalg.js';
 import type { ObservationBatch, Posterior } from './types.js';
@@ -17,8 +30,7 @@ const RANK_ONE_RATIO = 6;
 
 /**
  * Folds a batch of real-valued rewards into a linear NIG posterior. Returns a NEW posterior (the input is never
- * mutated); observations grows by n. The b increment is computed in the equivalent, cancellation-free form
- * ½[(y − Xμ')ᵀ(y − Xμ') + (μ' − μ)ᵀΛ(μ' − μ)] (complete the square in the formula above), so b never decreases.
+ * mutated); observations grows by n. b grows by half the squared errors of the batch's predictions from `post`'s mean.
  */
 export function updateLinear(post: Posterior, batch: ObservationBatch): Posterior {
   if (post.likelihood !== 'linear') throw new RangeError(`updateLinear needs a linear posterior, got ${post.likelihood}`);
@@ -41,9 +53,13 @@ export function updateLinear(post: Posterior, batch: ObservationBatch): Posterio
     for (let k = 0; k < d; k++) s += prec0[row + k]! * mu0[k]!;
     eta[j] = s;
   }
+  let squaredError = 0;
   for (let i = 0; i < n; i++) {
     const off = i * d;
     const yi = y[i]!;
+    let prediction = 0;
+    for (let j = 0; j < d; j++) prediction += x[off + j]! * mu0[j]!;
+    squaredError += (yi - prediction) * (yi - prediction);
     for (let j = 0; j < d; j++) {
       const xj = x[off + j]!;
       if (xj === 0) continue;
@@ -65,21 +81,6 @@ export function updateLinear(post: Posterior, batch: ObservationBatch): Posterio
   const mean = new Float64Array(d);
   choleskySolve(cholPrecision, d, eta, mean, work);
 
-  let residual = 0;
-  for (let i = 0; i < n; i++) {
-    const off = i * d;
-    let fit = 0;
-    for (let j = 0; j < d; j++) fit += x[off + j]! * mean[j]!;
-    const r = y[i]! - fit;
-    residual += r * r;
-  }
-  let shift = 0;
-  for (let j = 0; j < d; j++) {
-    const row = j * d;
-    let s = 0;
-    for (let k = 0; k < d; k++) s += prec0[row + k]! * (mean[k]! - mu0[k]!);
-    shift += (mean[j]! - mu0[j]!) * s;
-  }
   return {
     likelihood: 'linear',
     d,
@@ -87,7 +88,7 @@ export function updateLinear(post: Posterior, batch: ObservationBatch): Posterio
     precision,
     cholPrecision,
     a: post.a + n / 2,
-    b: post.b + 0.5 * (residual + Math.max(0, shift)),
+    b: post.b + 0.5 * squaredError,
     observations: post.observations + n,
   };
 }

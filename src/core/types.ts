@@ -13,7 +13,7 @@ export type Likelihood = 'logistic' | 'linear';
  *
  * - `logistic`: θ ~ N(mean, precision⁻¹) (Laplace approximation); `a`, `b` are unused (kept at 0).
  * - `linear`: Normal–Inverse-Gamma: σ² ~ IG(a, b), θ | σ² ~ N(mean, σ² precision⁻¹)
- *   (Riquelme et al. 2018, "LinFullPosterior").
+ *   (Riquelme et al. 2018, "LinFullPosterior"), with b accumulating the model's prediction errors (see linear.ts).
  *
  * Invariants: `precision` is symmetric positive definite; `cholPrecision` is its lower Cholesky factor L
  * (precision = L Lᵀ; the strictly upper triangle is zero), kept in step with `precision` so that scoring
@@ -31,7 +31,7 @@ export interface Posterior {
   cholPrecision: Float64Array;
   /** Normal–Inverse-Gamma shape (linear only; 0 for logistic). */
   a: number;
-  /** Normal–Inverse-Gamma scale (linear only; 0 for logistic). */
+  /** Normal–Inverse-Gamma scale: b₀ plus half the squared prediction errors so far (linear only; 0 for logistic). */
   b: number;
   /** Evidence folded in so far (a count; fractional after forgetting). */
   observations: number;
