@@ -3,6 +3,8 @@
  *
  * 1. posterior updates/s in the Piscina worker pool (d ≈ 40, 50 actions, batches of --batch rows per action),
  *    beside the same folds run inline on the main thread in the same run;
+ *    and the cost of KAIROS_CHANGE_DETECTION's test on the learner's thread over the same batches (worst case: every
+ *    model sure of itself, so every outcome is tested);
  * 2. freshness: decisions made first, then their feedback recorded at a fixed --rate per second (through the services the
  *    HTTP routes call), and the time from each feedback's commit (the moment the 202 would be sent) to the learner
  *    swapping in the posterior that includes it — p50/p95/max.
@@ -20,6 +22,7 @@ import { createRng } from '../src/core/rng.js';
 import type { FeatureSpec } from '../src/core/encoding.js';
 import type { ObservationBatch } from '../src/core/types.js';
 import { createEngine } from '../src/engine.js';
+import { watchForChange } from '../src/learner/change-watch.js';
 import { learningPolicyFromConfig, priorPosterior } from '../src/learner/fold.js';
 import { createInlineUpdater, type Updater } from '../src/learner/updater.js';
 
@@ -77,6 +80,36 @@ async function throughput(updater: Updater, d: number, batch: number, seconds: n
   return rows / ((performance.now() - start) / 1000);
 }
 
+/** Outcomes/s through the change test (main thread): 50 actions' batches against models sure of their weights. */
+function changeWatchThroughput(d: number, batch: number, seconds: number): number {
+  const rng = createRng(2);
+  const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0, changeDetection: true });
+  const sure = priorPosterior(policy, 'logistic', d);
+  sure.precision.fill(0);
+  sure.cholPrecision.fill(0);
+  for (let j = 0; j < d; j++) {
+    sure.precision[j * d + j] = 1e4;
+    sure.cholPrecision[j * d + j] = 100;
+  }
+  const batches = Array.from({ length: ACTIONS }, (_, a) => {
+    const x = new Float64Array(batch * d);
+    const y = new Float64Array(batch);
+    for (let r = 0; r < batch; r++) {
+      x[r * d] = 1;
+      for (let j = 1; j < d; j++) x[r * d + j] = rng.nextFloat() < 0.15 ? 1 : 0;
+      y[r] = rng.nextFloat() < 0.05 ? 1 : 0;
+    }
+    return { actionId: `action-${a}`, posterior: sure, batch: { n: batch, d, x, y } };
+  });
+  let rows = 0;
+  const start = performance.now();
+  while (performance.now() - start < seconds * 1000) {
+    watchForChange(new Map(), batches);
+    rows += ACTIONS * batch;
+  }
+  return rows / ((performance.now() - start) / 1000);
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -125,6 +158,7 @@ async function main(): Promise<void> {
     // 1. Update throughput: pool vs inline, same batches.
     const pooled = await throughput(engine.updater, d, batch, Math.min(5, seconds));
     const inline = await throughput(createInlineUpdater(engine.state.policy), d, batch, Math.min(5, seconds));
+    const changeWatch = changeWatchThroughput(d, batch, Math.min(3, seconds));
 
     // 2. Freshness at a fixed rate.
     const rng = createRng(3);
@@ -166,6 +200,7 @@ async function main(): Promise<void> {
       batchRowsPerAction: batch,
       poolUpdatesPerSec: Math.round(pooled),
       inlineUpdatesPerSec: Math.round(inline),
+      changeTestOutcomesPerSec: Math.round(changeWatch),
       freshness: {
         targetRate: rate,
         achievedRate: Math.round(seq / elapsed),
@@ -183,6 +218,7 @@ async function main(): Promise<void> {
       console.log('| --- | --- | --- |');
       console.log(`| posterior updates/s, worker pool (batches of ${batch}/action) | ${result.poolUpdatesPerSec.toLocaleString('en')} | ≥ 20,000 |`);
       console.log(`| posterior updates/s, inline on one thread (same batches) | ${result.inlineUpdatesPerSec.toLocaleString('en')} | — |`);
+      console.log(`| KAIROS_CHANGE_DETECTION test, outcomes/s on the learner's thread (every outcome tested) | ${result.changeTestOutcomesPerSec.toLocaleString('en')} | — |`);
       console.log(`| freshness at ${result.freshness.achievedRate} feedback/s: p50 / p95 / max | ${result.freshness.p50Ms} / ${result.freshness.p95Ms} / ${result.freshness.maxMs} ms | p95 ≤ 2,000 ms |`);
     }
     console.log(JSON.stringify(result));
