@@ -1,7 +1,8 @@
 /**
  * Kairos itself as a bandit player: the service's decision path (`decide` from src/core/thompson.ts: Thompson
  * sampling over one posterior per action, arbitration on priority) and its learner (`groupByAction` + `foldBatch`
- * from src/learner/fold.ts on the rows accumulated since the last cycle). Nothing here re-implements learning.
+ * from src/learner/fold.ts on the rows accumulated since the last cycle, and with KAIROS_CHANGE_DETECTION the
+ * learner's `watchForChange` and restart). Nothing here re-implements learning.
  *
  * Differences from the running service, each deliberate:
  * - `threshold` is −∞: a bandit protocol must pull an arm every round (the service's KAIROS_MIN_PRIORITY default
@@ -13,12 +14,12 @@
  *   (the same distribution; fewer allocations).
  */
 import type { Likelihood, Posterior, Rng } from '../../../src/core/types.js';
+import type { ChangeStatistic } from '../../../src/core/change-detection.js';
 import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide, type DecisionScratch } from '../../../src/core/thompson.js';
+import { keepVerdict, watchForChange } from '../../../src/learner/change-watch.js';
 import { foldBatch, groupByAction, priorPosterior, type LabelledRow, type LearningPolicy } from '../../../src/learner/fold.js';
 import type { Player } from '../problem.js';
-import type { ChangeStatistic } from '../../../src/core/change-detection.js';
-import { keepVerdict, watchForChange } from '../../../src/learner/change-watch.js';
 
 /** The service's configuration as a player sees it: the learner's policy and the decision's draw correlation. */
 export interface EnginePolicy extends LearningPolicy {
