@@ -4,7 +4,8 @@
  * outcomes have moved away from its model, every model restarts from the prior and learns the new behaviour
  * afresh, as a learner started at the change would (the restart rule of Monitored UCB, Cao et al. 2019).
  *
- * The statistics live in memory: a restart of the process starts them at zero, which can only delay an alarm.
+ * The statistics live in memory: a restart of the process starts them at zero, which can only delay an alarm; so
+ * does a model replaced by an ops script (warm-start, copy, import), whose statistic starts again at zero.
  * Linear models are not tested: their single noise variance is a poor yardstick for rewards whose spread differs
  * between contexts (a −35 among +5s would look like a change), so they restart only with the rest.
  */

@@ -59,6 +59,8 @@ export function createLearner(deps: LearnerDeps): Learner {
   let stopped = false;
   let applied = getAppliedSeq(db);
   const changeStatistics = new Map<string, ChangeStatistic>();
+  /** The model version each statistic was last tested against: a model replaced by a script starts a fresh one. */
+  const watchedVersions = new Map<string, number>();
 
   /** One batch: read, fold, commit. Returns rows consumed (0 = nothing pending). */
   const cycle = async (): Promise<number> => {
@@ -90,6 +92,9 @@ export function createLearner(deps: LearnerDeps): Learner {
         labelled.push({ actionId: row.actionId, x: row.x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
       }
       const batches = groupByAction(labelled, encoderDim);
+      for (const [actionId, start] of starts) {
+        if (watchedVersions.has(actionId) && watchedVersions.get(actionId) !== start.version) changeStatistics.delete(actionId);
+      }
       const watch = state.policy.changeDetection
         ? watchForChange(
             changeStatistics,
@@ -118,7 +123,11 @@ export function createLearner(deps: LearnerDeps): Learner {
       if (committed) {
         applied = lastSeq;
         state.swapModels(committed);
-        if (watch) keepVerdict(changeStatistics, watch);
+        if (watch) {
+          keepVerdict(changeStatistics, watch);
+          if (alarmed.length > 0) watchedVersions.clear();
+          for (const entry of committed) if (changeStatistics.has(entry.actionId)) watchedVersions.set(entry.actionId, entry.version);
+        }
         if (alarmed.length > 0) deps.onRestart?.({ appliedSeq: lastSeq, alarmed, actions: committed.length });
         deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped });
         return rows.length;

@@ -103,6 +103,29 @@ describe('change detection in the learner', () => {
     expect(sigmoid(h.state.model('a').posterior.mean[0]!)).toBeLessThan(0.2);
   });
 
+  it('starts a fresh statistic when a script replaces a model, and carries it across cycles otherwise', async () => {
+    // 'a' answers at 3 % against a model sure of 30 %: ≈ 0.14 nats of evidence an outcome, an alarm after ≈ 115.
+    // Two cycles of 80 outcomes alarm only if the statistic is carried from one cycle to the next.
+    const carried = await setUp({ env: { KAIROS_CHANGE_DETECTION: 'on' } });
+    play(carried.h, 80, { ...RATES, a: 0.03 }, 4);
+    await carried.h.learner.runOnce();
+    expect(carried.warnings).toEqual([]);
+    play(carried.h, 80, { ...RATES, a: 0.03 }, 5);
+    await carried.h.learner.runOnce();
+    expect(carried.warnings).toHaveLength(1);
+
+    const replaced = await setUp({ env: { KAIROS_CHANGE_DETECTION: 'on' } });
+    play(replaced.h, 80, { ...RATES, a: 0.03 }, 4);
+    await replaced.h.learner.runOnce();
+    // An ops script writes a new model for 'a' (the same beliefs, a new version), as warm-start or copy-model do.
+    const model = loadModel(replaced.h.db, 'a')!;
+    putModel(replaced.h.db, 'a', model.schemaVersion, model.posterior, Date.now());
+    replaced.h.state.reload();
+    play(replaced.h, 80, { ...RATES, a: 0.03 }, 5);
+    await replaced.h.learner.runOnce();
+    expect(replaced.warnings).toEqual([]);
+  });
+
   it('restarts nothing when it is off (the default)', async () => {
     const { h, warnings } = await setUp({});
     expect(h.state.policy.changeDetection).toBe(false);
