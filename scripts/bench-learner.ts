@@ -55,11 +55,10 @@ function context(rng: ReturnType<typeof createRng>): Record<string, unknown> {
 
 const percentile = (sorted: number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 
-async function throughput(updater: Updater, d: number, batch: number, seconds: number): Promise<number> {
-  const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false });
+/** One batch of `batch` rows per action: a bias, 15 % of the other slots on, 10 % responses. */
+function learnerBatches(d: number, batch: number): ObservationBatch[] {
   const rng = createRng(1);
-  const post = priorPosterior(policy, 'logistic', d);
-  const makeBatch = (): ObservationBatch => {
+  return Array.from({ length: ACTIONS }, () => {
     const x = new Float64Array(batch * d);
     const y = new Float64Array(batch);
     for (let r = 0; r < batch; r++) {
@@ -68,21 +67,32 @@ async function throughput(updater: Updater, d: number, batch: number, seconds: n
       y[r] = rng.nextFloat() < 0.1 ? 1 : 0;
     }
     return { n: batch, d, x, y };
-  };
-  const batches = Array.from({ length: ACTIONS }, makeBatch);
+  });
+}
+
+/** Rows/s: `cycle` (one learner cycle over every action's batch) repeated for `seconds`. */
+async function rowsPerSecond(rowsPerCycle: number, seconds: number, cycle: () => unknown): Promise<number> {
   let rows = 0;
   const start = performance.now();
   while (performance.now() - start < seconds * 1000) {
-    // One learner cycle: every action's batch in parallel, as the learner submits them.
-    await Promise.all(batches.map((b) => updater.fold(post, { ...b, x: b.x.slice(), y: b.y.slice() })));
-    rows += ACTIONS * batch;
+    await cycle();
+    rows += rowsPerCycle;
   }
   return rows / ((performance.now() - start) / 1000);
 }
 
-/** Outcomes/s through the change test (main thread): 50 actions' batches against models sure of their weights. */
-function changeWatchThroughput(d: number, batch: number, seconds: number): number {
-  const rng = createRng(2);
+async function throughput(updater: Updater, d: number, batch: number, seconds: number): Promise<number> {
+  const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false });
+  const post = priorPosterior(policy, 'logistic', d);
+  const batches = learnerBatches(d, batch);
+  // Every action's batch in parallel, as the learner submits them.
+  return rowsPerSecond(ACTIONS * batch, seconds, () =>
+    Promise.all(batches.map((b) => updater.fold(post, { ...b, x: b.x.slice(), y: b.y.slice() }))),
+  );
+}
+
+/** Outcomes/s through the change test (main thread): the same batches against models sure of their weights. */
+function changeWatchThroughput(d: number, batch: number, seconds: number): Promise<number> {
   const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0, changeDetection: true });
   const sure = priorPosterior(policy, 'logistic', d);
   sure.precision.fill(0);
@@ -91,23 +101,8 @@ function changeWatchThroughput(d: number, batch: number, seconds: number): numbe
     sure.precision[j * d + j] = 1e4;
     sure.cholPrecision[j * d + j] = 100;
   }
-  const batches = Array.from({ length: ACTIONS }, (_, a) => {
-    const x = new Float64Array(batch * d);
-    const y = new Float64Array(batch);
-    for (let r = 0; r < batch; r++) {
-      x[r * d] = 1;
-      for (let j = 1; j < d; j++) x[r * d + j] = rng.nextFloat() < 0.15 ? 1 : 0;
-      y[r] = rng.nextFloat() < 0.05 ? 1 : 0;
-    }
-    return { actionId: `action-${a}`, posterior: sure, batch: { n: batch, d, x, y } };
-  });
-  let rows = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    watchForChange(new Map(), batches);
-    rows += ACTIONS * batch;
-  }
-  return rows / ((performance.now() - start) / 1000);
+  const watched = learnerBatches(d, batch).map((b, a) => ({ actionId: `action-${a}`, posterior: sure, batch: b }));
+  return rowsPerSecond(ACTIONS * batch, seconds, () => watchForChange(new Map(), watched));
 }
 
 async function main(): Promise<void> {
@@ -158,7 +153,7 @@ async function main(): Promise<void> {
     // 1. Update throughput: pool vs inline, same batches.
     const pooled = await throughput(engine.updater, d, batch, Math.min(5, seconds));
     const inline = await throughput(createInlineUpdater(engine.state.policy), d, batch, Math.min(5, seconds));
-    const changeWatch = changeWatchThroughput(d, batch, Math.min(3, seconds));
+    const changeWatch = await changeWatchThroughput(d, batch, Math.min(3, seconds));
 
     // 2. Freshness at a fixed rate.
     const rng = createRng(3);
