@@ -22,7 +22,7 @@ import { createRng } from '../src/core/rng.js';
 import type { FeatureSpec } from '../src/core/encoding.js';
 import type { ObservationBatch } from '../src/core/types.js';
 import { createEngine } from '../src/engine.js';
-import { watchForChange } from '../src/learner/change-watch.js';
+import { createChangeWatch } from '../src/learner/change-watch.js';
 import { learningPolicyFromConfig, priorPosterior } from '../src/learner/fold.js';
 import { createInlineUpdater, type Updater } from '../src/learner/updater.js';
 
@@ -102,7 +102,8 @@ function changeWatchThroughput(d: number, batch: number, seconds: number): Promi
     sure.cholPrecision[j * d + j] = 100;
   }
   const watched = learnerBatches(d, batch).map((b, a) => ({ actionId: `action-${a}`, posterior: sure, batch: b }));
-  return rowsPerSecond(ACTIONS * batch, seconds, () => watchForChange(new Map(), watched));
+  const watch = createChangeWatch();
+  return rowsPerSecond(ACTIONS * batch, seconds, () => watch.test(watched));
 }
 
 async function main(): Promise<void> {

@@ -12,37 +12,55 @@
 import { NO_CHANGE, testForChange, type ChangeStatistic } from '../core/change-detection.js';
 import type { ObservationBatch, Posterior } from '../core/types.js';
 
-export type ChangeStatistics = ReadonlyMap<string, ChangeStatistic>;
+/** One action's outcomes of a cycle, and the model (and its stored version) they are tested against. */
+export interface WatchedBatch {
+  actionId: string;
+  posterior: Posterior;
+  /** The model's stored version; a statistic is carried only while the version is the one it was kept with. */
+  version?: number;
+  batch: ObservationBatch;
+}
 
 export interface ChangeVerdict {
-  /** The tested actions' statistics after this cycle's outcomes (to be merged into the kept ones once it commits). */
+  /** The tested actions' statistics after this cycle's outcomes (kept by `keep` once the cycle commits). */
   updates: Map<string, ChangeStatistic>;
-  /** Actions whose outcomes raised the alarm (empty: no change found); after a restart every statistic starts at 0. */
+  /** Actions whose outcomes raised the alarm (empty: no change found). */
   alarmed: string[];
 }
 
-/**
- * Tests one cycle's batches. `batches` pairs each action with the posterior its batch has not been folded into.
- * Pure: nothing is kept here, so a cycle that fails to commit and is recomputed counts its outcomes once.
- */
-export function watchForChange(
-  statistics: ChangeStatistics,
-  batches: Iterable<{ actionId: string; posterior: Posterior; batch: ObservationBatch }>,
-): ChangeVerdict {
-  const updates = new Map<string, ChangeStatistic>();
-  const alarmed: string[] = [];
-  for (const { actionId, posterior, batch } of batches) {
-    if (posterior.likelihood !== 'logistic') continue;
-    const { stat, alarm } = testForChange(statistics.get(actionId) ?? NO_CHANGE, posterior, batch);
-    updates.set(actionId, stat);
-    if (alarm) alarmed.push(actionId);
-  }
-  return { updates, alarmed };
+/** The statistics of every watched action, carried from cycle to cycle. */
+export interface ChangeWatch {
+  /**
+   * Tests one cycle's batches, each against the posterior it has not been folded into. Changes nothing: a cycle that
+   * fails to commit and is recomputed counts its outcomes once.
+   */
+  test(batches: Iterable<WatchedBatch>): ChangeVerdict;
+  /**
+   * Keeps a committed cycle's statistics, with the version each model got in the commit (a later test against another
+   * version — an ops script replaced the model — starts that action afresh). After an alarm every statistic restarts.
+   */
+  keep(verdict: ChangeVerdict, versions?: ReadonlyMap<string, number>): void;
 }
 
-/** The statistics to keep once a cycle with this verdict has committed. Mutates and returns `statistics`. */
-export function keepVerdict(statistics: Map<string, ChangeStatistic>, verdict: ChangeVerdict): Map<string, ChangeStatistic> {
-  if (verdict.alarmed.length > 0) statistics.clear();
-  else for (const [actionId, stat] of verdict.updates) statistics.set(actionId, stat);
-  return statistics;
+export function createChangeWatch(): ChangeWatch {
+  const kept = new Map<string, { stat: ChangeStatistic; version: number | undefined }>();
+  return {
+    test(batches) {
+      const updates = new Map<string, ChangeStatistic>();
+      const alarmed: string[] = [];
+      for (const { actionId, posterior, version, batch } of batches) {
+        if (posterior.likelihood !== 'logistic') continue;
+        const previous = kept.get(actionId);
+        const from = previous && previous.version === version ? previous.stat : NO_CHANGE;
+        const { stat, alarm } = testForChange(from, posterior, batch);
+        updates.set(actionId, stat);
+        if (alarm) alarmed.push(actionId);
+      }
+      return { updates, alarmed };
+    },
+    keep(verdict, versions) {
+      if (verdict.alarmed.length > 0) kept.clear();
+      else for (const [actionId, stat] of verdict.updates) kept.set(actionId, { stat, version: versions?.get(actionId) });
+    },
+  };
 }

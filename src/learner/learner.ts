@@ -15,9 +15,9 @@ import { transaction } from '../../db/open.js';
 import { readFeedbackAfter } from '../../db/stores/feedback.js';
 import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 import { saveModel } from '../../db/stores/models.js';
-import type { ChangeStatistic } from '../core/change-detection.js';
+import { periodic } from '../periodic.js';
 import type { EngineState, ModelEntry } from '../domain/engine-state.js';
-import { keepVerdict, watchForChange } from './change-watch.js';
+import { createChangeWatch } from './change-watch.js';
 import { groupByAction, priorPosterior, targetOf, type LabelledRow } from './fold.js';
 import type { Updater } from './updater.js';
 
@@ -54,13 +54,10 @@ const MAX_CONFLICT_RETRIES = 5;
 
 export function createLearner(deps: LearnerDeps): Learner {
   const { db, state } = deps;
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<number> | undefined;
   let stopped = false;
   let applied = getAppliedSeq(db);
-  const changeStatistics = new Map<string, ChangeStatistic>();
-  /** The model version each statistic was last tested against: a model replaced by a script starts a fresh one. */
-  const watchedVersions = new Map<string, number>();
+  const changeWatch = createChangeWatch();
 
   /** One batch: read, fold, commit. Returns rows consumed (0 = nothing pending). */
   const cycle = async (): Promise<number> => {
@@ -92,13 +89,12 @@ export function createLearner(deps: LearnerDeps): Learner {
         labelled.push({ actionId: row.actionId, x: row.x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
       }
       const batches = groupByAction(labelled, encoderDim);
-      for (const [actionId, start] of starts) {
-        if (watchedVersions.has(actionId) && watchedVersions.get(actionId) !== start.version) changeStatistics.delete(actionId);
-      }
       const watch = state.policy.changeDetection
-        ? watchForChange(
-            changeStatistics,
-            [...batches].map(([actionId, batch]) => ({ actionId, posterior: starts.get(actionId)!.posterior, batch })),
+        ? changeWatch.test(
+            [...batches].map(([actionId, batch]) => {
+              const { posterior, version } = starts.get(actionId)!;
+              return { actionId, posterior, version, batch };
+            }),
           )
         : undefined;
       const alarmed = watch?.alarmed ?? [];
@@ -123,11 +119,7 @@ export function createLearner(deps: LearnerDeps): Learner {
       if (committed) {
         applied = lastSeq;
         state.swapModels(committed);
-        if (watch) {
-          keepVerdict(changeStatistics, watch);
-          if (alarmed.length > 0) watchedVersions.clear();
-          for (const entry of committed) if (changeStatistics.has(entry.actionId)) watchedVersions.set(entry.actionId, entry.version);
-        }
+        if (watch) changeWatch.keep(watch, new Map(committed.map((entry) => [entry.actionId, entry.version])));
         if (alarmed.length > 0) deps.onRestart?.({ appliedSeq: lastSeq, alarmed, actions: committed.length });
         deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped });
         return rows.length;
@@ -171,13 +163,13 @@ export function createLearner(deps: LearnerDeps): Learner {
     if (stopped) return;
     runOnce().catch(deps.onError);
   };
+  const poll = periodic(tick, deps.intervalMs, deps.onError);
 
   return {
     runOnce,
     start() {
       stopped = false;
-      timer ??= setInterval(tick, deps.intervalMs);
-      timer.unref();
+      poll.start();
     },
     wake() {
       if (stopped || wakeScheduled) return;
@@ -189,8 +181,7 @@ export function createLearner(deps: LearnerDeps): Learner {
     },
     async drain() {
       stopped = true;
-      if (timer) clearInterval(timer);
-      timer = undefined;
+      poll.stop();
       if (running) await running.catch(deps.onError);
       await runAll().catch(deps.onError);
     },

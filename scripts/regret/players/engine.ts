@@ -2,7 +2,7 @@
  * Kairos itself as a bandit player: the service's decision path (`decide` from src/core/thompson.ts: Thompson
  * sampling over one posterior per action, arbitration on priority) and its learner (`groupByAction` + `foldBatch`
  * from src/learner/fold.ts on the rows accumulated since the last cycle, and with KAIROS_CHANGE_DETECTION the
- * learner's `watchForChange` and restart). Nothing here re-implements learning.
+ * learner's `createChangeWatch` and restart). Nothing here re-implements learning.
  *
  * Differences from the running service, each deliberate:
  * - `threshold` is −∞: a bandit protocol must pull an arm every round (the service's KAIROS_MIN_PRIORITY default
@@ -14,10 +14,9 @@
  *   (the same distribution; fewer allocations).
  */
 import type { Likelihood, Posterior, Rng } from '../../../src/core/types.js';
-import type { ChangeStatistic } from '../../../src/core/change-detection.js';
 import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide, type DecisionScratch } from '../../../src/core/thompson.js';
-import { keepVerdict, watchForChange } from '../../../src/learner/change-watch.js';
+import { createChangeWatch } from '../../../src/learner/change-watch.js';
 import { foldBatch, groupByAction, priorPosterior, type LabelledRow, type LearningPolicy } from '../../../src/learner/fold.js';
 import type { Player } from '../problem.js';
 
@@ -57,7 +56,7 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
   const scratch: DecisionScratch = createDecisionScratch(k, d);
   const rng: Rng = createRng(options.seed);
   let pending: LabelledRow[] = [];
-  const changeStatistics = new Map<string, ChangeStatistic>();
+  const changeWatch = createChangeWatch();
   /** Observations seen (folded or pending) when each change-detection restart happened. */
   const restarts: number[] = [];
   let observed = 0;
@@ -69,8 +68,8 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
       return gen === generation[arm] ? [{ actionId, arm, posterior: posteriors[arm]!, batch }] : [];
     });
     pending = [];
-    const watch = policy.changeDetection ? watchForChange(changeStatistics, batches) : undefined;
-    if (watch) keepVerdict(changeStatistics, watch);
+    const watch = policy.changeDetection ? changeWatch.test(batches) : undefined;
+    if (watch) changeWatch.keep(watch);
     if (watch && watch.alarmed.length > 0) {
       // The learner's restart: every arm back to the prior, then this flush's outcomes folded in.
       restarts.push(observed);
@@ -98,7 +97,6 @@ export function createEnginePlayer(options: EnginePlayerOptions): EnginePlayer {
     },
     flush,
     reset(arm) {
-      changeStatistics.delete(`${arm}#${generation[arm]}`);
       generation[arm] = generation[arm]! + 1;
       posteriors[arm] = fresh();
     },
