@@ -137,20 +137,10 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
   const own = Math.sqrt(1 - correlation);
   const scale = scales[i]!;
   const sd = sds[i]!;
-  const values = correlation > 0 ? SHARED_VALUES : ATOM_VALUES;
-  const weights = correlation > 0 ? SHARED_WEIGHTS : ATOM_WEIGHTS;
+  const { values, weights } = sharedRule(correlation);
   if (!(scale > 0)) {
     // A zero value or lever: the priority is 0 in every draw; it wins only when nothing else can beat 0.
-    if (!(0 >= threshold)) return 0;
-    let total = 0;
-    for (let q = 0; q < values.length; q++) {
-      let product = 1;
-      for (let j = 0; j < k && product > 0; j++) {
-        if (j !== i) product *= priorityBelow(0, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, j > i);
-      }
-      total += weights[q]! * product;
-    }
-    return Math.min(1, total);
+    return 0 >= threshold ? Math.min(1, allBelow(k, moments, 0, i)) : 0;
   }
   if (!(scale > threshold)) return 0; // σ(z) < 1: the priority never reaches a threshold ≥ scale
   // The threshold in score units: i must draw z ≥ zT (−∞ when every draw clears it).
@@ -244,16 +234,28 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
 
 /** The probability that no action clears the threshold: E_c Π P(pⱼ < T | c). */
 export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number): number {
+  return allBelow(k, moments, threshold, -1);
+}
+
+/** The shared deviate's quadrature nodes and weights: the atom at 0 alone when nothing is shared. */
+function sharedRule(correlation: number): { values: Float64Array; weights: Float64Array } {
+  return correlation > 0 ? { values: SHARED_VALUES, weights: SHARED_WEIGHTS } : { values: ATOM_VALUES, weights: ATOM_WEIGHTS };
+}
+
+/**
+ * E_c Π_{j ≠ skip} P(pⱼ below t | c): every action but `skip` stays below t — strictly for j < skip (and for every j
+ * when skip is −1), at most t for j > skip (ties go to the lower index, as in `decide`).
+ */
+function allBelow(k: number, moments: ScoreMoments, t: number, skip: number): number {
   const { means, sds, scales, correlation } = moments;
   const common = Math.sqrt(correlation);
   const own = Math.sqrt(1 - correlation);
-  const values = correlation > 0 ? SHARED_VALUES : ATOM_VALUES;
-  const weights = correlation > 0 ? SHARED_WEIGHTS : ATOM_WEIGHTS;
+  const { values, weights } = sharedRule(correlation);
   let total = 0;
   for (let q = 0; q < values.length; q++) {
     let product = 1;
     for (let j = 0; j < k && product > 0; j++) {
-      product *= priorityBelow(threshold, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, false);
+      if (j !== skip) product *= priorityBelow(t, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, skip >= 0 && j > skip);
     }
     total += weights[q]! * product;
   }
