@@ -3,13 +3,22 @@
  * `npm start` does, and reads its pino lines to learn the port (and, unless told not to, to keep them for
  * inspection). Used by the end-to-end tests and by `bench:regret -- --http`.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A child's exit: its code, or the signal that killed it. */
 export type ServiceExit = { code: number | null; signal: NodeJS.Signals | null };
+
+/** `src/main.ts` under tsx, as `npm start` runs it, on 127.0.0.1 with an ephemeral port and this data directory. */
+function spawnService(dataDir: string, env: Record<string, string>, stdio: StdioOptions): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAIROS_DATA_DIR: dataDir, ...env },
+    stdio,
+  });
+}
 
 export interface RunningServer {
   url: string;
@@ -27,19 +36,7 @@ export async function startServer(
   options: { keepLogs?: boolean } = {},
 ): Promise<RunningServer> {
   const keepLogs = options.keepLogs ?? true;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      KAIROS_DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      KAIROS_WORKERS: '2',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawnService(dataDir, { LOG_LEVEL: 'info', KAIROS_WORKERS: '2', ...env }, ['ignore', 'pipe', 'pipe']);
   const logs: Record<string, unknown>[] = [];
   let stderr = '';
   const exited = new Promise<ServiceExit>((resolve) => {
@@ -95,11 +92,7 @@ export async function runUntilExit(
   env: Record<string, string>,
   timeoutMs = 30_000,
 ): Promise<ServiceExit> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAIROS_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-    stdio: 'ignore',
-  });
+  const child = spawnService(dataDir, { LOG_LEVEL: 'warn', ...env }, 'ignore');
   const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
   return new Promise((resolve) => {
     child.once('exit', (code, signal) => {
