@@ -58,15 +58,15 @@ export function updateLinear(post: Posterior, batch: ObservationBatch): Posterio
     const off = i * d;
     const yi = y[i]!;
     let prediction = 0;
-    for (let j = 0; j < d; j++) prediction += x[off + j]! * mu0[j]!;
-    squaredError += (yi - prediction) * (yi - prediction);
     for (let j = 0; j < d; j++) {
       const xj = x[off + j]!;
       if (xj === 0) continue;
+      prediction += xj * mu0[j]!;
       eta[j] = eta[j]! + xj * yi;
       const row = j * d;
       for (let k = 0; k < d; k++) precision[row + k] = precision[row + k]! + xj * x[off + k]!;
     }
+    squaredError += (yi - prediction) * (yi - prediction);
   }
 
   const work = new Float64Array(d);
