@@ -6,3 +6,5 @@ export { decisions } from './decisions.js';
 export { decisionActions } from './decision-actions.js';
 export { feedback } from './feedback.js';
 export { learnerState } from './learner-state.js';
+export { apiKeys } from './api-keys.js';
+export { actionCounts } from './action-counts.js';

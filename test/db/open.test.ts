@@ -5,7 +5,17 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dataVersion, openDb, transaction, type Db } from '../../db/open.js';
 import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 
-const EXPECTED_TABLES = ['actions', 'decision_actions', 'decisions', 'feature_schemas', 'feedback', 'learner_state', 'models'];
+const EXPECTED_TABLES = [
+  'action_counts',
+  'actions',
+  'api_keys',
+  'decision_actions',
+  'decisions',
+  'feature_schemas',
+  'feedback',
+  'learner_state',
+  'models',
+];
 
 let dir: string;
 const opened: Db[] = [];
