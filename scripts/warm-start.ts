@@ -1,13 +1,15 @@
 /**
  * `npm run warm-start -- --file history.jsonl [--action <id>]` — folds a history of outcomes into the
  * action models, with the learner's own code (`foldBatch`) and the service's learning policy (env), so a new
- * action starts from what is already known instead of from the prior.
+ * action starts from what is already known instead of from the prior. It cooperates with a running service: what
+ * the service's learner committed while the file was being folded is merged in, never dropped (src/core/merge.ts).
  */
 import { stat } from 'node:fs/promises';
 import { transaction, type Db } from '../db/open.js';
 import { getAction, getCurrentSchema, listActions, type ActionRecord } from '../db/stores/catalog.js';
-import { loadModel, putModel, saveModel } from '../db/stores/models.js';
+import { loadModel, saveModel } from '../db/stores/models.js';
 import { compileEncoder, encodeContext } from '../src/core/encoding.js';
+import { mergeEvidence } from '../src/core/merge.js';
 import type { FieldProblem } from '../src/errors.js';
 import { learningPolicyFromConfig, priorPosterior, type LearningPolicy } from '../src/learner/fold.js';
 import {
@@ -45,7 +47,6 @@ Options:
   --batch <n>          rows per posterior update (default 1000)
   --strict             abort on the first row with a problem (default: skip it and count it)
   --dry-run            read, encode and fold, but write nothing
-  --force              overwrite a model the running service changed meanwhile (default: fail, write nothing)
   --progress           draw the progress bar even when stderr is not a terminal
 ${COMMON_USAGE}
 
@@ -63,7 +64,6 @@ const OPTIONS = {
   batch: { type: 'string' },
   strict: { type: 'boolean' },
   'dry-run': { type: 'boolean' },
-  force: { type: 'boolean' },
   progress: { type: 'boolean' },
 } as const;
 
@@ -155,8 +155,8 @@ export async function main(
       progress.finish(`${counts.records.toLocaleString('en-US')} records read, ${counts.folded.toLocaleString('en-US')} rows folded`);
 
       const dryRun = values['dry-run'] === true;
-      const versions = dryRun ? new Map<string, number>() : writeModels(db, folds, schema.version, values.force === true);
-      io.stdout.write(formatWarmSummary({ folds, versions, counts, dryRun, maxReported: MAX_REPORTED_PROBLEMS }));
+      const written = dryRun ? { versions: new Map<string, number>(), merged: new Map<string, number>() } : writeModels(db, folds, schema.version, policy);
+      io.stdout.write(formatWarmSummary({ folds, ...written, counts, dryRun, maxReported: MAX_REPORTED_PROBLEMS }));
       return 0;
     });
   });
@@ -176,7 +176,7 @@ function resolveFormat(option: string | undefined, file: string): HistoryFormat 
  * The model a warm-start continues: the stored one when it was learned under the current schema with the
  * action's likelihood (exactly the test the service applies), else the prior.
  */
-function startingModel(db: Db, action: ActionRecord, schemaVersion: number, d: number, policy: LearningPolicy) {
+export function startingModel(db: Db, action: ActionRecord, schemaVersion: number, d: number, policy: LearningPolicy) {
   const stored = loadModel(db, action.id);
   if (
     stored &&
@@ -190,32 +190,55 @@ function startingModel(db: Db, action: ActionRecord, schemaVersion: number, d: n
 }
 
 /**
- * Writes every folded model in one transaction. Each write expects the stored row to be the one the fold
- * started from (optimistic, like the learner's own writes): if the running service learned in the meantime,
- * nothing is written — unless `force`, which overwrites.
+ * Writes every folded model in one transaction. A model the running service's learner changed while the file was
+ * being folded is not overwritten: the fold's evidence is merged into the stored model (natural parameters, so the
+ * learner's outcomes and the file's both count once; src/core/merge.ts) and written on the stored version, inside
+ * the same transaction, so no learner commit can slip in between. `merged` gives, per such action, the
+ * observations the learner had added meanwhile. A model whose schema or likelihood changed meanwhile cannot be
+ * merged: nothing is written and the script says so.
  */
-function writeModels(db: Db, folds: readonly ActionFold[], schemaVersion: number, force: boolean): Map<string, number> {
-  const now = Date.now();
+export function writeModels(
+  db: Db,
+  folds: readonly ActionFold[],
+  schemaVersion: number,
+  policy: LearningPolicy,
+  nowMs: number = Date.now(),
+): { versions: Map<string, number>; merged: Map<string, number> } {
   const versions = new Map<string, number>();
+  const merged = new Map<string, number>();
   transaction(db, () => {
     for (const f of folds) {
       if (f.rows === 0) continue;
-      if (force) {
-        versions.set(f.actionId, putModel(db, f.actionId, schemaVersion, f.posterior, now).version);
+      const saved = saveModel(db, f.actionId, schemaVersion, f.posterior, f.startVersion, nowMs);
+      if (saved) {
+        versions.set(f.actionId, saved.version);
         continue;
       }
-      const saved = saveModel(db, f.actionId, schemaVersion, f.posterior, f.startVersion, now);
-      if (!saved) {
-        const current = getAction(db, f.actionId) ? loadModel(db, f.actionId)?.version : undefined;
+      const stored = getAction(db, f.actionId) ? loadModel(db, f.actionId) : undefined;
+      const { likelihood, d } = f.posterior;
+      // A model deleted meanwhile (reset) is the prior again: the file's evidence goes onto the prior.
+      const current = stored ?? { schemaVersion, version: 0, posterior: priorPosterior(policy, likelihood, d) };
+      if (current.schemaVersion !== schemaVersion || current.posterior.likelihood !== likelihood || current.posterior.d !== d) {
         throw new ScriptFailure(
-          `the model of '${f.actionId}' changed while warm-starting (version ${f.startVersion} → ${current ?? 'deleted'}); ` +
-            'nothing was written — run again, or add --force to overwrite',
+          `the model of '${f.actionId}' was replaced meanwhile under another schema or likelihood ` +
+            `(version ${f.startVersion} → ${current.version}); nothing was written — run again`,
         );
       }
-      versions.set(f.actionId, saved.version);
+      const posterior = mergeEvidence(current.posterior, f.startPosterior, f.posterior);
+      if (!posterior) {
+        throw new ScriptFailure(
+          `the model of '${f.actionId}' changed meanwhile and the file's evidence cannot be merged into it ` +
+            '(its precision would not stay positive definite, e.g. under forgetting); nothing was written — run again',
+        );
+      }
+      const write = saveModel(db, f.actionId, schemaVersion, posterior, current.version, nowMs);
+      if (!write) throw new ScriptFailure(`the model of '${f.actionId}' changed during the write transaction`);
+      versions.set(f.actionId, write.version);
+      merged.set(f.actionId, current.posterior.observations - f.startObservations);
+      f.posterior = posterior;
     }
   });
-  return versions;
+  return { versions, merged };
 }
 
 if (isDirectRun(import.meta.url)) {

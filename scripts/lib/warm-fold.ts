@@ -14,6 +14,8 @@ export interface ActionFold {
   /** Whether the fold started from the prior (no usable stored model for the current schema). */
   fromPrior: boolean;
   startObservations: number;
+  /** The model the fold started from: merging with what the service learnt meanwhile subtracts it once. */
+  startPosterior: Posterior;
   posterior: Posterior;
   rows: number;
   responses: number;
@@ -64,6 +66,7 @@ export function createWarmFold(
           startVersion: first.version,
           fromPrior: first.fromPrior,
           startObservations: first.posterior.observations,
+          startPosterior: first.posterior,
           posterior: first.posterior,
           rows: 0,
           responses: 0,

@@ -27,6 +27,8 @@ export function formatWarmSummary(input: {
   folds: readonly ActionFold[];
   /** New stored version per action (empty on a dry run). */
   versions: ReadonlyMap<string, number>;
+  /** Per action merged with a model the service changed meanwhile: the observations the service had added. */
+  merged?: ReadonlyMap<string, number>;
   counts: WarmCounts;
   dryRun: boolean;
   maxReported: number;
@@ -55,6 +57,9 @@ export function formatWarmSummary(input: {
     const keys = [...counts.unknownKeys].sort((a, b) => b[1] - a[1]).slice(0, 10);
     text += `context keys not in the schema (ignored): ${keys.map(([k, n]) => `${k} (${fmtInt(n)})`).join(', ')}`;
     text += counts.unknownKeys.size > keys.length ? `, … ${counts.unknownKeys.size - keys.length} more\n` : '\n';
+  }
+  for (const [actionId, added] of input.merged ?? []) {
+    text += `${actionId}: the service learnt ${fmtObs(added)} observation(s) meanwhile; merged with them, none dropped\n`;
   }
   text += input.dryRun ? 'dry run: nothing written\n' : `wrote ${versions.size} model(s) in one transaction\n`;
   return text;
