@@ -1,0 +1,143 @@
+/**
+ * Statistics at scale: how long GET /v1/stats takes as the decision log grows, read from the running counts
+ * (`action_counts`, kept by triggers) beside the full-log scan the service used before (the same GROUP BY over
+ * decision_actions and feedback). Every figure comes from one run on one database, side by side. The log is
+ * written in bulk by SQL (each row through the same triggers the service's writes fire), with a one-byte x.
+ * Prints a table, then one JSON line.
+ *
+ *   npm run bench:stats -- [--decisions 10000000] [--calls 20] [--scan-until 1000000]
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { openDb } from '../db/open.js';
+import { loadConfig } from '../src/config.js';
+import { createEngine } from '../src/engine.js';
+import { createApp } from '../src/http/app.js';
+
+const HELP = `Usage: npm run bench:stats -- [options]
+
+  --decisions <n>     largest log size measured (default 10000000); sizes 10^4, 10^5, … up to it
+  --calls <n>         timed GET /v1/stats calls per size (default 20; the median and max are reported)
+  --scan-until <n>    also time the old full-log scan up to this size (default 1000000; it grows linearly)
+  -h, --help          show this help`;
+
+const CHANNELS = ['app', 'web', 'email', 'branch', 'call-centre'];
+
+function options() {
+  const { values } = parseArgs({
+    options: {
+      decisions: { type: 'string', default: '10000000' },
+      calls: { type: 'string', default: '20' },
+      'scan-until': { type: 'string', default: '1000000' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const int = (name: string, raw: string, min: number) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got '${raw}'`);
+    return n;
+  };
+  return { decisions: int('decisions', values.decisions, 10_000), calls: int('calls', values.calls, 1), scanUntil: int('scan-until', values['scan-until'], 0) };
+}
+
+const OLD_SCAN = `
+  SELECT count(*) AS n FROM (
+    SELECT da.action_id, d.channel, count(*) FROM decision_actions da JOIN decisions d ON d.id = da.decision_id GROUP BY 1, 2
+    UNION ALL
+    SELECT f.action_id, d.channel, sum(f.outcome = 'response') FROM feedback f JOIN decisions d ON d.id = f.decision_id GROUP BY 1, 2)`;
+
+async function main(): Promise<void> {
+  const opts = options();
+  if (!opts) {
+    console.log(HELP);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-stats-'));
+  const config = loadConfig({ KAIROS_DATA_DIR: dir, LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off', KAIROS_WORKERS: '1' }, dir);
+  const db = openDb(config.dbFile);
+  const logger = pino({ level: 'silent' });
+  const engine = createEngine(db, config, { logger, updater: 'inline', seed: 1 });
+  const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, version: 'bench' });
+  const actions = engine.state.actions().map((a) => a.id);
+  db.sqlite.exec(`CREATE TEMP TABLE bench_actions (i INTEGER PRIMARY KEY, id TEXT); CREATE TEMP TABLE bench_channels (i INTEGER PRIMARY KEY, id TEXT);`);
+  actions.forEach((id, i) => db.sqlite.prepare('INSERT INTO bench_actions VALUES (?, ?)').run(i, id));
+  CHANNELS.forEach((id, i) => db.sqlite.prepare('INSERT INTO bench_channels VALUES (?, ?)').run(i, id));
+  // One chunk of decisions [from, to): one chosen action each, 70 % with an outcome (3 % of them responses).
+  const chunk = db.sqlite.transaction((from: number, to: number) => {
+    db.sqlite.prepare(
+      `WITH RECURSIVE s(n) AS (SELECT ? UNION ALL SELECT n + 1 FROM s WHERE n + 1 < ?)
+       INSERT INTO decisions (id, created_at, customer_id, channel, schema_version, x, seed, status)
+       SELECT 'b' || n, n, NULL, (SELECT id FROM bench_channels WHERE i = n % ${CHANNELS.length}), 1, x'00', '1',
+              CASE WHEN n % 10 < 7 THEN 'closed' ELSE 'pending' END FROM s`,
+    ).run(from, to);
+    db.sqlite.prepare(
+      `INSERT INTO decision_actions (decision_id, action_id, slot, propensity, sampled_propensity, priority, probability)
+       SELECT id, (SELECT id FROM bench_actions WHERE i = created_at % ${actions.length}), 0, 0.05, 0.05, 1, 0.5
+       FROM decisions WHERE created_at >= ? AND created_at < ?`,
+    ).run(from, to);
+    db.sqlite.prepare(
+      `INSERT INTO feedback (decision_id, action_id, outcome, reward, created_at, source)
+       SELECT da.decision_id, da.action_id, CASE WHEN d.created_at % 100 < 3 THEN 'response' ELSE 'ignore' END, NULL, d.created_at, 'client'
+       FROM decisions d JOIN decision_actions da ON da.decision_id = d.id
+       WHERE d.created_at >= ? AND d.created_at < ? AND d.status = 'closed'`,
+    ).run(from, to);
+  });
+
+  const rows: Record<string, number | string | null>[] = [];
+  let written = 0;
+  const fillStart = performance.now();
+  for (let size = 10_000; size <= opts.decisions; size *= 10) {
+    while (written < size) {
+      const to = Math.min(size, written + 200_000);
+      chunk(written, to);
+      written = to;
+      process.stderr.write(`\rwriting the log: ${written.toLocaleString('en-US')} decisions`);
+    }
+    process.stderr.write('\n');
+    const times: number[] = [];
+    for (let i = 0; i < opts.calls; i++) {
+      const t0 = performance.now();
+      const res = await app.request('/v1/stats');
+      await res.json();
+      times.push(performance.now() - t0);
+      if (res.status !== 200) throw new Error(`GET /v1/stats answered ${res.status}`);
+    }
+    times.sort((a, b) => a - b);
+    let scanMs: number | null = null;
+    if (size <= opts.scanUntil) {
+      const t0 = performance.now();
+      db.sqlite.prepare(OLD_SCAN).get();
+      scanMs = performance.now() - t0;
+    }
+    const totals = (engine.services.stats.all().totals as { decisions: number }).decisions;
+    if (totals !== size) throw new Error(`stats count ${totals} decisions, the log holds ${size}`);
+    rows.push({
+      decisions: size,
+      statsMedianMs: Math.round(times[Math.floor(times.length / 2)]! * 100) / 100,
+      statsMaxMs: Math.round(times[times.length - 1]! * 100) / 100,
+      oldScanMs: scanMs === null ? null : Math.round(scanMs),
+      dbMiB: Math.round(statSync(config.dbFile).size / 1024 ** 2),
+    });
+  }
+  const fillSeconds = (performance.now() - fillStart) / 1000;
+  console.log(`GET /v1/stats over ${actions.length} actions × ${CHANNELS.length} channels (median and max of ${opts.calls} calls)`);
+  console.log('decisions      stats median   stats max   old full-log scan   database');
+  for (const r of rows) {
+    console.log(
+      `${String(r.decisions).padStart(10)}   ${String(r.statsMedianMs).padStart(9)} ms  ${String(r.statsMaxMs).padStart(7)} ms   ${(r.oldScanMs === null ? '-' : `${r.oldScanMs} ms`).padStart(14)}   ${String(r.dbMiB).padStart(6)} MiB`,
+    );
+  }
+  console.log(JSON.stringify({ bench: 'stats', node: process.version, options: opts, fillSeconds: Math.round(fillSeconds), results: rows }));
+  await engine.close();
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
