@@ -18,6 +18,10 @@ export const MAX_KEY_LENGTH = KEY_PREFIX.length + 200;
 /** Characters of a key kept in the clear (`prefix`) so listings can tell keys apart: `kairos_` and 5 more. */
 export const DISPLAY_PREFIX_LENGTH = 12;
 
+/** Key names (shown in listings): 1–64 letters, digits, space, `_ . : @ -`, starting with a letter or digit. */
+export const KEY_NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:@-]{0,63}$/u;
+export const KEY_NAME_RULE = 'must be 1–64 characters: letters, digits, space, _ . : @ -, starting with a letter or digit';
+
 /** A new random key, e.g. `kairos_3q2-…` (50 characters). */
 export function generateKey(): string {
   return KEY_PREFIX + randomBytes(KEY_RANDOM_BYTES).toString('base64url');

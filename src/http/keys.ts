@@ -4,11 +4,10 @@
  * (src/http/access/route-roles.ts). A revocation holds in this process at once and in every other within 1 s.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { ROLES } from '../access/keys.js';
+import { KEY_NAME_PATTERN, KEY_NAME_RULE, ROLES } from '../access/keys.js';
 import type { KairosApp, RouteDeps } from './env.js';
 import { problemResponses } from './schemas.js';
 
-const KEY_NAME_PATTERN = /^[\p{L}\p{N}][\p{L}\p{N} _.:@-]{0,63}$/u;
 const isoTime = z.string().openapi({ format: 'date-time' });
 const role = z.enum(ROLES).openapi({ description: 'app: decisions and feedback; analyst: every read; ops: everything' });
 
@@ -23,7 +22,7 @@ const CreateKeyBody = z
   .strictObject({
     name: z
       .string()
-      .regex(KEY_NAME_PATTERN, 'must be 1–64 characters: letters, digits, space, _ . : @ -, starting with a letter or digit')
+      .regex(KEY_NAME_PATTERN, KEY_NAME_RULE)
       .openapi({ example: 'web' }),
     role,
   })
