@@ -23,7 +23,7 @@ const stmts = perDb((db: Db) => ({
   insert: db.sqlite.prepare<[string, string, string, string, string, number]>(
     'INSERT INTO api_keys (id, name, role, secret_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   ),
-  list: db.sqlite.prepare<[], KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, id`),
+  list: db.sqlite.prepare<[], KeyRow>(`SELECT ${COLUMNS} FROM api_keys ORDER BY created_at, rowid`),
   get: db.sqlite.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE id = ?`),
   byHash: db.sqlite.prepare<[string], KeyRow>(`SELECT ${COLUMNS} FROM api_keys WHERE secret_hash = ?`),
   revoke: db.sqlite.prepare<[number, string]>('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
@@ -32,6 +32,7 @@ const stmts = perDb((db: Db) => ({
   ),
   // Rows are only inserted and revoked (never deleted or un-revoked by Kairos), so these four move on every change;
   // total(revoked_at) also catches a hand-edited revocation time.
+  count: db.sqlite.prepare<[], { n: number }>('SELECT count(*) AS n FROM api_keys'),
   token: db.sqlite.prepare<[], { n: number; revoked: number; total: number; last: number }>(
     'SELECT count(*) AS n, count(revoked_at) AS revoked, total(revoked_at) AS total, coalesce(max(rowid), 0) AS last FROM api_keys',
   ),
@@ -68,6 +69,7 @@ export function createSqliteKeyStore(db: Db): KeyStore {
       return row ? toStored(row) : undefined;
     },
     active: (): ActiveKey[] => s().active.all().map((row) => ({ id: row.id, name: row.name, role: row.role, secretHash: row.secret_hash })),
+    count: () => s().count.get()!.n,
     changeToken() {
       const t = s().token.get()!;
       return `${t.n}:${t.revoked}:${t.total}:${t.last}`;

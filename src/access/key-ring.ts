@@ -14,6 +14,8 @@ export interface KeyRing {
   lookup(secretHash: string): ActiveKey | undefined;
   /** How many keys are active. */
   size(): number;
+  /** How many keys exist, revoked ones included. */
+  known(): number;
   /** Reloads the active keys if the store changed since the last load; returns whether it did. */
   refresh(): boolean;
   /** Reloads the active keys now. */
@@ -28,11 +30,13 @@ export function createKeyRing(deps: {
   onError: (error: unknown) => void;
 }): KeyRing {
   let byHash = new Map<string, ActiveKey>();
+  let known = 0;
   let token = '';
   const reload = (): void => {
     // Token first: a change committed between the two reads is then seen again on the next refresh, never lost.
     token = deps.store.changeToken();
     byHash = new Map(deps.store.active().map((key) => [key.secretHash, key]));
+    known = deps.store.count();
   };
   const refresh = (): boolean => {
     if (deps.store.changeToken() === token) return false;
@@ -43,6 +47,7 @@ export function createKeyRing(deps: {
   return {
     lookup: (secretHash) => byHash.get(secretHash),
     size: () => byHash.size,
+    known: () => known,
     refresh,
     reload,
     ...periodic(refresh, deps.intervalMs ?? KEY_REFRESH_INTERVAL_MS, deps.onError),

@@ -28,7 +28,7 @@ export interface ActiveKey {
 
 export interface KeyStore {
   insert(key: StoredKey): void;
-  /** Every key, active and revoked, oldest first. */
+  /** Every key, active and revoked, oldest first (ties in creation order). */
   list(): StoredKey[];
   get(id: string): StoredKey | undefined;
   findByHash(secretHash: string): StoredKey | undefined;
@@ -39,6 +39,8 @@ export interface KeyStore {
   revoke(id: string, nowMs: number): StoredKey | undefined;
   /** The keys that authenticate: revokedAt null. */
   active(): ActiveKey[];
+  /** How many keys exist, revoked ones included. */
+  count(): number;
   /**
    * A cheap token that changes whenever a key is added or revoked, by any process: polling it costs one
    * aggregate over a small table, and the active set is reloaded only when it moves.

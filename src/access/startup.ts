@@ -1,5 +1,6 @@
 /**
- * The start-up rules of DESIGN.md §10, decided before the service listens: open without keys only on loopback,
+ * The start-up rules of DESIGN.md §10, decided before the service listens: open without keys only on loopback
+ * (and only until the first key is created: see access-service.ts),
  * refuse (exit 78) on any other HOST with no active key unless KAIROS_AUTH=off, and KAIROS_BOOTSTRAP_OPS_KEY
  * ensured first so a container can start keyed with one variable.
  */
@@ -44,6 +45,7 @@ export function prepareAccess(deps: {
     }
   }
   const active = deps.store.active().length;
+  const known = deps.store.count();
   if (deps.mode === 'off') {
     notices.push({
       level: 'warn',
@@ -53,6 +55,14 @@ export function prepareAccess(deps: {
   }
   if (active > 0) {
     notices.push({ level: 'info', message: 'API keys are enforced', fields: { activeKeys: active } });
+    return { ok: true, notices };
+  }
+  if (isLoopbackHost(deps.host) && known > 0) {
+    notices.push({
+      level: 'warn',
+      message: `every API key is revoked: protected routes answer 401 until a key is created; ${NO_KEY_HINT}`,
+      fields: { revokedKeys: known },
+    });
     return { ok: true, notices };
   }
   if (isLoopbackHost(deps.host)) {
@@ -66,6 +76,6 @@ export function prepareAccess(deps: {
   }
   return {
     ok: false,
-    message: `refusing to start: HOST=${deps.host} is not a loopback address and no API key exists; ${NO_KEY_HINT}`,
+    message: `refusing to start: HOST=${deps.host} is not a loopback address and no API key is active; ${NO_KEY_HINT}`,
   };
 }

@@ -53,6 +53,15 @@ describe('prepareAccess', () => {
     if (decision.ok) expect(decision.notices[0]!.message).toContain('open');
   });
 
+  it('on loopback with every key revoked, starts closed and says so; a non-loopback HOST refuses', () => {
+    const { store, keys } = fixture();
+    keys.revoke(keys.create('web', 'app').keyId);
+    const loopback = prepareAccess({ ...base, keys, store, host: '127.0.0.1' });
+    expect(loopback).toMatchObject({ ok: true, notices: [{ level: 'warn' }] });
+    if (loopback.ok) expect(loopback.notices[0]!.message).toContain('every API key is revoked');
+    expect(prepareAccess({ ...base, keys, store, host: '0.0.0.0' }).ok).toBe(false);
+  });
+
   it('starts a non-loopback HOST once a key exists', () => {
     const { store, keys } = fixture();
     keys.create('web', 'app');

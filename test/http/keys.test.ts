@@ -131,12 +131,13 @@ describe('DELETE /v1/keys/{keyId}', () => {
 describe('presenting a key', () => {
   it('accepts Authorization: Bearer (any case) and Ocp-Apim-Subscription-Key', async () => {
     const t = await keyed();
-    for (const headers of [
+    const forms: Record<string, string>[] = [
       { authorization: `Bearer ${t.apiKeys.analyst}` },
       { authorization: `bearer ${t.apiKeys.analyst}` },
       { 'ocp-apim-subscription-key': t.apiKeys.analyst },
       { 'Ocp-Apim-Subscription-Key': t.apiKeys.analyst },
-    ]) {
+    ];
+    for (const headers of forms) {
       const reply = await send(t, 'GET', '/v1/stats', undefined, headers);
       expectStatus(reply, 200);
     }
