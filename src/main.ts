@@ -33,7 +33,12 @@ function main(): void {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel, base: { service: 'kairos', version: VERSION } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'kairos', version: VERSION },
+    // Nothing logs request headers or the config today; if something ever does, API keys still stay out.
+    redact: { paths: ['headers.authorization', 'headers["ocp-apim-subscription-key"]', '*.bootstrapOpsKey'], censor: '[redacted]' },
+  });
   const db = openDb(config.dbFile, { synchronous: config.synchronous, autoCheckpoint: false });
   const keyStore = createSqliteKeyStore(db);
   const access = prepareAccess({

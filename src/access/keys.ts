@@ -3,7 +3,7 @@
  * the base64url of 32 random bytes (256 bits): guessing one is hopeless, so a plain SHA-256 is a sufficient hash to
  * store (a slow password hash only helps low-entropy secrets) and lets every request be checked with one Map get.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 
 export const ROLES = ['app', 'analyst', 'ops'] as const;
 export type Role = (typeof ROLES)[number];
@@ -27,9 +27,9 @@ export function generateKey(): string {
   return KEY_PREFIX + randomBytes(KEY_RANDOM_BYTES).toString('base64url');
 }
 
-/** The stored form of a key: SHA-256, lowercase hex (64 characters). */
+/** The stored form of a key: SHA-256, lowercase hex (64 characters). One-shot `hash` allocates no Hash object. */
 export function hashKey(key: string): string {
-  return createHash('sha256').update(key, 'utf8').digest('hex');
+  return hash('sha256', key, 'hex');
 }
 
 /** The part of a key shown in listings. */

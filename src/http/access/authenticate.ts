@@ -25,11 +25,13 @@ export function presentedKey(c: Context): string | undefined | { malformed: stri
   return subscription ? subscription : undefined;
 }
 
-/** The rule of the route that will answer: the last matched handler that is not middleware (`ALL`). */
+/**
+ * The rule of the route that will answer: the first matched handler that is not middleware (`ALL`). Handlers run in
+ * registration order and a route handler answers, so when two paths match (`/docs/assets/kairos-init.js` and
+ * `/docs/assets/:file`) the first registered is the one that responds.
+ */
 function ruleFor(c: Context, rules: Map<string, RouteRule>): RouteRule {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i -= 1) {
-    const route = routes[i]!;
+  for (const route of matchedRoutes(c)) {
     if (route.method === 'ALL') continue;
     return rules.get(`${route.method} ${route.path}`) ?? UNLISTED_ROUTE;
   }
