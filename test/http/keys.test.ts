@@ -158,10 +158,12 @@ describe('presenting a key', () => {
     expect(reply.body.detail, reply.text).toContain(detail);
   });
 
-  it('checks the key before the body: a 401 for an oversized or malformed body without a key', async () => {
-    const t = await keyed();
-    const reply = await send(t, 'PUT', '/v1/schema', '{"features": [', {});
-    expectProblem(reply, 401, 'unauthorized');
+  it('checks the key before the body: a 401, not a 400 or 413, for a malformed or oversized body without a key', async () => {
+    h = await createTestHarness({ apiKeys: true, env: { KAIROS_BODY_LIMIT: '1kb' } });
+    expectProblem(await send(h, 'PUT', '/v1/schema', '{"features": [', {}), 401, 'unauthorized');
+    expectProblem(await send(h, 'PUT', '/v1/schema', JSON.stringify({ features: [], pad: 'x'.repeat(4096) }), {}), 401, 'unauthorized');
+    const keyedReply = await send(h, 'PUT', '/v1/schema', JSON.stringify({ features: [], pad: 'x'.repeat(4096) }), bearer(h.apiKeys!.ops));
+    expectProblem(keyedReply, 413, 'payload_too_large');
   });
 
   it('without any key, on loopback, every route is open; the first key created turns checks on at once', async () => {
@@ -173,6 +175,14 @@ describe('presenting a key', () => {
     expectProblem(await send(t, 'GET', '/v1/stats'), 401, 'unauthorized');
     expectStatus(await send(t, 'GET', '/v1/stats', undefined, bearer(created.body.key)), 200);
     expectStatus(await send(t, 'GET', '/healthz'), 200);
+  });
+
+  it('HEAD follows the GET route it is served by', async () => {
+    const t = await keyed();
+    expect((await send(t, 'HEAD', '/v1/stats')).status).toBe(401);
+    expect((await send(t, 'HEAD', '/v1/stats', undefined, bearer(t.apiKeys.app))).status).toBe(403);
+    expect((await send(t, 'HEAD', '/v1/stats', undefined, bearer(t.apiKeys.analyst))).status).toBe(200);
+    expect((await send(t, 'HEAD', '/healthz')).status).toBe(200);
   });
 
   it('KAIROS_AUTH=off never checks, even with keys', async () => {

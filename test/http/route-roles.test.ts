@@ -71,7 +71,7 @@ function call(method: string, path: string, caller: Caller): Promise<Reply> {
 
 function expectAnswer(reply: Reply, rule: RouteRule, caller: Caller, label: string): void {
   const context = `${label} as ${caller}: ${reply.status} ${reply.text.slice(0, 300)}`;
-  const allowed = rule === 'public' || (ROLES as readonly string[]).includes(caller) && rule.includes(caller as Role);
+  const allowed = rule === 'public' || ((ROLES as readonly string[]).includes(caller) && rule.includes(caller as Role));
   if (allowed) {
     expect([401, 403], context).not.toContain(reply.status);
     return;
