@@ -90,8 +90,16 @@ export function createKeyService(deps: {
       return toKeyView(revoked);
     },
     ensureBootstrap(key) {
-      const existing = store.findByHash(hashKey(key));
-      if (!existing) return { kind: 'created', keyId: insert(BOOTSTRAP_KEY_NAME, 'ops', key).id };
+      let existing = store.findByHash(hashKey(key));
+      if (!existing) {
+        try {
+          return { kind: 'created', keyId: insert(BOOTSTRAP_KEY_NAME, 'ops', key).id };
+        } catch (error) {
+          // Two processes starting together with the same key: the other one's insert won (secret_hash is unique).
+          existing = store.findByHash(hashKey(key));
+          if (!existing) throw error;
+        }
+      }
       if (existing.revokedAt !== null) {
         return { kind: 'refused', keyId: existing.id, reason: `KAIROS_BOOTSTRAP_OPS_KEY is the key ${existing.id}, which was revoked` };
       }

@@ -74,13 +74,23 @@ const revokeKey = createRoute({
 
 /** Registers POST /v1/keys, GET /v1/keys and DELETE /v1/keys/{keyId}. */
 export function registerKeys(app: KairosApp, deps: RouteDeps): void {
+  // Key changes are an audit trail: one info line each, naming the key changed and the key that changed it.
   app.openapi(createKey, (c) => {
     const { name, role: keyRole } = c.req.valid('json');
-    return c.json(deps.services.keys.create(name, keyRole), 201, { 'cache-control': 'no-store' });
+    const created = deps.services.keys.create(name, keyRole);
+    deps.logger.info(
+      { requestId: c.get('requestId'), keyId: created.keyId, name, role: keyRole, by: c.get('apiKey')?.id ?? null },
+      'API key created',
+    );
+    return c.json(created, 201, { 'cache-control': 'no-store' });
   });
   app.openapi(listKeys, (c) => c.json(deps.services.keys.list(), 200));
   app.openapi(revokeKey, (c) => {
-    deps.services.keys.revoke(c.req.valid('param').keyId);
+    const revoked = deps.services.keys.revoke(c.req.valid('param').keyId);
+    deps.logger.info(
+      { requestId: c.get('requestId'), keyId: revoked.keyId, revokedAt: revoked.revokedAt, by: c.get('apiKey')?.id ?? null },
+      'API key revoked',
+    );
     return c.body(null, 204);
   });
 }

@@ -85,6 +85,18 @@ describe('prepareAccess', () => {
     expect(all[0]).toMatchObject({ name: 'bootstrap', role: 'ops', secretHash: hashKey(key), prefix: displayPrefix(key), revokedAt: null });
   });
 
+  it('two processes ensuring the same bootstrap key at once: the loser finds the winner\'s row', () => {
+    const { store, keys } = fixture();
+    const key = generateKey();
+    keys.ensureBootstrap(key);
+    // The other process read "absent" just before this one's insert committed: its insert hits the unique hash.
+    let stale = true;
+    const racing = { ...store, findByHash: (h: string) => (stale ? ((stale = false), undefined) : store.findByHash(h)) };
+    const outcome = createKeyService({ store: racing, now: () => 0 }).ensureBootstrap(key);
+    expect(outcome.kind).toBe('present');
+    expect(store.list()).toHaveLength(1);
+  });
+
   it('refuses a bootstrap key that was revoked: a restart must not bring it back', () => {
     const { store, keys } = fixture();
     const key = generateKey();

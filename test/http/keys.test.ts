@@ -215,6 +215,15 @@ describe('the request log and the API description', () => {
     const line = lines.find((l) => l.msg === 'request' && l.path === '/v1/stats');
     expect(line, JSON.stringify(lines)).toMatchObject({ keyId: analyst.keyId, role: 'analyst', status: 200 });
     expect(JSON.stringify(lines)).not.toContain(key.slice(12));
+
+    // Key changes leave an audit line naming the key changed and the key that changed it, never a secret.
+    const opsId = h.services.keys.list().find((k) => k.role === 'ops')!.keyId;
+    const created = await send({ app }, 'POST', '/v1/keys', { name: 'web', role: 'app' }, bearer(h.apiKeys!.ops));
+    expectStatus(created, 201);
+    expectStatus(await send({ app }, 'DELETE', `/v1/keys/${created.body.keyId}`, undefined, bearer(h.apiKeys!.ops)), 204);
+    expect(lines.find((l) => l.msg === 'API key created'), JSON.stringify(lines)).toMatchObject({ keyId: created.body.keyId, role: 'app', by: opsId, level: 30 });
+    expect(lines.find((l) => l.msg === 'API key revoked'), JSON.stringify(lines)).toMatchObject({ keyId: created.body.keyId, by: opsId, level: 30 });
+    expect(JSON.stringify(lines)).not.toContain(created.body.key.slice(12));
   });
 
   it('/openapi.json declares both key schemes, the roles of each operation and public probes', async () => {
