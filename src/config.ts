@@ -57,7 +57,7 @@ export interface Config {
    * computed its first batch and before it commits it.
    */
   faultInjection: 'none' | 'crash-before-commit';
-  /** API keys: 'auto' checks them as soon as one is active (open meanwhile, on loopback only); 'off' never does. */
+  /** API keys: 'auto' checks them once any key exists (open before that, on a loopback HOST only); 'off' never. */
   auth: 'auto' | 'off';
   /** An ops key (named `bootstrap`) ensured at start, for containers; never logged. */
   bootstrapOpsKey: string | undefined;

@@ -2,8 +2,8 @@
  * `createApp(deps)`: the whole HTTP surface as an OpenAPIHono app, with no side effects (no server, no timers, no
  * I/O until a request arrives), so tests drive it with `app.request()`.
  *
- * Middleware order: request id → request log → access (API key and role, src/http/access) → body limit (on /v1) → the route's media-type gate and zod
- * validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json.
+ * Middleware order: request id → request log → access (API key and role: src/http/access) → body limit (on /v1)
+ * → the route's media-type gate and zod validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json.
  * A JSON route given another content type answers 415 (the zod-openapi media-type gate), not 400.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
