@@ -7,7 +7,14 @@
 # rewritten, for no gain in decision latency (tsx compiles each module once at start).
 #
 #   docker build -t kairos .
-#   docker run -p 3000:3000 -v kairos-data:/data kairos
+#   KEY=$(docker run --rm kairos node --import tsx scripts/keys.ts generate)   # keep it in your secret store
+#   docker run -p 3000:3000 -v kairos-data:/data -e KAIROS_BOOTSTRAP_OPS_KEY="$KEY" kairos
+#   curl -H "Authorization: Bearer $KEY" -H 'content-type: application/json' \
+#        -d '{"name":"web","role":"app"}' http://127.0.0.1:3000/v1/keys               # a key for the web app
+#
+# The image listens on 0.0.0.0, so API keys are mandatory: without KAIROS_BOOTSTRAP_OPS_KEY (or a key already in
+# /data, e.g. `docker exec <container> node --import tsx scripts/keys.ts create --role ops --name admin`) the
+# container refuses to start with exit code 78 and says what to do. KAIROS_AUTH=off runs it without keys, on purpose.
 
 # Runtime: the newest Node 24. Build: better-sqlite3 12 compiled against Node >= 24.19 headers aborts the process
 # when the GC finalises a Statement outside a JS context ("Assertion failed: (env) != nullptr" in

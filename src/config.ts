@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Likelihood } from './core/types.js';
 import { DRAW_CORRELATION } from './core/thompson.js';
+import { KEY_PATTERN } from './access/keys.js';
 
 export interface Config {
   port: number;
@@ -56,6 +57,10 @@ export interface Config {
    * computed its first batch and before it commits it.
    */
   faultInjection: 'none' | 'crash-before-commit';
+  /** API keys: 'auto' checks them once any key exists (open before that, on a loopback HOST only); 'off' never. */
+  auth: 'auto' | 'off';
+  /** An ops key (named `bootstrap`) ensured at start, for containers; never logged. */
+  bootstrapOpsKey: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -142,7 +147,16 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     decisionFlushMs: read('KAIROS_DECISION_FLUSH', '20ms', duration(0, 5_000), 'a duration from 0 to 5s'),
     seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),
     faultInjection: read('KAIROS_FAULT_INJECTION', 'none', oneOf('none', 'crash-before-commit'), 'none or crash-before-commit'),
+    auth: read('KAIROS_AUTH', 'auto', oneOf('auto', 'off'), 'auto or off'),
+    bootstrapOpsKey: env.KAIROS_BOOTSTRAP_OPS_KEY,
   };
+  // The value is a secret: the problem names the rule, never echoes the value.
+  if (config.bootstrapOpsKey !== undefined && !KEY_PATTERN.test(config.bootstrapOpsKey)) {
+    problems.push(
+      'KAIROS_BOOTSTRAP_OPS_KEY: must be kairos_ followed by 43–200 base64url characters (A–Z a–z 0–9 _ -, ≥ 256 bits); ' +
+        'generate one with `npm run keys -- generate`',
+    );
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(config);
 }

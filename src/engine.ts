@@ -6,6 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
+import { createSqliteKeyStore } from '../db/stores/api-keys.js';
+import { createAccessService } from './access/access-service.js';
+import { createKeyRing, type KeyRing } from './access/key-ring.js';
+import { createKeyService } from './access/key-service.js';
+import { isLoopbackHost } from './access/startup.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
 import { createCatalogService } from './domain/catalog-service.js';
@@ -41,6 +46,8 @@ export type EngineConfig = Pick<
   | 'expireIntervalMs'
   | 'decisionFlushMs'
   | 'seedDemo'
+  | 'auth'
+  | 'host'
 >;
 
 export interface EngineOptions {
@@ -64,6 +71,8 @@ export interface Engine {
   reloadWatcher: ReloadWatcher;
   decisionLog: DecisionLog;
   updater: Updater;
+  /** The active API keys in memory; `refresh()` picks up keys added or revoked by another process. */
+  keyRing: KeyRing;
   /** Starts the background timers (learner poll, expirer, reload watcher). */
   start(): void;
   /** Stops the timers, flushes decisions, drains the learner and closes the pool. Leaves the db open. */
@@ -119,6 +128,9 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     onError: logError('reload failed'),
   });
 
+  const keyStore = createSqliteKeyStore(db);
+  const keyRing = createKeyRing({ store: keyStore, onError: logError('API key refresh failed') });
+
   const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
   const unknownKeys = createKeyCounter();
   const catalog = createCatalogService({ db, state, defaultLikelihood: config.defaultLikelihood, now });
@@ -148,6 +160,9 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
         return { ready: database && workers, checks: { database, workers } };
       },
     },
+    // This process's own key changes reload the ring at once; other processes' within KEY_REFRESH_INTERVAL_MS.
+    keys: createKeyService({ store: keyStore, now, onChange: () => keyRing.reload() }),
+    access: createAccessService({ ring: keyRing, mode: config.auth, loopback: isLoopbackHost(config.host) }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog)) {
     logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');
@@ -163,7 +178,9 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     reloadWatcher,
     decisionLog,
     updater,
+    keyRing,
     start() {
+      keyRing.start();
       if (config.learnerEnabled) learner.start();
       expirer.start();
       reloadWatcher.start();
@@ -173,6 +190,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       closed = true;
       expirer.stop();
       reloadWatcher.stop();
+      keyRing.stop();
       decisionLog.close();
       if (config.learnerEnabled) await learner.drain();
       await updater.close();

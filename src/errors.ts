@@ -5,6 +5,8 @@
 export const ERROR_STATUS = {
   bad_request: 400,
   validation: 400,
+  unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   conflict: 409,
   payload_too_large: 413,

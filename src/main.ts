@@ -1,6 +1,7 @@
 /**
  * The process: the only file that reads process.env, opens files and starts servers.
- * Start order: config → database (migrated) → engine (demo catalog when empty, worker pool) → HTTP server.
+ * Start order: config → database (migrated) → access rules (bootstrap key; refuse with 78 when a non-loopback HOST
+ * has no key) → engine (demo catalog when empty, worker pool) → HTTP server.
  * Shutdown on SIGTERM/SIGINT: stop accepting connections, flush buffered decisions, drain the learner (every
  * committed feedback is folded in), close the worker pool, close the database.
  */
@@ -9,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { startCheckpointer } from '../db/checkpointer.js';
 import { openDb } from '../db/open.js';
+import { createSqliteKeyStore } from '../db/stores/api-keys.js';
+import { createKeyService } from './access/key-service.js';
+import { prepareAccess } from './access/startup.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createEngine } from './engine.js';
 import { createApp } from './http/app.js';
@@ -29,8 +33,28 @@ function main(): void {
     }
     throw error;
   }
-  const logger = pino({ level: config.logLevel, base: { service: 'kairos', version: VERSION } });
+  const logger = pino({
+    level: config.logLevel,
+    base: { service: 'kairos', version: VERSION },
+    // Nothing logs request headers or the config today; if something ever does, API keys still stay out.
+    redact: { paths: ['headers.authorization', 'headers["ocp-apim-subscription-key"]', '*.bootstrapOpsKey'], censor: '[redacted]' },
+  });
   const db = openDb(config.dbFile, { synchronous: config.synchronous, autoCheckpoint: false });
+  const keyStore = createSqliteKeyStore(db);
+  const access = prepareAccess({
+    keys: createKeyService({ store: keyStore, now: Date.now }),
+    store: keyStore,
+    mode: config.auth,
+    host: config.host,
+    bootstrapOpsKey: config.bootstrapOpsKey,
+  });
+  if (!access.ok) {
+    process.stderr.write(`kairos: ${access.message}\n`);
+    logger.fatal(access.message);
+    db.close();
+    process.exit(78); // EX_CONFIG
+  }
+  for (const notice of access.notices) logger[notice.level]({ ...notice.fields }, notice.message);
   const checkpointer = startCheckpointer(config.dbFile, CHECKPOINT_INTERVAL_MS, (message) =>
     logger.error({ err: message }, 'WAL checkpoint failed'),
   );

@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export type ServiceExit = { code: number | null; signal: NodeJS.Signals | null };
 
 /** `src/main.ts` under tsx, as `npm start` runs it, on 127.0.0.1 with an ephemeral port and this data directory. */
-function spawnService(dataDir: string, env: Record<string, string>, stdio: StdioOptions): ChildProcess {
+export function spawnService(dataDir: string, env: Record<string, string>, stdio: StdioOptions): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KAIROS_DATA_DIR: dataDir, ...env },

@@ -4,6 +4,8 @@
  */
 import type { FeatureSpec } from '../core/encoding.js';
 import type { Likelihood } from '../core/types.js';
+import type { AccessService } from '../access/access-service.js';
+import type { KeyService } from '../access/key-service.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -165,4 +167,8 @@ export interface Services {
   feedback: FeedbackService;
   stats: StatsService;
   health: HealthService;
+  /** API keys: create, list, revoke (DESIGN.md §10). */
+  keys: KeyService;
+  /** Whether keys are enforced and which key a request presented. */
+  access: AccessService;
 }

@@ -2,8 +2,8 @@
  * `createApp(deps)`: the whole HTTP surface as an OpenAPIHono app, with no side effects (no server, no timers, no
  * I/O until a request arrives), so tests drive it with `app.request()`.
  *
- * Middleware order: request id → request log → body limit (on /v1) → the route's media-type gate and zod
- * validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json.
+ * Middleware order: request id → request log → access (API key and role: src/http/access) → body limit (on /v1)
+ * → the route's media-type gate and zod validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json.
  * A JSON route given another content type answers 415 (the zod-openapi media-type gate), not 400.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -12,12 +12,14 @@ import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { Logger } from 'pino';
 import type { Services } from '../domain/types.js';
+import { authenticate } from './access/authenticate.js';
 import { registerActions } from './actions.js';
 import { registerDecisions } from './decisions.js';
 import { registerDocs } from './docs.js';
 import type { AppEnv, KairosApp, RouteDeps } from './env.js';
 import { registerFeedback } from './feedback.js';
 import { registerHealth } from './health.js';
+import { registerKeys } from './keys.js';
 import { createErrorHandler, problem, validationHook } from './problem.js';
 import { registerSchema } from './schema.js';
 import { registerStats } from './stats.js';
@@ -47,6 +49,8 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
         method: c.req.method,
         path: c.req.path,
         status: c.res.status,
+        keyId: c.get('apiKey')?.id,
+        role: c.get('apiKey')?.role,
         ms: Math.round((performance.now() - c.get('startedAt')) * 1000) / 1000,
       },
       'request',
@@ -84,6 +88,7 @@ export function createApp(deps: AppDeps): KairosApp {
   // Incoming ids are kept when they are 1–128 characters of [A-Za-z0-9_-=] (hono's check), else replaced.
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', requestLog(deps.logger));
+  app.use('*', authenticate(deps.services.access));
   app.use('/v1/*', requestBodyLimit(deps.bodyLimitBytes));
   app.onError(createErrorHandler(deps.logger));
   app.notFound((c) => problem(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
@@ -93,6 +98,7 @@ export function createApp(deps: AppDeps): KairosApp {
   registerDecisions(app, routeDeps);
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
+  registerKeys(app, routeDeps);
   registerHealth(app, routeDeps);
   registerDocs(app, routeDeps);
   return app;

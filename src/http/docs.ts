@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { annotateSecurity } from './access/openapi-security.js';
 import type { KairosApp, RouteDeps } from './env.js';
 import { problem } from './problem.js';
 
@@ -58,14 +59,14 @@ export function registerDocs(app: KairosApp, deps: RouteDeps): void {
   // Generated on first request (every route is registered by then) and kept: the routes never change at runtime.
   let document: ReturnType<KairosApp['getOpenAPI31Document']> | undefined;
   app.get('/openapi.json', (c) => {
-    document ??= app.getOpenAPI31Document({
+    document ??= annotateSecurity(app.getOpenAPI31Document({
       openapi: '3.1.0',
       info: {
         title: 'Kairos',
         version: deps.version,
         description: 'Next-best-action engine: contextual Thompson sampling with one Bayesian model per action.',
       },
-    });
+    }));
     return c.json(document);
   });
 

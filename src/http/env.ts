@@ -1,6 +1,7 @@
 /** Types shared by the app factory and the route files. */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Logger } from 'pino';
+import type { Role } from '../access/keys.js';
 import type { Services } from '../domain/types.js';
 
 /** Per-request variables set by the app's middleware. */
@@ -12,6 +13,8 @@ export interface AppEnv {
     startedAt: number;
     /** Set by a route that wrote its own canonical log line, so the generic request line is skipped. */
     logged: boolean;
+    /** The API key the request authenticated with (set by the access middleware; never the key itself). */
+    apiKey: { id: string; role: Role } | undefined;
   };
 }
 

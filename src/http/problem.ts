@@ -16,6 +16,8 @@ export const PROBLEM_TYPE_BASE = 'https://kairos.dev/problems/';
 const TITLES: Record<ErrorCode, string> = {
   bad_request: 'Bad request',
   validation: 'Validation failed',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
   not_found: 'Not found',
   conflict: 'Conflict',
   payload_too_large: 'Payload too large',

@@ -203,6 +203,7 @@ export const ProblemSchema = z
     detail: z.string(),
     errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     checks: z.record(z.string(), z.boolean()).optional(),
+    roles: z.array(z.string()).optional().openapi({ description: 'On a 403: the roles that may call the route' }),
   })
   .openapi('Problem');
 

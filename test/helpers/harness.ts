@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { openDb, type Db } from '../../db/open.js';
 import { loadConfig, type Config } from '../../src/config.js';
+import { ROLES, type Role } from '../../src/access/keys.js';
 import type { EngineState } from '../../src/domain/engine-state.js';
 import type { Services } from '../../src/domain/types.js';
 import { createEngine, type Engine } from '../../src/engine.js';
@@ -24,6 +25,8 @@ export interface TestHarness {
   engine: Engine;
   config: Readonly<Config>;
   logger: Logger;
+  /** One active key per role when created with `apiKeys: true` (keys are then enforced); else undefined. */
+  apiKeys: Record<Role, string> | undefined;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export interface HarnessOptions {
   seed?: number;
   logger?: Logger;
   now?: () => number;
+  /** Create one API key per role (app, analyst, ops), which turns key checks on; default false (open, loopback). */
+  apiKeys?: boolean;
 }
 
 export function tempDir(prefix = 'kairos-test-'): string {
@@ -59,6 +64,9 @@ export async function createTestHarness(options: HarnessOptions = {}): Promise<T
     ...(options.now ? { now: options.now } : {}),
   });
   const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, version: 'test' });
+  const apiKeys = options.apiKeys
+    ? (Object.fromEntries(ROLES.map((role) => [role, engine.services.keys.create(`test-${role}`, role).key])) as Record<Role, string>)
+    : undefined;
   let closed = false;
   return {
     app,
@@ -70,6 +78,7 @@ export async function createTestHarness(options: HarnessOptions = {}): Promise<T
     engine,
     config,
     logger,
+    apiKeys,
     async close() {
       if (closed) return;
       closed = true;

@@ -1,0 +1,62 @@
+/**
+ * Who may call what (DESIGN.md §10): one entry per registered route, `METHOD /path` with OpenAPI-style parameters.
+ * test/http/route-roles.test.ts walks every route the app registers against this table, so a route added without
+ * an entry fails the suite. ops is listed on every protected route (ops may do everything).
+ *
+ * - app: decisions and feedback (later: activate, batch, customers and events except DELETE, Personalizer).
+ * - analyst: every GET that reads data (schema, catalog, stats; later lift, evaluations, dashboard, metrics).
+ * - ops: everything, including the schema, the catalog and the keys.
+ * - public: the orchestrator probes, and the API description and its viewer — they hold no data, only the
+ *   shape of the API, which is published with the source anyway; keeping them open lets a client be generated
+ *   and the docs read before a key is issued.
+ */
+import { ROLES, type Role } from '../../access/keys.js';
+
+export type RouteRule = 'public' | readonly Role[];
+
+const OPS: readonly Role[] = ['ops'];
+const READ: readonly Role[] = ['analyst', 'ops'];
+const APP: readonly Role[] = ['app', 'ops'];
+
+export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
+  'GET /healthz': 'public',
+  'GET /readyz': 'public',
+  'GET /openapi.json': 'public',
+  'GET /docs': 'public',
+  'GET /docs/assets/kairos-init.js': 'public',
+  'GET /docs/assets/{file}': 'public',
+
+  'PUT /v1/schema': OPS,
+  'GET /v1/schema': READ,
+  'PUT /v1/actions/{actionId}': OPS,
+  'GET /v1/actions': READ,
+  'GET /v1/actions/{actionId}': READ,
+  'GET /v1/actions/{actionId}/stats': READ,
+  'GET /v1/stats': READ,
+
+  'POST /v1/decisions': APP,
+  'POST /v1/decisions/{decisionId}/feedback': APP,
+
+  'POST /v1/keys': OPS,
+  'GET /v1/keys': OPS,
+  'DELETE /v1/keys/{keyId}': OPS,
+};
+
+/**
+ * A matched route that has no entry (a gap the route-table test would catch) is ops-only: fail closed. A request
+ * that matches no route (404, wrong method) needs any valid key, so the route list is not probed anonymously.
+ */
+export const UNLISTED_ROUTE: readonly Role[] = OPS;
+export const UNMATCHED_ROUTE: readonly Role[] = ROLES;
+
+/** The table keyed the way hono registers paths (`/v1/actions/:actionId`), for the per-request lookup. */
+export function routerKeyedRules(table: Readonly<Record<string, RouteRule>> = ROUTE_ROLES): Map<string, RouteRule> {
+  const out = new Map<string, RouteRule>();
+  for (const [route, rule] of Object.entries(table)) out.set(route.replace(/\{([^}]+)\}/g, ':$1'), rule);
+  return out;
+}
+
+/** `GET /v1/actions/:actionId` → `GET /v1/actions/{actionId}`: the table's spelling of a hono route. */
+export function tableKey(method: string, honoPath: string): string {
+  return `${method.toUpperCase()} ${honoPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+}
