@@ -41,6 +41,7 @@ export type EngineConfig = Pick<
   | 'expireIntervalMs'
   | 'decisionFlushMs'
   | 'seedDemo'
+  | 'maxDimension'
 >;
 
 export interface EngineOptions {
@@ -121,7 +122,13 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
 
   const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
   const unknownKeys = createKeyCounter();
-  const catalog = createCatalogService({ db, state, defaultLikelihood: config.defaultLikelihood, now });
+  const catalog = createCatalogService({ db, state, defaultLikelihood: config.defaultLikelihood, maxDimension: config.maxDimension, now });
+  if (state.encoder().dimension > config.maxDimension) {
+    logger.warn(
+      { dimension: state.encoder().dimension, maxDimension: config.maxDimension },
+      'the stored feature schema is over KAIROS_MAX_DIMENSION (written before the limit): PUT a smaller schema',
+    );
+  }
   const services: Services = {
     catalog,
     decisions: createDecisionService({
