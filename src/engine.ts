@@ -80,6 +80,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
 
   const updater =
     options.updater === 'inline' ? createInlineUpdater(policy) : createPoolUpdater(policy, config.workers);
+  let refusedLogged = 0;
   const decisionLog = createDecisionLog(db, config.decisionFlushMs, logError('decision log flush failed'));
   const learner = createLearner({
     db,
@@ -95,6 +96,14 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     },
     onCommitted: (info) => {
       logger.debug({ ...info }, 'learner committed');
+      const refused = updater.refused();
+      if (refused > refusedLogged) {
+        logger.warn(
+          { refused: refused - refusedLogged, refusedTotal: refused, appliedSeq: info.appliedSeq },
+          'outcomes refused by the learner: they would have made a model non-finite or were outside the limits; the models kept their last finite state',
+        );
+        refusedLogged = refused;
+      }
       options.onCommitted?.(info);
     },
   });

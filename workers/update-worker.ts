@@ -4,10 +4,10 @@
  * and the regret benchmark run. The result (a packed posterior) is moved back, not copied.
  */
 import { move } from 'piscina';
-import { foldBatch } from '../src/learner/fold.js';
-import { packPosterior, taskBatch, unpackPosterior, type UpdateTask } from '../src/learner/update-task.js';
+import { foldBatchCounted } from '../src/learner/fold.js';
+import { packFoldResult, taskBatch, unpackPosterior, type UpdateTask } from '../src/learner/update-task.js';
 
 export default function update(task: UpdateTask): Float64Array {
   const post = unpackPosterior(task.likelihood, task.d, task.posterior);
-  return move(packPosterior(foldBatch(task.policy, post, taskBatch(task)))) as Float64Array;
+  return move(packFoldResult(foldBatchCounted(task.policy, post, taskBatch(task)))) as Float64Array;
 }

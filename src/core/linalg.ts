@@ -127,6 +127,12 @@ export function quadFormInverse(L: Float64Array, d: number, x: Float64Array, wor
  * Lᵀ z = y. O(d³); used once per model install so that each decision can score a sparse context in O(nnz²).
  */
 export function inverseFromCholesky(L: Float64Array, d: number, out: Float64Array): void {
+  if (isDiagonal(L, d)) {
+    // A fresh model's prior: O(d²) instead of O(d³), so the first decision after a schema change stays cheap.
+    out.fill(0, 0, d * d);
+    for (let i = 0; i < d; i++) out[i * d + i] = 1 / (L[i * d + i]! * L[i * d + i]!);
+    return;
+  }
   const e = new Float64Array(d);
   const y = new Float64Array(d);
   const z = new Float64Array(d);
@@ -145,4 +151,13 @@ export function inverseFromCholesky(L: Float64Array, d: number, out: Float64Arra
       out[j * d + i] = s;
     }
   }
+}
+
+/** Whether the strictly lower triangle of L (d×d row-major) is all zero. */
+function isDiagonal(L: Float64Array, d: number): boolean {
+  for (let i = 1; i < d; i++) {
+    const row = i * d;
+    for (let j = 0; j < i; j++) if (L[row + j] !== 0) return false;
+  }
+  return true;
 }

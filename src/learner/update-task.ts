@@ -53,6 +53,23 @@ export function unpackPosterior(likelihood: Likelihood, d: number, packed: Float
   };
 }
 
+/**
+ * A worker's answer: the packed posterior with one more entry at the end, the number of outcomes the fold refused
+ * (fold.ts, `foldBatchCounted`).
+ */
+export function packFoldResult(result: { posterior: Posterior; refused: number }): Float64Array {
+  const packed = packPosterior(result.posterior);
+  const out = new Float64Array(packed.length + 1);
+  out.set(packed);
+  out[packed.length] = result.refused;
+  return out;
+}
+
+export function unpackFoldResult(likelihood: Likelihood, d: number, packed: Float64Array): { posterior: Posterior; refused: number } {
+  const n = packed.length - 1;
+  return { posterior: unpackPosterior(likelihood, d, packed.subarray(0, n)), refused: packed[n]! };
+}
+
 export function toTask(policy: LearningPolicy, post: Posterior, batch: ObservationBatch): UpdateTask {
   return { policy, likelihood: post.likelihood, d: post.d, posterior: packPosterior(post), n: batch.n, x: batch.x, y: batch.y };
 }

@@ -6,20 +6,31 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ObservationBatch, Posterior } from '../core/types.js';
-import { foldBatch, type LearningPolicy } from './fold.js';
-import { toTask, unpackPosterior } from './update-task.js';
+import { foldBatchCounted, type LearningPolicy } from './fold.js';
+import { toTask, unpackFoldResult } from './update-task.js';
 
 export interface Updater {
   /** The posterior after folding the batch in, in order. Never mutates `post`. */
   fold(post: Posterior, batch: ObservationBatch): Promise<Posterior>;
+  /**
+   * Outcomes refused since the updater started: they would have made a model non-finite or lie outside the bounds
+   * of src/core/limits.ts (the model kept its last finite state instead).
+   */
+  refused(): number;
   ready(): boolean;
   close(): Promise<void>;
 }
 
 export function createInlineUpdater(policy: LearningPolicy): Updater {
   let closed = false;
+  let refused = 0;
   return {
-    fold: async (post, batch) => foldBatch(policy, post, batch),
+    fold: async (post, batch) => {
+      const result = foldBatchCounted(policy, post, batch);
+      refused += result.refused;
+      return result.posterior;
+    },
+    refused: () => refused,
     ready: () => !closed,
     close: async () => {
       closed = true;
@@ -50,14 +61,18 @@ export function createPoolUpdater(policy: LearningPolicy, threads: number): Upda
     idleTimeout: 60_000,
   });
   let closed = false;
+  let refused = 0;
   return {
+    refused: () => refused,
     async fold(post, batch) {
       const task = toTask(policy, post, batch);
       const transferList = [task.posterior.buffer, task.x.buffer, task.y.buffer].filter(
         (b, i, all): b is ArrayBuffer => b instanceof ArrayBuffer && all.indexOf(b) === i,
       );
       const packed = (await pool.run(task, { transferList })) as Float64Array;
-      return unpackPosterior(post.likelihood, post.d, packed);
+      const result = unpackFoldResult(post.likelihood, post.d, packed);
+      refused += result.refused;
+      return result.posterior;
     },
     ready: () => !closed && pool.threads.length > 0,
     async close() {
