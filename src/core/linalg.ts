@@ -129,8 +129,9 @@ export function quadFormInverse(L: Float64Array, d: number, x: Float64Array, wor
 export function inverseFromCholesky(L: Float64Array, d: number, out: Float64Array): void {
   if (isDiagonal(L, d)) {
     // A fresh model's prior: O(d²) instead of O(d³), so the first decision after a schema change stays cheap.
+    // (1/Lᵢᵢ)/Lᵢᵢ is what the two substitutions below compute for a diagonal L, to the bit.
     out.fill(0, 0, d * d);
-    for (let i = 0; i < d; i++) out[i * d + i] = 1 / (L[i * d + i]! * L[i * d + i]!);
+    for (let i = 0; i < d; i++) out[i * d + i] = 1 / L[i * d + i]! / L[i * d + i]!;
     return;
   }
   const e = new Float64Array(d);
