@@ -17,6 +17,11 @@ export interface Updater {
    * of src/core/limits.ts (the model kept its last finite state instead).
    */
   refused(): number;
+  /**
+   * Λ⁻¹ of a posterior this updater returned, when it was computed off the caller's thread (the pool does; the inline
+   * updater does not, and decisions then invert it on first use).
+   */
+  covarianceOf(post: Posterior): Float64Array | undefined;
   ready(): boolean;
   close(): Promise<void>;
 }
@@ -31,6 +36,7 @@ export function createInlineUpdater(policy: LearningPolicy): Updater {
       return result.posterior;
     },
     refused: () => refused,
+    covarianceOf: () => undefined,
     ready: () => !closed,
     close: async () => {
       closed = true;
@@ -62,8 +68,11 @@ export function createPoolUpdater(policy: LearningPolicy, threads: number): Upda
   });
   let closed = false;
   let refused = 0;
+  // Keyed by the posterior objects fold returned (immutable snapshots), so an entry dies with its posterior.
+  const covariances = new WeakMap<Posterior, Float64Array>();
   return {
     refused: () => refused,
+    covarianceOf: (post) => covariances.get(post),
     async fold(post, batch) {
       const task = toTask(policy, post, batch);
       const transferList = [task.posterior.buffer, task.x.buffer, task.y.buffer].filter(
@@ -72,6 +81,7 @@ export function createPoolUpdater(policy: LearningPolicy, threads: number): Upda
       const packed = (await pool.run(task, { transferList })) as Float64Array;
       const result = unpackFoldResult(post.likelihood, post.d, packed);
       refused += result.refused;
+      if (result.covariance) covariances.set(result.posterior, result.covariance);
       return result.posterior;
     },
     ready: () => !closed && pool.threads.length > 0,
