@@ -242,6 +242,7 @@ export const ReadySchema = z
 const PROBLEM_DESCRIPTIONS = {
   400: 'Malformed JSON or a field that fails validation (named in `errors`)',
   404: 'Not found',
+  409: 'Conflicts with the current state (e.g. the catalog is full)',
   413: 'Request body over the size limit',
   415: 'Content-Type is not application/json',
   422: 'Well-formed but refers to something that cannot be used',

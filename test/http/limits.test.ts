@@ -115,6 +115,25 @@ describe('schema and action sizes', () => {
   });
 });
 
+describe('the catalog size', () => {
+  it('a new action beyond MAX_ACTIONS (1,000) is a 409; replacing an existing one still works', async () => {
+    h = await seeded();
+    // 999 more rows written directly (1,000 PUTs would each reload the catalog), then picked up as a script's would be.
+    const insert = h.db.sqlite.prepare(
+      "INSERT INTO actions (id, name, category, value, lever, channels, active, likelihood, created_at, updated_at) VALUES (?, ?, 'sales', 1, 1, '[]', 1, 'logistic', 0, 0)",
+    );
+    h.db.sqlite.transaction(() => {
+      for (let i = 0; i < 999; i++) insert.run(`bulk-${i}`, `Bulk ${i}`);
+    })();
+    h.state.reload();
+    const full = await send(h, 'PUT', '/v1/actions/one-more', { name: 'One more', category: 'sales', value: 1 });
+    expectStatus(full, 409);
+    expect(full.body.detail, full.text).toMatch(/maximum of 1000 actions/);
+    expect(h.state.action('one-more')).toBeUndefined();
+    expectStatus(await send(h, 'PUT', '/v1/actions/a', { name: 'A again', category: 'sales', value: 2 }), 200);
+  });
+});
+
 describe('an identical schema PUT', () => {
   it('writes nothing, keeps every model and answers the current version with unchanged: true', async () => {
     h = await seeded();
