@@ -75,7 +75,9 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
   const { logger } = options;
   const now = options.now ?? Date.now;
   const policy = learningPolicyFromConfig(config);
-  const state = createEngineState(db, policy);
+  const state = createEngineState(db, policy, (actionId) =>
+    logger.warn({ actionId }, 'a stored model is not finite (written before updates were guarded): it restarts from its prior'),
+  );
   const logError = (what: string) => (error: unknown) => logger.error({ err: error }, what);
 
   const updater =

@@ -8,6 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertFeedback } from '../../db/stores/feedback.js';
+import { loadModel, putModel } from '../../db/stores/models.js';
 import { isFinitePosterior } from '../../src/core/update.js';
 import { createTestHarness, type HarnessOptions, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send } from '../helpers/http.js';
@@ -152,5 +153,25 @@ describe('poison through the learner', () => {
       winners.set(chosen, (winners.get(chosen) ?? 0) + 1);
     }
     expect(winners.get('lin') ?? 0, JSON.stringify([...winners])).toBeLessThan(50);
+  });
+
+  it('a stored model that is not finite (poisoned before the guards) restarts from its prior, and the learner replaces its row', async () => {
+    h = await seeded();
+    const schemaVersion = h.state.schema().version;
+    const poisoned = structuredClone(h.state.model('lin').posterior);
+    poisoned.b = Number.POSITIVE_INFINITY;
+    poisoned.observations = 7;
+    putModel(h.db, 'lin', schemaVersion, poisoned, Date.now());
+    h.state.reload();
+    expect(h.state.model('lin').posterior.observations).toBe(0);
+    expectModelsFinite(h);
+    const reply = await send(h, 'POST', '/v1/decisions', { channel: 'app', context: { balance: 1 }, candidates: ['lin'] });
+    expectStatus(reply, 200);
+    expectFiniteDecision(reply.body, reply.text);
+    expectStatus(await send(h, 'POST', `/v1/decisions/${reply.body.decisionId}/feedback`, { outcome: 'response', reward: 2 }), 202);
+    expect(await h.learner.runOnce()).toBe(1);
+    const stored = loadModel(h.db, 'lin')!;
+    expect(stored.posterior.observations).toBe(1);
+    expect(isFinitePosterior(stored.posterior)).toBe(true);
   });
 });
