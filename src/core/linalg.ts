@@ -134,13 +134,18 @@ export function inverseFromCholesky(L: Float64Array, d: number, out: Float64Arra
     for (let i = 0; i < d; i++) out[i * d + i] = 1 / L[i * d + i]! / L[i * d + i]!;
     return;
   }
-  const e = new Float64Array(d);
   const y = new Float64Array(d);
   const z = new Float64Array(d);
   for (let j = 0; j < d; j++) {
-    e.fill(0);
-    e[j] = 1;
-    forwardSubstitute(L, d, e, y);
+    // L y = eⱼ: y is 0 above row j, so the substitution starts there (a third of the flops of a full one; the values
+    // are the same to the bit, since the skipped terms only ever added zeros).
+    y.fill(0, 0, j);
+    for (let i = j; i < d; i++) {
+      const row = i * d;
+      let sum = i === j ? 1 : 0;
+      for (let k = j; k < i; k++) sum -= L[row + k]! * y[k]!;
+      y[i] = sum / L[row + i]!;
+    }
     backSubstituteTranspose(L, d, y, z);
     for (let i = 0; i < d; i++) out[i * d + j] = z[i]!;
   }
