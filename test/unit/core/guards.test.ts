@@ -28,7 +28,7 @@ function expectAllFinite(post: Posterior): void {
 const extremePosterior = fc
   .record({
     linear: fc.boolean(),
-    mean: fc.array(fc.double({ min: -1e150, max: 1e150, noNaN: true }), { minLength: D, maxLength: D }),
+    mean: fc.array(fc.double({ min: -1e300, max: 1e300, noNaN: true }), { minLength: D, maxLength: D }),
     logPrecision: fc.array(fc.double({ min: -100, max: 100, noNaN: true }), { minLength: D, maxLength: D }),
     logB: fc.double({ min: -50, max: 250, noNaN: true }),
   })
