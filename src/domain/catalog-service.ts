@@ -95,7 +95,7 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
         throw new AppError('validation', (error as Error).message, [{ field: 'features', message: (error as Error).message }]);
       }
       if (dimension > deps.maxDimension) {
-        // Each action keeps d×d matrices and each model install inverts one in O(d³) on the decision thread.
+        // Each action keeps d×d matrices, and each learner cycle inverts and writes them: O(d³) per updated model.
         const message = `encodes to dimension ${dimension} (bias + feature slots + channel slots); the limit is ${deps.maxDimension} (KAIROS_MAX_DIMENSION)`;
         throw new AppError('validation', `the feature schema ${message}`, [{ field: 'features', message }]);
       }
