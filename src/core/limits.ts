@@ -40,8 +40,8 @@ export const MAX_ACTIONS = 1000;
 
 /**
  * The encoded dimension d (bias + feature slots + channel slots): the default limit and the range it may be set in
- * (KAIROS_MAX_DIMENSION). Each action keeps four d×d matrices in memory (precision, factor, covariance, and the
- * learner's copy), each learner cycle inverts every updated model in O(d³) on a worker and writes two d×d BLOBs per
+ * (KAIROS_MAX_DIMENSION). Each action keeps three d×d matrices in memory (precision, its Cholesky factor, the
+ * covariance), each learner cycle inverts every updated model in O(d³) on a worker and writes two d×d BLOBs per
  * model, and a decision scores in O(nnz²) per action. scripts/bench-dimension.ts measures it: with the demo's 22
  * actions, d = 128 costs a learner cycle of ~0.2 s for 22 outcomes and ~250 MB RSS; d = 512 ~5–6 s and ~520 MB.
  */
