@@ -2,7 +2,7 @@
 import { compileEncoder, sameSchema, validateFeatureSpecs, type FeatureSpec } from '../core/encoding.js';
 import { checkFeatureLimits, MAX_ACTION_LEVER, MAX_ACTION_VALUE, MAX_ACTIONS, MAX_CHANNELS } from '../core/limits.js';
 import type { Db } from '../../db/open.js';
-import { getAction, insertSchema, upsertAction, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
+import { getAction, getCurrentSchema, insertSchema, upsertAction, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
 import { AppError } from '../errors.js';
 import type { EngineState } from './engine-state.js';
 import {
@@ -100,8 +100,10 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
         throw new AppError('validation', `the feature schema ${message}`, [{ field: 'features', message }]);
       }
       // Writing an identical schema again would start every model from its prior for nothing: answer the current one.
-      const current = state.schema();
+      // Compared with the stored schema, not the cached one: another process may have written a newer version.
+      const current = getCurrentSchema(db) ?? state.schema();
       if (sameSchema({ features, channels: schemaChannels }, current)) {
+        if (current.version !== state.schema().version) state.reload();
         return { ...toSchemaView(current, state.encoder().slots), unchanged: true };
       }
       const rec = insertSchema(db, features, schemaChannels, dimension, deps.now());
