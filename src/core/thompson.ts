@@ -283,17 +283,18 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   const common = commonScale * Math.max(0, rng.nextNormal());
   for (let i = 0; i < k; i++) {
     // Drawn even when unscorable, so the RNG is consumed in the same order whatever the posteriors hold.
-    const s = drawSample(scratch, posteriors, i, common + ownScale * rng.nextNormal(), rng);
-    if (scorable[i] === 0 || Number.isNaN(s)) {
+    // A linear draw can overflow (σ² = b / Gamma(a) with a tiny Gamma draw): the largest finite number keeps its rank.
+    const s = clampFinite(drawSample(scratch, posteriors, i, common + ownScale * rng.nextNormal(), rng));
+    const p = s * values[i]! * levers[i]!; // NaN only as 0 × ∞: a value × lever beyond the limits (stored before them)
+    if (scorable[i] === 0 || Number.isNaN(p)) {
       if (scorable[i] === 1) unscorable++;
       scorable[i] = 0;
       sampled[i] = 0;
       priority[i] = Number.NaN; // never ≥ threshold: selectTop skips it; reported as 0 by resultOf
       continue;
     }
-    // A linear draw can overflow (σ² = b / Gamma(a) with a tiny Gamma draw): the largest finite number keeps its rank.
-    sampled[i] = clampFinite(s);
-    priority[i] = clampFinite(sampled[i]! * values[i]! * levers[i]!);
+    sampled[i] = s;
+    priority[i] = clampFinite(p);
   }
 
   const chosenCount = selectTop(priority, k, slots, threshold, top);
@@ -350,7 +351,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
 }
 
 const finiteOr0 = (v: number): number => (Number.isFinite(v) ? v : 0);
-/** ±∞ → ±MAX_VALUE; finite values unchanged (NaN is handled by the caller). */
+/** ±∞ → ±MAX_VALUE; finite values and NaN unchanged. */
 const clampFinite = (v: number): number => (v > Number.MAX_VALUE ? Number.MAX_VALUE : v < -Number.MAX_VALUE ? -Number.MAX_VALUE : v);
 
 /** The result over the scratch's length-K views; unscorable actions' entries read 0. */

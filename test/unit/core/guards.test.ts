@@ -123,6 +123,27 @@ describe('decide never answers with a non-finite number', () => {
     }
   });
 
+  it('value 1e308 × lever 1e308 (stored before the limits) gives a finite priority, never null', () => {
+    const posteriors = [createPrior(DEFAULT_LOGISTIC_PRIOR, D), createPrior(DEFAULT_LINEAR_PRIOR, D)];
+    for (let seed = 1; seed <= 20; seed++) {
+      const result = decide(
+        {
+          posteriors,
+          values: Float64Array.of(1e308, 1e308),
+          levers: Float64Array.of(1e308, 1e308),
+          x: Float64Array.of(1, 0, 1, 0),
+          threshold: -1e12,
+          slots: 2,
+          probabilityDraws: 10,
+        },
+        createRng(seed),
+        createDecisionScratch(2, D),
+      );
+      for (let i = 0; i < 2; i++) expect(Number.isFinite(result.priority[i]!), `priority ${result.priority[i]}`).toBe(true);
+      for (let i = 0; i < 2; i++) expect(Number.isFinite(result.probability[i]!)).toBe(true);
+    }
+  });
+
   it('leaves the decision of finite posteriors exactly as before (same draws, same choice)', () => {
     const posteriors = [createPrior(DEFAULT_LOGISTIC_PRIOR, D), createPrior(DEFAULT_LINEAR_PRIOR, D)];
     const input = {
