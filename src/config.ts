@@ -5,6 +5,7 @@
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Likelihood } from './core/types.js';
+import { DEFAULT_MAX_DIMENSION, MAX_DIMENSION_RANGE } from './core/limits.js';
 import { DRAW_CORRELATION } from './core/thompson.js';
 import { KEY_PATTERN } from './access/keys.js';
 
@@ -50,6 +51,8 @@ export interface Config {
   expireIntervalMs: number;
   /** Decisions are buffered and written in one transaction at most this often. */
   decisionFlushMs: number;
+  /** Largest encoded dimension d (bias + feature slots + channel slots) a schema PUT may declare. */
+  maxDimension: number;
   /** Seed the demo bank catalog and schema when the database is empty. */
   seedDemo: boolean;
   /**
@@ -145,6 +148,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     reloadIntervalMs: read('KAIROS_RELOAD_INTERVAL', '1s', duration(50, 60_000), 'a duration from 50ms to 60s'),
     expireIntervalMs: read('KAIROS_EXPIRE_INTERVAL', '30s', duration(100, 3_600_000), 'a duration from 100ms to 1h'),
     decisionFlushMs: read('KAIROS_DECISION_FLUSH', '20ms', duration(0, 5_000), 'a duration from 0 to 5s'),
+    maxDimension: read(
+      'KAIROS_MAX_DIMENSION',
+      String(DEFAULT_MAX_DIMENSION),
+      int(MAX_DIMENSION_RANGE.min, MAX_DIMENSION_RANGE.max),
+      `an integer ${MAX_DIMENSION_RANGE.min}–${MAX_DIMENSION_RANGE.max}`,
+    ),
     seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),
     faultInjection: read('KAIROS_FAULT_INJECTION', 'none', oneOf('none', 'crash-before-commit'), 'none or crash-before-commit'),
     auth: read('KAIROS_AUTH', 'auto', oneOf('auto', 'off'), 'auto or off'),

@@ -48,6 +48,7 @@ export type EngineConfig = Pick<
   | 'seedDemo'
   | 'auth'
   | 'host'
+  | 'maxDimension'
 >;
 
 export interface EngineOptions {
@@ -83,11 +84,14 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
   const { logger } = options;
   const now = options.now ?? Date.now;
   const policy = learningPolicyFromConfig(config);
-  const state = createEngineState(db, policy);
+  const state = createEngineState(db, policy, (actionId) =>
+    logger.warn({ actionId }, 'a stored model is not finite (written before updates were guarded): it restarts from its prior'),
+  );
   const logError = (what: string) => (error: unknown) => logger.error({ err: error }, what);
 
   const updater =
     options.updater === 'inline' ? createInlineUpdater(policy) : createPoolUpdater(policy, config.workers);
+  let refusedLogged = 0;
   const decisionLog = createDecisionLog(db, config.decisionFlushMs, logError('decision log flush failed'));
   const learner = createLearner({
     db,
@@ -103,6 +107,14 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     },
     onCommitted: (info) => {
       logger.debug({ ...info }, 'learner committed');
+      const refused = updater.refused();
+      if (refused > refusedLogged) {
+        logger.warn(
+          { refused: refused - refusedLogged, refusedTotal: refused, appliedSeq: info.appliedSeq },
+          'outcomes refused by the learner: they would have made a model non-finite or were outside the limits; the models kept their last finite state',
+        );
+        refusedLogged = refused;
+      }
       options.onCommitted?.(info);
     },
   });
@@ -133,7 +145,13 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
 
   const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
   const unknownKeys = createKeyCounter();
-  const catalog = createCatalogService({ db, state, defaultLikelihood: config.defaultLikelihood, now });
+  const catalog = createCatalogService({ db, state, defaultLikelihood: config.defaultLikelihood, maxDimension: config.maxDimension, now });
+  if (state.encoder().dimension > config.maxDimension) {
+    logger.warn(
+      { dimension: state.encoder().dimension, maxDimension: config.maxDimension },
+      'the stored feature schema is over KAIROS_MAX_DIMENSION (written before the limit): PUT a smaller schema',
+    );
+  }
   const services: Services = {
     catalog,
     decisions: createDecisionService({

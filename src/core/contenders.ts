@@ -9,6 +9,8 @@ export interface ContenderBuffers {
   means: Float64Array;
   variances: Float64Array;
   linear: Uint8Array;
+  /** 0 for an action left out of the decision (its score is not finite): never a contender. */
+  scorable: Uint8Array;
   lower: Float64Array;
   upper: Float64Array;
   active: Int32Array;
@@ -51,8 +53,13 @@ export function markContenders(
   values: Float64Array,
   levers: Float64Array,
 ): number {
-  const { means, variances, linear, lower, upper, active, drawPriority, top } = scratch;
+  const { means, variances, linear, scorable, lower, upper, active, drawPriority, top } = scratch;
   for (let i = 0; i < k; i++) {
+    if (scorable[i] === 0) {
+      lower[i] = -Infinity;
+      upper[i] = -Infinity;
+      continue;
+    }
     if (linear[i] === 1) {
       lower[i] = -Infinity;
       upper[i] = Infinity;
@@ -69,7 +76,7 @@ export function markContenders(
   const bar = selectTop(lower, k, slots, -Infinity, top) < slots ? -Infinity : lower[top[slots - 1]!]!;
   let count = 0;
   for (let i = 0; i < k; i++) {
-    if (upper[i]! < bar || upper[i]! < threshold) {
+    if (upper[i]! < bar || upper[i]! < threshold || scorable[i] === 0) {
       drawPriority[i] = -Infinity;
     } else {
       active[count++] = i;

@@ -5,14 +5,17 @@
  *   [bias] [one block per feature, in declaration order] [channel block, when channels are declared]
  *
  * - `bias`: always 1 (the intercept; src/core/prior.ts gives it its own prior).
- * - numeric `age` → one slot: (v−min)/(max−min) clipped to [0, 1]; or (v−mean)/std clipped to [−5, 5]; or raw.
- *   Clipping keeps one outlier from dominating xᵀθ (and the Laplace step's curvature) for the whole model.
+ * - numeric `age` → one slot: (v−min)/(max−min) clipped to [0, 1]; or (v−mean)/std clipped to [−5, 5]; or raw,
+ *   clipped to ±RAW_NUMERIC_CLIP (limits.ts). Clipping keeps one outlier from dominating xᵀθ (and the Laplace step's
+ *   curvature) for the whole model, and keeps every slot finite whatever finite number a client sends.
  * - categorical `segment` → `segment=a`, …, `segment=other` (one-hot; unknown values land in `other`).
  * - set `products` → `products:mortgage`, … (multi-hot; unknown members are ignored).
  * - boolean `vip` → one slot (true = 1).
  * - channel block → `channel=app`, …, `channel=other`.
  * A missing (undefined or null) feature encodes as all zeros: "no evidence", so it moves no weight.
  */
+
+import { RAW_NUMERIC_CLIP } from './limits.js';
 
 export type FeatureSpec =
   | { name: string; type: 'numeric'; min?: number; max?: number; mean?: number; std?: number }
@@ -157,6 +160,19 @@ export function validateFeatureSpecs(features: unknown): EncodingProblem[] {
   return problems;
 }
 
+/**
+ * Whether two schemas encode every context identically: the same features (by value, whatever the key order of
+ * their specs) in the same order, and the same channels in the same order.
+ */
+export function sameSchema(
+  a: { features: readonly FeatureSpec[]; channels: readonly string[] },
+  b: { features: readonly FeatureSpec[]; channels: readonly string[] },
+): boolean {
+  if (a.features.length !== b.features.length || a.channels.length !== b.channels.length) return false;
+  if (a.channels.some((c, i) => c !== b.channels[i])) return false;
+  return a.features.every((f, i) => JSON.stringify(copySpec(f)) === JSON.stringify(copySpec(b.features[i]!)));
+}
+
 function copySpec(spec: FeatureSpec): FeatureSpec {
   switch (spec.type) {
     case 'numeric': {
@@ -183,7 +199,7 @@ function numericBlock(spec: Extract<FeatureSpec, { type: 'numeric' }>, offset: n
   if (spec.mean !== undefined && spec.std !== undefined) {
     return { ...base, shift: spec.mean, scale: 1 / spec.std, lo: -STANDARDISED_CLIP, hi: STANDARDISED_CLIP };
   }
-  return { ...base, shift: 0, scale: 1, lo: -Infinity, hi: Infinity };
+  return { ...base, shift: 0, scale: 1, lo: -RAW_NUMERIC_CLIP, hi: RAW_NUMERIC_CLIP };
 }
 
 /** Compiles a schema. Throws RangeError when the features or channels are invalid (see validateFeatureSpecs). */
@@ -263,7 +279,10 @@ export function encodeContext(
         if (typeof value !== 'number' || !Number.isFinite(value)) {
           problems.push({ field: `context.${block.name}`, message: 'must be a finite number' });
         } else {
-          out[block.offset] = Math.min(block.hi, Math.max(block.lo, (value - block.shift) * block.scale));
+          // (v − shift)·scale can overflow to ±∞ (clipped below) but never be NaN for a schema within the limits;
+          // a stored schema from before them could make it 0·∞, which encodes as missing rather than as NaN.
+          const z = (value - block.shift) * block.scale;
+          out[block.offset] = z >= block.hi ? block.hi : z <= block.lo ? block.lo : z === z ? z : 0;
         }
         break;
       case 'boolean':

@@ -93,6 +93,11 @@ export interface DecisionResult {
   probability: Float64Array;
   /** Estimated probability that no action clears the threshold. */
   noActionProbability: number;
+  /**
+   * Actions left out because their score was not finite (a posterior with a NaN or infinite mean or covariance):
+   * never chosen, and reported with propensity, sampled, priority and probability 0.
+   */
+  unscorable: number;
 }
 
 /** Preallocated per-action buffers, grown when a decision has more actions or a longer context than before. */
@@ -105,6 +110,8 @@ export interface DecisionScratch {
   variances: Float64Array;
   /** 1 for a linear posterior, 0 for logistic. */
   linear: Uint8Array;
+  /** 1 when the action's score moments are finite, 0 when it is left out of the decision. */
+  scorable: Uint8Array;
   propensity: Float64Array;
   sampled: Float64Array;
   priority: Float64Array;
@@ -145,6 +152,7 @@ export function createDecisionScratch(maxK: number, d: number): DecisionScratch 
     means: new Float64Array(k),
     variances: new Float64Array(k),
     linear: new Uint8Array(k),
+    scorable: new Uint8Array(k),
     propensity: new Float64Array(k),
     sampled: new Float64Array(k),
     priority: new Float64Array(k),
@@ -244,9 +252,10 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   ensureCapacity(scratch, k, d);
   const { means, variances, sds, linear, propensity, sampled, priority, probability, drawPriority, counts, top, work } = scratch;
 
-  const { nonZero } = scratch;
+  const { nonZero, scorable } = scratch;
   let nnz = 0;
   let anyLinear = false;
+  let unscorable = 0;
   for (let j = 0; j < d; j++) if (x[j] !== 0) nonZero[nnz++] = j;
   const covariances = input.covariances;
   for (let i = 0; i < k; i++) {
@@ -255,34 +264,56 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     for (let a = 0; a < nnz; a++) m += x[nonZero[a]!]! * post.mean[nonZero[a]!]!;
     const cov = covariances?.[i];
     const v = cov ? sparseQuadForm(cov, d, x, nonZero, nnz) : quadFormInverse(post.cholPrecision, d, x, work);
-    means[i] = m;
-    variances[i] = v;
-    sds[i] = Math.sqrt(v);
     linear[i] = post.likelihood === 'linear' ? 1 : 0;
     anyLinear ||= linear[i] === 1;
-    propensity[i] = predictiveFromMoments(post.likelihood, m, v);
+    // A posterior that went non-finite (it cannot, through the guarded update; a stored or hand-built one could)
+    // must not win with a NaN or ∞ priority: it sits this decision out with moments 0, so no bound or quadrature
+    // below sees a NaN. A linear noise scale b that is not finite is the same failure.
+    const finite = Number.isFinite(m) && Number.isFinite(v) && v >= 0 && (linear[i] === 0 || (post.b > 0 && Number.isFinite(post.b)));
+    scorable[i] = finite ? 1 : 0;
+    if (!finite) unscorable++;
+    means[i] = finite ? m : 0;
+    variances[i] = finite ? v : 0;
+    sds[i] = Math.sqrt(variances[i]!);
+    propensity[i] = finite ? finiteOr0(predictiveFromMoments(post.likelihood, m, v)) : 0;
   }
   const rho = input.correlation ?? DRAW_CORRELATION;
   const commonScale = Math.sqrt(rho);
   const ownScale = Math.sqrt(1 - rho);
   const common = commonScale * Math.max(0, rng.nextNormal());
   for (let i = 0; i < k; i++) {
-    const s = drawSample(scratch, posteriors, i, common + ownScale * rng.nextNormal(), rng);
+    // Drawn even when unscorable, so the RNG is consumed in the same order whatever the posteriors hold.
+    // A linear draw can overflow (σ² = b / Gamma(a) with a tiny Gamma draw): the largest finite number keeps its rank.
+    const s = clampFinite(drawSample(scratch, posteriors, i, common + ownScale * rng.nextNormal(), rng));
+    const p = s * values[i]! * levers[i]!; // NaN only as 0 × ∞: a value × lever beyond the limits (stored before them)
+    if (scorable[i] === 0 || Number.isNaN(p)) {
+      if (scorable[i] === 1) unscorable++;
+      scorable[i] = 0;
+      sampled[i] = 0;
+      priority[i] = Number.NaN; // never ≥ threshold: selectTop skips it; reported as 0 by resultOf
+      continue;
+    }
     sampled[i] = s;
-    priority[i] = s * values[i]! * levers[i]!;
+    priority[i] = clampFinite(p);
   }
 
   const chosenCount = selectTop(priority, k, slots, threshold, top);
   const chosen: number[] = [];
   for (let r = 0; r < chosenCount; r++) chosen.push(top[r]!);
 
-  if (probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !anyLinear) {
+  // The quadrature knows nothing of unscorable actions (it would treat one as a value-0 action), so a decision with
+  // one, or whose quadrature is not finite, takes the Monte Carlo path, which leaves them out.
+  if (probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !anyLinear && unscorable === 0) {
     const { scales } = scratch;
     for (let i = 0; i < k; i++) scales[i] = values[i]! * levers[i]!;
     const moments = { means, sds, scales, correlation: rho };
-    probability.fill(Number.NaN, 0, k);
-    if (chosenCount > 0) probability[chosen[0]!] = chosenProbability(chosen[0]!, k, moments, threshold);
-    return resultOf(scratch, chosen, noActionProbabilityExact(k, moments, threshold));
+    const chosenExact = chosenCount > 0 ? chosenProbability(chosen[0]!, k, moments, threshold) : 0;
+    const noActionExact = noActionProbabilityExact(k, moments, threshold);
+    if (Number.isFinite(chosenExact) && Number.isFinite(noActionExact)) {
+      probability.fill(Number.NaN, 0, k);
+      if (chosenCount > 0) probability[chosen[0]!] = chosenExact;
+      return resultOf(scratch, chosen, noActionExact, 0);
+    }
   }
 
   counts.fill(0, 0, k);
@@ -316,11 +347,24 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   }
   const total = probabilityDraws + 1;
   for (let i = 0; i < k; i++) probability[i] = counts[i]! / total;
-  return resultOf(scratch, chosen, noAction / total);
+  return resultOf(scratch, chosen, noAction / total, unscorable);
 }
 
-/** The result over the scratch's length-K views. */
-function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number): DecisionResult {
+const finiteOr0 = (v: number): number => (Number.isFinite(v) ? v : 0);
+/** ±∞ → ±MAX_VALUE; finite values and NaN unchanged. */
+const clampFinite = (v: number): number => (v > Number.MAX_VALUE ? Number.MAX_VALUE : v < -Number.MAX_VALUE ? -Number.MAX_VALUE : v);
+
+/** The result over the scratch's length-K views; unscorable actions' entries read 0. */
+function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number, unscorable: number): DecisionResult {
   const { propensity, sampled, priority, probability } = scratch.views;
-  return { chosen, propensity, sampled, priority, probability, noActionProbability };
+  if (unscorable > 0) {
+    for (let i = 0; i < priority.length; i++) {
+      if (scratch.scorable[i] === 1) continue;
+      propensity[i] = 0;
+      sampled[i] = 0;
+      priority[i] = 0;
+      probability[i] = 0;
+    }
+  }
+  return { chosen, propensity, sampled, priority, probability, noActionProbability, unscorable };
 }

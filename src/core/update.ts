@@ -5,11 +5,86 @@
 import { cholesky, choleskySolve, diagOfInverse, quadFormInverse } from './linalg.js';
 import { updateLinear } from './linear.js';
 import { sigmoid, updateLogistic } from './logistic.js';
+import { MAX_ABS_REWARD, RAW_NUMERIC_CLIP } from './limits.js';
 import type { Likelihood, ObservationBatch, Posterior } from './types.js';
 
 /** Folds a batch into the posterior with the update of its likelihood. Returns a new posterior. */
 export function updatePosterior(post: Posterior, batch: ObservationBatch): Posterior {
   return post.likelihood === 'logistic' ? updateLogistic(post, batch) : updateLinear(post, batch);
+}
+
+/** Whether every number of the posterior is finite (and a linear model's noise shape and scale positive). */
+export function isFinitePosterior(post: Posterior): boolean {
+  const all = (a: Float64Array): boolean => {
+    for (let i = 0; i < a.length; i++) if (!Number.isFinite(a[i]!)) return false;
+    return true;
+  };
+  if (!Number.isFinite(post.observations)) return false;
+  if (post.likelihood === 'linear' && !(post.a > 0 && post.b > 0 && Number.isFinite(post.a) && Number.isFinite(post.b))) return false;
+  return all(post.mean) && all(post.precision) && all(post.cholPrecision);
+}
+
+/**
+ * Whether one outcome may reach a model: a finite context within the encoder's bounds (every slot is at most
+ * RAW_NUMERIC_CLIP in magnitude) and a target the likelihood can learn (logistic: in [0, 1]; linear: |y| ≤
+ * MAX_ABS_REWARD).
+ */
+function acceptable(likelihood: Likelihood, x: Float64Array, offset: number, d: number, y: number): boolean {
+  if (likelihood === 'logistic' ? !(y >= 0 && y <= 1) : !(Math.abs(y) <= MAX_ABS_REWARD)) return false;
+  for (let j = offset; j < offset + d; j++) if (!(Math.abs(x[j]!) <= RAW_NUMERIC_CLIP)) return false;
+  return true;
+}
+
+/** Folds `batch` and returns the result if it is finite, else undefined (a RangeError of the maths counts as not). */
+function tryUpdate(post: Posterior, batch: ObservationBatch): Posterior | undefined {
+  try {
+    const next = updatePosterior(post, batch);
+    return isFinitePosterior(next) ? next : undefined;
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * `updatePosterior` that never lets a non-finite number into a model: outcomes outside the bounds of limits.ts are
+ * refused; the rest are folded as one batch, exactly as `updatePosterior` would; if that result is not finite (or
+ * its precision stops being positive definite), they are folded one at a time and each one that would break the
+ * model is refused. The model keeps its last finite state; `refused` counts the outcomes left out. Batches within
+ * the bounds that fold finitely — every batch of real data — give the same posterior as `updatePosterior`.
+ */
+export function updatePosteriorGuarded(post: Posterior, batch: ObservationBatch): { posterior: Posterior; refused: number } {
+  const { n, d, x, y } = batch;
+  if (d !== post.d) throw new RangeError(`batch dimension ${d} does not match posterior dimension ${post.d}`);
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`batch size must be a non-negative integer, got ${n}`);
+  if (x.length < n * d || y.length < n) throw new RangeError(`batch arrays are shorter than n = ${n}`);
+  let kept = 0;
+  const keep = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    if (!acceptable(post.likelihood, x, i * d, d, y[i]!)) continue;
+    keep[i] = 1;
+    kept++;
+  }
+  let accepted = batch;
+  if (kept < n) {
+    accepted = { n: kept, d, x: new Float64Array(kept * d), y: new Float64Array(kept) };
+    for (let i = 0, r = 0; i < n; i++) {
+      if (keep[i] === 0) continue;
+      accepted.x.set(x.subarray(i * d, (i + 1) * d), r * d);
+      accepted.y[r++] = y[i]!;
+    }
+  }
+  const whole = tryUpdate(post, accepted);
+  if (whole) return { posterior: whole, refused: n - kept };
+  let current = post;
+  let refused = n - kept;
+  for (let i = 0; i < kept; i++) {
+    const one = { n: 1, d, x: accepted.x.subarray(i * d, (i + 1) * d), y: accepted.y.subarray(i, i + 1) };
+    const next = tryUpdate(current, one);
+    if (next) current = next;
+    else refused++;
+  }
+  return { posterior: current, refused };
 }
 
 /** A deep copy (fresh typed arrays). */

@@ -1,15 +1,26 @@
 /** The catalog: the feature schema and the actions, as the HTTP layer and the demo seeding see them. */
-import { compileEncoder, validateFeatureSpecs, type FeatureSpec } from '../core/encoding.js';
+import { compileEncoder, sameSchema, validateFeatureSpecs, type FeatureSpec } from '../core/encoding.js';
+import { checkFeatureLimits, MAX_ACTION_LEVER, MAX_ACTION_VALUE, MAX_ACTIONS, MAX_CHANNELS } from '../core/limits.js';
 import type { Db } from '../../db/open.js';
-import { getAction, insertSchema, upsertAction, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
+import { getAction, getCurrentSchema, insertSchema, upsertAction, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
 import { AppError } from '../errors.js';
 import type { EngineState } from './engine-state.js';
-import { CATEGORIES, type Action, type ActionInput, type CatalogService, type Category, type SchemaView } from './types.js';
+import {
+  CATEGORIES,
+  type Action,
+  type ActionInput,
+  type CatalogService,
+  type Category,
+  type SchemaPutResult,
+  type SchemaView,
+} from './types.js';
 
 export interface CatalogDeps {
   db: Db;
   state: EngineState;
   defaultLikelihood: 'logistic' | 'linear';
+  /** Largest encoded dimension a schema may declare (KAIROS_MAX_DIMENSION). */
+  maxDimension: number;
   now: () => number;
 }
 
@@ -51,9 +62,14 @@ function validateActionInput(input: ActionInput): void {
   if (!CATEGORIES.includes(input.category)) {
     errors.push({ field: 'category', message: `must be one of ${CATEGORIES.join(', ')}` });
   }
-  if (!Number.isFinite(input.value) || input.value < 0) errors.push({ field: 'value', message: 'must be a finite number ≥ 0' });
-  if (input.lever !== undefined && (!Number.isFinite(input.lever) || input.lever <= 0)) {
-    errors.push({ field: 'lever', message: 'must be a finite number > 0' });
+  if (!(input.value >= 0 && input.value <= MAX_ACTION_VALUE)) {
+    errors.push({ field: 'value', message: `must be a number from 0 to ${MAX_ACTION_VALUE}` });
+  }
+  if (input.lever !== undefined && !(input.lever > 0 && input.lever <= MAX_ACTION_LEVER)) {
+    errors.push({ field: 'lever', message: `must be a number > 0 and ≤ ${MAX_ACTION_LEVER}` });
+  }
+  if (input.channels !== undefined && input.channels.length > MAX_CHANNELS) {
+    errors.push({ field: 'channels', message: `lists ${input.channels.length} channels; at most ${MAX_CHANNELS} are allowed` });
   }
   input.channels?.forEach((channel, i) => {
     if (channel.trim() === '') errors.push({ field: `channels.${i}`, message: 'must not be empty' });
@@ -64,19 +80,35 @@ function validateActionInput(input: ActionInput): void {
 export function createCatalogService(deps: CatalogDeps): CatalogService {
   const { db, state } = deps;
   return {
-    putSchema(features: FeatureSpec[], channels?: string[]): SchemaView {
-      const problems = validateFeatureSpecs(features);
+    putSchema(features: FeatureSpec[], channels?: string[]): SchemaPutResult {
+      const problems = [...validateFeatureSpecs(features), ...(Array.isArray(features) ? checkFeatureLimits(features) : [])];
       if (problems.length > 0) throw new AppError('validation', 'the feature schema is invalid', problems);
       const schemaChannels = channels ?? catalogChannels(state.actions());
+      if (schemaChannels.length > MAX_CHANNELS) {
+        const message = `lists ${schemaChannels.length} channels; at most ${MAX_CHANNELS} are allowed`;
+        throw new AppError('validation', `the feature schema ${message}`, [{ field: 'channels', message }]);
+      }
       let dimension: number;
       try {
         dimension = compileEncoder({ features, channels: schemaChannels }).dimension;
       } catch (error) {
         throw new AppError('validation', (error as Error).message, [{ field: 'features', message: (error as Error).message }]);
       }
+      if (dimension > deps.maxDimension) {
+        // Each action keeps d×d matrices, and each learner cycle inverts and writes them: O(d³) per updated model.
+        const message = `encodes to dimension ${dimension} (bias + feature slots + channel slots); the limit is ${deps.maxDimension} (KAIROS_MAX_DIMENSION)`;
+        throw new AppError('validation', `the feature schema ${message}`, [{ field: 'features', message }]);
+      }
+      // Writing an identical schema again would start every model from its prior for nothing: answer the current one.
+      // Compared with the stored schema, not the cached one: another process may have written a newer version.
+      const current = getCurrentSchema(db) ?? state.schema();
+      if (sameSchema({ features, channels: schemaChannels }, current)) {
+        if (current.version !== state.schema().version) state.reload();
+        return { ...toSchemaView(current, state.encoder().slots), unchanged: true };
+      }
       const rec = insertSchema(db, features, schemaChannels, dimension, deps.now());
       state.reload();
-      return toSchemaView(rec, state.encoder().slots);
+      return { ...toSchemaView(rec, state.encoder().slots), unchanged: false };
     },
 
     getSchema(): SchemaView {
@@ -86,6 +118,9 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
     putAction(actionId: string, input: ActionInput) {
       validateActionInput(input);
       const previous = getAction(db, actionId);
+      if (!previous && state.actions().length >= MAX_ACTIONS) {
+        throw new AppError('conflict', `the catalog already holds the maximum of ${MAX_ACTIONS} actions`);
+      }
       const { record, created } = upsertAction(
         db,
         {

@@ -63,7 +63,6 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     if (report.problems.length > 0) {
       throw new AppError('validation', 'the context does not match the feature schema', report.problems);
     }
-    if (report.unknownKeys.length > 0) deps.unknownKeys?.add(report.unknownKeys);
     const actions = eligibleActions(state, request);
     const slots = request.slots ?? 1;
     const seed = randomSeed(deps.rng);
@@ -124,6 +123,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       status: records.length > 0 ? 'pending' : 'closed',
       actions: records,
     });
+    // Counted only now that the decision is accepted: a rejected request (400, 422) changes no state.
+    if (report.unknownKeys.length > 0) deps.unknownKeys?.add(report.unknownKeys);
     const response: DecisionResponse = { decisionId, channel: request.channel, actions: decided, noAction: decided.length === 0 };
     return { response, trace: { seed, schemaVersion: state.schema().version, candidates: actions.length } };
   };

@@ -6,6 +6,7 @@
 import { compileEncoder, type Encoder } from '../core/encoding.js';
 import { inverseFromCholesky } from '../core/linalg.js';
 import type { Posterior } from '../core/types.js';
+import { isFinitePosterior } from '../core/update.js';
 import type { Db } from '../../db/open.js';
 import { listActions, getCurrentSchema, insertSchema, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
 import { loadModels } from '../../db/stores/models.js';
@@ -58,7 +59,11 @@ export function ensureSchema(db: Db, nowMs: number): SchemaRecord {
   return insertSchema(db, [], [], encoder.dimension, nowMs);
 }
 
-export function createEngineState(db: Db, policy: LearningPolicy): EngineState {
+/**
+ * `onNonFinite` hears of every stored model that is not finite (written before the core guarded its updates); such a
+ * model is replaced in memory by the prior, keeping its stored version so the learner's next write replaces the row.
+ */
+export function createEngineState(db: Db, policy: LearningPolicy, onNonFinite?: (actionId: string) => void): EngineState {
   let schema: SchemaRecord = ensureSchema(db, Date.now());
   let encoder: Encoder = compileEncoder({ features: schema.features, channels: schema.channels });
   let actionList: ActionRecord[] = [];
@@ -75,12 +80,14 @@ export function createEngineState(db: Db, policy: LearningPolicy): EngineState {
     actionById = new Map(actionList.map((a) => [a.id, a]));
     const next = new Map<string, ModelEntry>();
     for (const rec of loadModels(db)) {
+      const finite = isFinitePosterior(rec.posterior);
+      if (!finite) onNonFinite?.(rec.actionId);
       next.set(rec.actionId, {
         actionId: rec.actionId,
         schemaVersion: rec.schemaVersion,
-        posterior: rec.posterior,
+        posterior: finite ? rec.posterior : priorPosterior(policy, rec.posterior.likelihood, rec.posterior.d),
         version: rec.version,
-        updatedAt: rec.updatedAt,
+        updatedAt: finite ? rec.updatedAt : null,
       });
     }
     models = next;

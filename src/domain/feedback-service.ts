@@ -5,6 +5,7 @@
 import type { Db } from '../../db/open.js';
 import { getDecision } from '../../db/stores/decisions.js';
 import { insertFeedback } from '../../db/stores/feedback.js';
+import { MAX_ABS_REWARD } from '../core/limits.js';
 import { AppError } from '../errors.js';
 import type { DecisionLog } from './decision-log.js';
 import type { FeedbackRequest, FeedbackResponse, FeedbackService } from './types.js';
@@ -32,8 +33,9 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
           { field: 'actionId', message: `not one of ${decision.actions.map((a) => a.actionId).join(', ')}` },
         ]);
       }
-      if (request.reward !== undefined && !Number.isFinite(request.reward)) {
-        throw new AppError('validation', 'reward must be a finite number', [{ field: 'reward', message: 'must be a finite number' }]);
+      if (request.reward !== undefined && !(Math.abs(request.reward) <= MAX_ABS_REWARD)) {
+        const message = `must be a finite number with |reward| ≤ ${MAX_ABS_REWARD}`;
+        throw new AppError('validation', `reward ${message}`, [{ field: 'reward', message }]);
       }
       const result = insertFeedback(deps.db, {
         decisionId,

@@ -10,13 +10,16 @@ export interface KeyCounter {
 
 /** Distinct keys tracked at most; later new keys are counted under `(other)`. */
 export const MAX_TRACKED_KEYS = 200;
+/** Longer keys are counted under `(other)` too: 200 keys of up to a body limit each would otherwise be kept forever. */
+export const MAX_TRACKED_KEY_LENGTH = 128;
 const OVERFLOW_KEY = '(other)';
 
 export function createKeyCounter(maxKeys = MAX_TRACKED_KEYS): KeyCounter {
   const counts = new Map<string, number>();
   return {
     add(keys) {
-      for (const key of keys) {
+      for (const sent of keys) {
+        const key = sent.length > MAX_TRACKED_KEY_LENGTH ? OVERFLOW_KEY : sent;
         const current = counts.get(key);
         if (current !== undefined) counts.set(key, current + 1);
         else if (counts.size < maxKeys) counts.set(key, 1);

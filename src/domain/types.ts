@@ -48,6 +48,12 @@ export interface SchemaView {
   createdAt: string;
 }
 
+/** The answer to a schema PUT: the schema now in force, and whether the PUT changed it. */
+export interface SchemaPutResult extends SchemaView {
+  /** true: the PUT was identical to the current schema; nothing was written and every model was kept. */
+  unchanged: boolean;
+}
+
 export interface DecisionRequest {
   customerId?: string;
   channel: string;
@@ -125,7 +131,7 @@ export interface StatsOverview {
 }
 
 export interface CatalogService {
-  putSchema(features: FeatureSpec[], channels?: string[]): SchemaView;
+  putSchema(features: FeatureSpec[], channels?: string[]): SchemaPutResult;
   getSchema(): SchemaView;
   putAction(actionId: string, input: ActionInput): { action: Action; created: boolean };
   listActions(): Action[];

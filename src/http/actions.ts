@@ -8,7 +8,9 @@ const putAction = createRoute({
   path: '/v1/actions/{actionId}',
   tags: ['actions'],
   summary: 'Create or replace an action',
-  description: 'Omitted `lever` and `likelihood` keep their previous values (defaults on creation).',
+  description:
+    'Omitted `lever` and `likelihood` keep their previous values (defaults on creation). `value` ≤ 1e9, `lever` ≤ 1e6; ' +
+    'a new action beyond the catalog limit (1,000 actions) is a 409.',
   request: {
     params: ActionIdParams,
     body: { required: true, content: { 'application/json': { schema: PutActionBody } } },
@@ -16,7 +18,7 @@ const putAction = createRoute({
   responses: {
     200: { description: 'Updated', content: { 'application/json': { schema: ActionSchema } } },
     201: { description: 'Created', content: { 'application/json': { schema: ActionSchema } } },
-    ...problemResponses(400, 413, 415),
+    ...problemResponses(400, 409, 413, 415),
   },
 });
 

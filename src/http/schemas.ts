@@ -2,9 +2,20 @@
  * Zod schemas shared by the routes: request bodies and path parameters (validated before a handler runs) and
  * response shapes (documented in /openapi.json). Request objects are strict: an unknown field is a 400 naming it,
  * so a typo such as `slot` for `slots` is reported instead of silently ignored. `z.number()` in zod 4 rejects
- * NaN and ±Infinity, so a JSON number that overflows to Infinity (e.g. 1e400) is a 400 too.
+ * NaN and ±Infinity, so a JSON number that overflows to Infinity (e.g. 1e400) is a 400 too. Sizes and magnitudes are
+ * bounded by src/core/limits.ts, so no accepted request can make later ones expensive or a model non-finite.
  */
 import { z } from '@hono/zod-openapi';
+import {
+  MAX_ABS_REWARD,
+  MAX_ACTION_LEVER,
+  MAX_ACTION_VALUE,
+  MAX_CHANNELS,
+  MAX_FEATURE_VALUES,
+  MAX_FEATURES,
+  MAX_NAME_LENGTH,
+  MAX_SCHEMA_NUMBER,
+} from '../core/limits.js';
 import { CATEGORIES } from '../domain/types.js';
 
 /** Action ids appear in URLs and logs: 1–128 characters of [A-Za-z0-9_.:-]. */
@@ -31,18 +42,19 @@ export const DecisionIdParams = z.object({
 
 // ---- feature schema -------------------------------------------------------------------------------------------
 
-const featureName = z.string().min(1).max(128);
-const featureValues = z.array(z.string()).min(1);
+const featureName = z.string().min(1).max(MAX_NAME_LENGTH);
+const featureValues = z.array(z.string().max(MAX_NAME_LENGTH)).min(1).max(MAX_FEATURE_VALUES);
+const scaling = z.number().min(-MAX_SCHEMA_NUMBER).max(MAX_SCHEMA_NUMBER).optional();
 
 export const FeatureSpecSchema = z
   .discriminatedUnion('type', [
     z.strictObject({
       name: featureName,
       type: z.literal('numeric'),
-      min: z.number().optional(),
-      max: z.number().optional(),
-      mean: z.number().optional(),
-      std: z.number().optional(),
+      min: scaling,
+      max: scaling,
+      mean: scaling,
+      std: scaling,
     }),
     z.strictObject({ name: featureName, type: z.literal('categorical'), values: featureValues }),
     z.strictObject({ name: featureName, type: z.literal('set'), values: featureValues }),
@@ -52,9 +64,9 @@ export const FeatureSpecSchema = z
 
 export const PutSchemaBody = z
   .strictObject({
-    features: z.array(FeatureSpecSchema),
+    features: z.array(FeatureSpecSchema).max(MAX_FEATURES),
     /** Channels one-hot encoded by this schema version; absent = the channels named by the catalog's actions. */
-    channels: z.array(channel).optional(),
+    channels: z.array(channel).max(MAX_CHANNELS).optional(),
   })
   .openapi('PutSchemaRequest');
 
@@ -69,16 +81,27 @@ export const SchemaViewSchema = z
   })
   .openapi('Schema');
 
+export const SchemaPutResponseSchema = SchemaViewSchema.extend({
+  unchanged: z.boolean().openapi({
+    description: 'true when the PUT was identical to the current schema: nothing was written and every model was kept.',
+  }),
+}).openapi('SchemaPutResponse');
+
 // ---- actions --------------------------------------------------------------------------------------------------
 
 export const PutActionBody = z
   .strictObject({
     name,
     category,
-    value: z.number().min(0).openapi({ description: 'Business value of a response; ≥ 0.' }),
-    channels: z.array(channel).optional().openapi({ description: 'Empty or absent: every channel.' }),
+    value: z.number().min(0).max(MAX_ACTION_VALUE).openapi({ description: `Business value of a response; 0 to ${MAX_ACTION_VALUE}.` }),
+    channels: z.array(channel).max(MAX_CHANNELS).optional().openapi({ description: 'Empty or absent: every channel.' }),
     active: z.boolean().optional(),
-    lever: z.number().positive().optional().openapi({ description: 'Business lever L in P × V × L; default 1.' }),
+    lever: z
+      .number()
+      .positive()
+      .max(MAX_ACTION_LEVER)
+      .optional()
+      .openapi({ description: `Business lever L in P × V × L; > 0 and ≤ ${MAX_ACTION_LEVER}; default 1.` }),
     likelihood: likelihood.optional(),
   })
   .openapi('PutActionRequest');
@@ -141,7 +164,12 @@ export const FeedbackBody = z
   .strictObject({
     actionId: actionId.optional().openapi({ description: 'Absent: the decision’s first action.' }),
     outcome: z.enum(['response', 'ignore']),
-    reward: z.number().optional(),
+    reward: z
+      .number()
+      .min(-MAX_ABS_REWARD)
+      .max(MAX_ABS_REWARD)
+      .optional()
+      .openapi({ description: `Reward learned by a linear action; |reward| ≤ ${MAX_ABS_REWARD}.` }),
   })
   .openapi('FeedbackRequest');
 
@@ -215,6 +243,7 @@ export const ReadySchema = z
 const PROBLEM_DESCRIPTIONS = {
   400: 'Malformed JSON or a field that fails validation (named in `errors`)',
   404: 'Not found',
+  409: 'Conflicts with the current state (e.g. the catalog is full)',
   413: 'Request body over the size limit',
   415: 'Content-Type is not application/json',
   422: 'Well-formed but refers to something that cannot be used',

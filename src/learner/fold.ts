@@ -4,7 +4,7 @@
  */
 import { createPrior, DEFAULT_LINEAR_PRIOR, DEFAULT_LOGISTIC_PRIOR } from '../core/prior.js';
 import type { Likelihood, ObservationBatch, Posterior, PriorConfig } from '../core/types.js';
-import { forgetTowardPrior, updatePosterior } from '../core/update.js';
+import { forgetTowardPrior, updatePosteriorGuarded } from '../core/update.js';
 
 export interface LearningPolicy {
   /** Prior response rate of a fresh logistic model. */
@@ -71,14 +71,20 @@ export function groupByAction(rows: readonly LabelledRow[], d: number): Map<stri
 /**
  * Folds one batch of an action's outcomes into its posterior. With forgetting on, the old evidence first decays
  * toward the prior by 0.5^(n / halfLife) — a half-life counted in the action's own observations, so the result
- * does not depend on how the learner happened to batch them.
+ * does not depend on how the learner happened to batch them. Outcomes that would make the model non-finite, or lie
+ * outside the bounds of src/core/limits.ts, are refused (`updatePosteriorGuarded`) and counted in `refused`.
  */
-export function foldBatch(policy: LearningPolicy, post: Posterior, batch: ObservationBatch): Posterior {
-  if (batch.n === 0) return post;
+export function foldBatchCounted(policy: LearningPolicy, post: Posterior, batch: ObservationBatch): { posterior: Posterior; refused: number } {
+  if (batch.n === 0) return { posterior: post, refused: 0 };
   let start = post;
   if (policy.forgettingHalfLife > 0) {
     const keep = Math.pow(0.5, batch.n / policy.forgettingHalfLife);
     start = forgetTowardPrior(post, priorPosterior(policy, post.likelihood, post.d), keep);
   }
-  return updatePosterior(start, batch);
+  return updatePosteriorGuarded(start, batch);
+}
+
+/** `foldBatchCounted` without the count. */
+export function foldBatch(policy: LearningPolicy, post: Posterior, batch: ObservationBatch): Posterior {
+  return foldBatchCounted(policy, post, batch).posterior;
 }

@@ -110,7 +110,11 @@ export function createLearner(deps: LearnerDeps): Learner {
       const folded = await Promise.all(
         [...starts].map(async ([actionId, start]) => {
           const batch = batches.get(actionId);
-          return { start, posterior: batch ? await deps.updater.fold(start.posterior, batch) : start.posterior };
+          // No outcomes for it (a restart after a change alarm): a fresh prior, whose covariance is cheap to invert.
+          if (!batch) return { start, posterior: start.posterior, covariance: undefined };
+          const posterior = await deps.updater.fold(start.posterior, batch);
+          // Λ⁻¹ from the worker, when it computed one: the decision thread then never inverts a d×d matrix.
+          return { start, posterior, covariance: deps.updater.covarianceOf(posterior) };
         }),
       );
       deps.beforeCommit?.(lastSeq);
@@ -193,7 +197,7 @@ export function createLearner(deps: LearnerDeps): Learner {
 function commit(
   db: Db,
   schemaVersion: number,
-  folded: readonly { start: ModelEntry; posterior: ModelEntry['posterior'] }[],
+  folded: readonly { start: ModelEntry; posterior: ModelEntry['posterior']; covariance: Float64Array | undefined }[],
   lastSeq: number,
   nowMs: number,
 ): ModelEntry[] | undefined {
@@ -201,10 +205,12 @@ function commit(
   try {
     return transaction(db, () => {
       const entries: ModelEntry[] = [];
-      for (const { start, posterior } of folded) {
+      for (const { start, posterior, covariance } of folded) {
         const saved = saveModel(db, start.actionId, schemaVersion, posterior, start.version, nowMs);
         if (!saved) throw new Conflict();
-        entries.push({ actionId: start.actionId, schemaVersion, posterior, version: saved.version, updatedAt: saved.updatedAt });
+        const entry: ModelEntry = { actionId: start.actionId, schemaVersion, posterior, version: saved.version, updatedAt: saved.updatedAt };
+        if (covariance) entry.covariance = covariance;
+        entries.push(entry);
       }
       setAppliedSeq(db, lastSeq);
       return entries;

@@ -53,6 +53,36 @@ export function unpackPosterior(likelihood: Likelihood, d: number, packed: Float
   };
 }
 
+/**
+ * A worker's answer: the packed posterior, then the number of outcomes the fold refused (fold.ts,
+ * `foldBatchCounted`), then — when the worker computed it — the posterior's covariance Λ⁻¹ (d·d row-major), so the
+ * O(d³) inversion a decision needs runs on the worker instead of the event loop.
+ */
+export function packFoldResult(result: { posterior: Posterior; refused: number; covariance?: Float64Array }): Float64Array {
+  const packed = packPosterior(result.posterior);
+  const out = new Float64Array(packed.length + 1 + (result.covariance?.length ?? 0));
+  out.set(packed);
+  out[packed.length] = result.refused;
+  if (result.covariance) out.set(result.covariance, packed.length + 1);
+  return out;
+}
+
+export function unpackFoldResult(
+  likelihood: Likelihood,
+  d: number,
+  packed: Float64Array,
+): { posterior: Posterior; refused: number; covariance: Float64Array | undefined } {
+  const n = packedLength(d);
+  if (packed.length !== n + 1 && packed.length !== n + 1 + d * d) {
+    throw new RangeError(`fold result has length ${packed.length}, expected ${n + 1} or ${n + 1 + d * d}`);
+  }
+  return {
+    posterior: unpackPosterior(likelihood, d, packed.subarray(0, n)),
+    refused: packed[n]!,
+    covariance: packed.length > n + 1 ? packed.slice(n + 1) : undefined,
+  };
+}
+
 export function toTask(policy: LearningPolicy, post: Posterior, batch: ObservationBatch): UpdateTask {
   return { policy, likelihood: post.likelihood, d: post.d, posterior: packPosterior(post), n: batch.n, x: batch.x, y: batch.y };
 }

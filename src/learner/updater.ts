@@ -6,20 +6,37 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ObservationBatch, Posterior } from '../core/types.js';
-import { foldBatch, type LearningPolicy } from './fold.js';
-import { toTask, unpackPosterior } from './update-task.js';
+import { foldBatchCounted, type LearningPolicy } from './fold.js';
+import { toTask, unpackFoldResult } from './update-task.js';
 
 export interface Updater {
   /** The posterior after folding the batch in, in order. Never mutates `post`. */
   fold(post: Posterior, batch: ObservationBatch): Promise<Posterior>;
+  /**
+   * Outcomes refused since the updater started: they would have made a model non-finite or lie outside the bounds
+   * of src/core/limits.ts (the model kept its last finite state instead).
+   */
+  refused(): number;
+  /**
+   * Λ⁻¹ of a posterior this updater returned, when it was computed off the caller's thread (the pool does; the inline
+   * updater does not, and decisions then invert it on first use).
+   */
+  covarianceOf(post: Posterior): Float64Array | undefined;
   ready(): boolean;
   close(): Promise<void>;
 }
 
 export function createInlineUpdater(policy: LearningPolicy): Updater {
   let closed = false;
+  let refused = 0;
   return {
-    fold: async (post, batch) => foldBatch(policy, post, batch),
+    fold: async (post, batch) => {
+      const result = foldBatchCounted(policy, post, batch);
+      refused += result.refused;
+      return result.posterior;
+    },
+    refused: () => refused,
+    covarianceOf: () => undefined,
     ready: () => !closed,
     close: async () => {
       closed = true;
@@ -50,14 +67,22 @@ export function createPoolUpdater(policy: LearningPolicy, threads: number): Upda
     idleTimeout: 60_000,
   });
   let closed = false;
+  let refused = 0;
+  // Keyed by the posterior objects fold returned (immutable snapshots), so an entry dies with its posterior.
+  const covariances = new WeakMap<Posterior, Float64Array>();
   return {
+    refused: () => refused,
+    covarianceOf: (post) => covariances.get(post),
     async fold(post, batch) {
       const task = toTask(policy, post, batch);
       const transferList = [task.posterior.buffer, task.x.buffer, task.y.buffer].filter(
         (b, i, all): b is ArrayBuffer => b instanceof ArrayBuffer && all.indexOf(b) === i,
       );
       const packed = (await pool.run(task, { transferList })) as Float64Array;
-      return unpackPosterior(post.likelihood, post.d, packed);
+      const result = unpackFoldResult(post.likelihood, post.d, packed);
+      refused += result.refused;
+      if (result.covariance) covariances.set(result.posterior, result.covariance);
+      return result.posterior;
     },
     ready: () => !closed && pool.threads.length > 0,
     async close() {
