@@ -113,7 +113,7 @@ export function registerDocs(app: KairosApp, deps: RouteDeps): void {
     const file = c.req.param('file');
     // Only a fixed list of names, so no path can escape the package directory.
     const type = Object.hasOwn(ASSET_TYPES, file) ? ASSET_TYPES[file] : undefined;
-    if (!type) return problem(c, 'not_found', `no docs asset named '${file}'`);
+    if (!type) return problem(c, 'not_found', `no docs asset named '${file.slice(0, 128)}'`, [{ field: 'file', message: 'no such asset' }]);
     const content = await asset(file);
     return c.body(content, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
   });

@@ -54,7 +54,14 @@ export const PutSchemaBody = z
   .strictObject({
     features: z.array(FeatureSpecSchema),
     /** Channels one-hot encoded by this schema version; absent = the channels named by the catalog's actions. */
-    channels: z.array(channel).optional(),
+    channels: z
+      .array(channel)
+      .superRefine((channels, ctx) => {
+        channels.forEach((name, i) => {
+          if (channels.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `duplicates channels.${channels.indexOf(name)}` });
+        });
+      })
+      .optional(),
   })
   .openapi('PutSchemaRequest');
 
