@@ -20,6 +20,13 @@ export interface Config {
   /** After this, a decision with no outcome is learned as an ignore. */
   feedbackWindowMs: number;
   bodyLimitBytes: number;
+  /**
+   * Requests worked on at once before new ones answer 503 + Retry-After; 0 = no limit. A request counts from its
+   * arrival until the event loop next turns after its answer (src/http/middleware/inflight-limit.ts says why).
+   */
+  maxInflight: number;
+  /** A request not answered within this answers 503 + Retry-After (its work may still complete). */
+  requestTimeoutMs: number;
   /** Likelihood for actions that do not name one. */
   defaultLikelihood: Likelihood;
   /** Prior response rate of a fresh logistic model (the bias prior mean is its logit). */
@@ -134,6 +141,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
       const size = parseSize(raw);
       return size !== undefined && size >= 1024 && size <= 64 * 1024 ** 2 ? size : undefined;
     }, 'a size from 1kb to 64mb'),
+    maxInflight: read('KAIROS_MAX_INFLIGHT', '64', int(0, 100_000), 'an integer 0–100000 (0 = no limit)'),
+    requestTimeoutMs: read('KAIROS_REQUEST_TIMEOUT', '10s', duration(100, 300_000), 'a duration from 100ms to 5m'),
     defaultLikelihood: read('KAIROS_LIKELIHOOD', 'logistic', oneOf<Likelihood>('logistic', 'linear'), 'logistic or linear'),
     priorRate: read('KAIROS_PRIOR_RATE', '0.05', (raw) => { const n = num(0, 1, true)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a rate in (0, 1)'),
     minPriority: read('KAIROS_MIN_PRIORITY', '0', num(-1e12, 1e12), 'a number'),

@@ -20,6 +20,18 @@ import { createApp } from './http/app.js';
 /** WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop). */
 const CHECKPOINT_INTERVAL_MS = 1_000;
 
+/**
+ * Node's own HTTP timeouts, for what happens before the app sees a request. A client gets 10 s to send its headers
+ * and 30 s for the whole request (Node answers 408), so slow or stalled senders cannot hold sockets for Node's
+ * default 5 minutes. Idle keep-alive connections stay 65 s: longer than the 60 s idle timeout of common load
+ * balancers, so the balancer, not us, closes first (else it may send on a socket we are closing: a 502). There is no
+ * `maxRequestsPerSocket`: forcing reconnects hurts under load, where Node accepts one new connection per event-loop
+ * turn (libuv ≥ 1.45).
+ */
+const HEADERS_TIMEOUT_MS = 10_000;
+const REQUEST_RECEIVE_TIMEOUT_MS = 30_000;
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function main(): void {
@@ -69,10 +81,22 @@ function main(): void {
           }
         : undefined,
   });
-  const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, version: VERSION });
+  const app = createApp({
+    services: engine.services,
+    logger,
+    bodyLimitBytes: config.bodyLimitBytes,
+    version: VERSION,
+    maxInflight: config.maxInflight,
+    requestTimeoutMs: config.requestTimeoutMs,
+  });
   engine.start();
 
-  const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) => {
+  const serverOptions = {
+    headersTimeout: HEADERS_TIMEOUT_MS,
+    requestTimeout: REQUEST_RECEIVE_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+  };
+  const server: ServerType = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions }, (info) => {
     logger.info(
       {
         url: `http://${config.host}:${info.port}`,
@@ -80,6 +104,8 @@ function main(): void {
         actions: engine.state.actions().length,
         dimension: engine.state.encoder().dimension,
         workers: config.workers,
+        maxInflight: config.maxInflight,
+        requestTimeoutMs: config.requestTimeoutMs,
       },
       'kairos listening',
     );

@@ -85,7 +85,7 @@ export function createKeyService(deps: {
     list: () => store.list().map(toKeyView),
     revoke(keyId) {
       const revoked = store.revoke(keyId, now());
-      if (!revoked) throw new AppError('not_found', `no API key with id '${keyId}'`);
+      if (!revoked) throw new AppError('not_found', `no API key with id '${keyId}'`, [{ field: 'keyId', message: 'no such API key' }]);
       deps.onChange?.();
       return toKeyView(revoked);
     },

@@ -92,7 +92,8 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
       try {
         dimension = compileEncoder({ features, channels: schemaChannels }).dimension;
       } catch (error) {
-        throw new AppError('validation', (error as Error).message, [{ field: 'features', message: (error as Error).message }]);
+        const message = (error as Error).message;
+        throw new AppError('validation', message, [{ field: /^(a )?channel/.test(message) ? 'channels' : 'features', message }]);
       }
       if (dimension > deps.maxDimension) {
         // Each action keeps d×d matrices, and each learner cycle inverts and writes them: O(d³) per updated model.
@@ -143,7 +144,7 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
 
     getAction(actionId: string): Action {
       const action = state.action(actionId);
-      if (!action) throw new AppError('not_found', `action '${actionId}' does not exist`);
+      if (!action) throw new AppError('not_found', `action '${actionId}' does not exist`, [{ field: 'actionId', message: 'no such action' }]);
       return toAction(action);
     },
   };

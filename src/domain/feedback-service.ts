@@ -23,7 +23,7 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
     record(decisionId: string, request: FeedbackRequest): FeedbackResponse {
       if (deps.log.holds(decisionId)) deps.log.flush();
       const decision = getDecision(deps.db, decisionId);
-      if (!decision) throw new AppError('not_found', `decision '${decisionId}' does not exist`);
+      if (!decision) throw new AppError('not_found', `decision '${decisionId}' does not exist`, [{ field: 'decisionId', message: 'no such decision' }]);
       if (decision.actions.length === 0) {
         throw new AppError('unprocessable', `decision '${decisionId}' chose no action, so there is no outcome to learn`);
       }

@@ -63,7 +63,7 @@ export function createStatsService(deps: { db: Db; state: EngineState; unknownKe
 
   return {
     action(actionId) {
-      if (!state.action(actionId)) throw new AppError('not_found', `action '${actionId}' does not exist`);
+      if (!state.action(actionId)) throw new AppError('not_found', `action '${actionId}' does not exist`, [{ field: 'actionId', message: 'no such action' }]);
       return build(actionId, rowsByAction().get(actionId) ?? []);
     },
     all(): StatsOverview {

@@ -2,8 +2,11 @@
  * `createApp(deps)`: the whole HTTP surface as an OpenAPIHono app, with no side effects (no server, no timers, no
  * I/O until a request arrives), so tests drive it with `app.request()`.
  *
- * Middleware order: request id → request log → access (API key and role: src/http/access) → body limit (on /v1)
- * → the route's media-type gate and zod validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json.
+ * Middleware order: security headers → in-flight limit (503 before anything is parsed; /healthz and /readyz
+ * exempt) → request id → request log (one info line per request) → access (API key and role: src/http/access) →
+ * request timeout → content-encoding gate (415) → body limit (on /v1) → the route's media-type gate and zod
+ * validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json; a known path
+ * with another method answers 405 with `Allow`.
  * A JSON route given another content type answers 415 (the zod-openapi media-type gate), not 400.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -20,9 +23,20 @@ import type { AppEnv, KairosApp, RouteDeps } from './env.js';
 import { registerFeedback } from './feedback.js';
 import { registerHealth } from './health.js';
 import { registerKeys } from './keys.js';
+import { rejectContentEncoding } from './middleware/content-encoding.js';
+import { createInflightLimit } from './middleware/inflight-limit.js';
+import { allowedMethodsOf, notFoundOrNotAllowed } from './middleware/method-not-allowed.js';
+import { requestLog } from './middleware/request-log.js';
+import { requestTimeout } from './middleware/request-timeout.js';
+import { securityHeaders } from './middleware/security-headers.js';
 import { createErrorHandler, problem, validationHook } from './problem.js';
 import { registerSchema } from './schema.js';
 import { registerStats } from './stats.js';
+
+/** Seconds a client told 503 by the in-flight limit or the request timeout is asked to wait. */
+export const RETRY_AFTER_SECONDS = 1;
+/** Never counted by the in-flight limit nor refused by it: an orchestrator's probes must answer under overload. */
+export const PROBE_PATHS = ['/healthz', '/readyz'] as const;
 
 export interface AppDeps {
   services: Services;
@@ -32,30 +46,10 @@ export interface AppDeps {
   bodyLimitBytes: number;
   /** Service version (package.json), reported by /healthz and /openapi.json. */
   version: string;
-}
-
-/**
- * One debug line per request (method, path, status, ms), skipped when a route wrote its own canonical line.
- * Skipped entirely unless debug is enabled, so the hot path pays one level check.
- */
-function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    c.set('startedAt', performance.now());
-    await next();
-    if (c.get('logged') || !logger.isLevelEnabled('debug')) return;
-    logger.debug(
-      {
-        requestId: c.get('requestId'),
-        method: c.req.method,
-        path: c.req.path,
-        status: c.res.status,
-        keyId: c.get('apiKey')?.id,
-        role: c.get('apiKey')?.role,
-        ms: Math.round((performance.now() - c.get('startedAt')) * 1000) / 1000,
-      },
-      'request',
-    );
-  };
+  /** Past this many requests in flight, new ones answer 503 + Retry-After; absent or 0: no limit. */
+  maxInflight?: number;
+  /** A request unanswered after this many ms answers 503 + Retry-After; absent: no timeout. */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -65,7 +59,9 @@ function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
  */
 function requestBodyLimit(maxBytes: number): MiddlewareHandler<AppEnv> {
   const tooLarge = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) =>
-    problem(c, 'payload_too_large', `the request body is over the limit of ${maxBytes} bytes`);
+    problem(c, 'payload_too_large', `the request body is over the limit of ${maxBytes} bytes`, [
+      { field: 'body', message: `at most ${maxBytes} bytes` },
+    ]);
   const streaming = bodyLimit({ maxSize: maxBytes, onError: tooLarge });
   return async (c, next) => {
     const method = c.req.method;
@@ -85,13 +81,25 @@ export function createApp(deps: AppDeps): KairosApp {
   const app: KairosApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const routeDeps: RouteDeps = { services: deps.services, logger: deps.logger, version: deps.version };
 
+  app.use('*', securityHeaders());
+  if (deps.maxInflight) {
+    const limit = createInflightLimit({
+      maxInflight: deps.maxInflight,
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
+      exempt: PROBE_PATHS,
+      onShed: (refused) => deps.logger.warn({ refused, maxInflight: deps.maxInflight }, 'overloaded: refused requests with 503'),
+    });
+    app.use('*', limit.middleware);
+  }
   // Incoming ids are kept when they are 1–128 characters of [A-Za-z0-9_-=] (hono's check), else replaced.
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', requestLog(deps.logger));
   app.use('*', authenticate(deps.services.access));
+  if (deps.requestTimeoutMs) app.use('*', requestTimeout(deps.requestTimeoutMs, RETRY_AFTER_SECONDS));
+  app.use('*', rejectContentEncoding());
   app.use('/v1/*', requestBodyLimit(deps.bodyLimitBytes));
   app.onError(createErrorHandler(deps.logger));
-  app.notFound((c) => problem(c, 'not_found', `no route for ${c.req.method} ${c.req.path}`));
+  app.notFound(notFoundOrNotAllowed(allowedMethodsOf(app)));
 
   registerSchema(app, routeDeps);
   registerActions(app, routeDeps);

@@ -1,7 +1,7 @@
 /**
  * POST /v1/decisions: the next best action(s) for one customer on one channel, or none.
- * Writes exactly one canonical info line per decision (the wide event ops search by decision id or request id).
- * The context is never logged: it may hold personal data.
+ * Its request log line is the canonical decision line (the wide event ops search by decision id or request id).
+ * Neither the context nor the customer id is logged: both may be personal data.
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { KairosApp, RouteDeps } from './env.js';
@@ -23,29 +23,25 @@ const postDecision = createRoute({
   },
 });
 
-/** Registers POST /v1/decisions; logs one canonical `decision` line at info per answered decision. */
+/** Registers POST /v1/decisions; its request line is the canonical `decision` line at info. */
 export function registerDecisions(app: KairosApp, deps: RouteDeps): void {
   app.openapi(postDecision, (c) => {
     const request = c.req.valid('json');
     const { response, trace } = deps.services.decisions.decideTraced(request);
     const first = response.actions[0];
-    deps.logger.info(
-      {
-        requestId: c.get('requestId'),
-        decisionId: response.decisionId,
-        channel: response.channel,
-        customerId: request.customerId ?? null,
-        chosen: first?.actionId ?? null,
-        propensity: first?.propensity ?? null,
-        probability: first?.probability ?? null,
-        candidates: trace.candidates,
-        seed: trace.seed,
-        schemaVersion: trace.schemaVersion,
-        latencyMs: Math.round((performance.now() - c.get('startedAt')) * 1000) / 1000,
-      },
-      'decision',
-    );
-    c.set('logged', true);
+    // The request's one log line (request-log.ts) becomes the canonical decision line. No customer id: it is
+    // personal data, and the decision id leads to it in the database, where access is controlled.
+    c.set('logMessage', 'decision');
+    c.set('logFields', {
+      decisionId: response.decisionId,
+      channel: response.channel,
+      chosen: first?.actionId ?? null,
+      propensity: first?.propensity ?? null,
+      probability: first?.probability ?? null,
+      candidates: trace.candidates,
+      seed: trace.seed,
+      schemaVersion: trace.schemaVersion,
+    });
     return c.json(response, 200);
   });
 }

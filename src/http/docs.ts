@@ -49,6 +49,24 @@ const INDEX_HTML = `<!doctype html>
 </html>
 `;
 
+/**
+ * The docs page's Content-Security-Policy. Scripts only from this origin (the bundle and our initializer are files,
+ * no inline script, no eval: the bundle's `Function('return this')` fallbacks are never reached in a browser);
+ * `connect-src 'self'` lets the page fetch /openapi.json and run "Try it out" against this service only. Styles
+ * allow 'unsafe-inline' because Swagger UI's components set inline styles; images allow data: for its icons.
+ */
+export const DOCS_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Directory of the installed swagger-ui-dist package (it has no `exports` map, so package.json resolves). */
 function swaggerUiDir(): string {
   return dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
@@ -84,7 +102,11 @@ export function registerDocs(app: KairosApp, deps: RouteDeps): void {
     return pending;
   };
 
-  app.get('/docs', (c) => c.html(INDEX_HTML));
+  app.get('/docs', (c) => {
+    c.header('content-security-policy', DOCS_CSP);
+    c.header('referrer-policy', 'no-referrer');
+    return c.html(INDEX_HTML);
+  });
   app.get('/docs/assets/kairos-init.js', (c) =>
     c.body(INIT_SCRIPT, 200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }),
   );
@@ -92,7 +114,7 @@ export function registerDocs(app: KairosApp, deps: RouteDeps): void {
     const file = c.req.param('file');
     // Only a fixed list of names, so no path can escape the package directory.
     const type = Object.hasOwn(ASSET_TYPES, file) ? ASSET_TYPES[file] : undefined;
-    if (!type) return problem(c, 'not_found', `no docs asset named '${file}'`);
+    if (!type) return problem(c, 'not_found', `no docs asset named '${file.slice(0, 128)}'`, [{ field: 'file', message: 'no such asset' }]);
     const content = await asset(file);
     return c.body(content, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
   });

@@ -11,10 +11,14 @@ export interface AppEnv {
     requestId: string;
     /** performance.now() when the request entered the app (ms). */
     startedAt: number;
-    /** Set by a route that wrote its own canonical log line, so the generic request line is skipped. */
-    logged: boolean;
     /** The API key the request authenticated with (set by the access middleware; never the key itself). */
     apiKey: { id: string; role: Role } | undefined;
+    /** Extra fields a route adds to the request's one log line (src/http/middleware/request-log.ts). */
+    logFields: Record<string, unknown>;
+    /** The message of that line when a route names it (e.g. 'decision'); default 'request'. */
+    logMessage: string;
+    /** Set when the in-flight limit refused the request (it is counted, not logged). */
+    shed: boolean;
   };
 }
 

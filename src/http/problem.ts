@@ -19,6 +19,7 @@ const TITLES: Record<ErrorCode, string> = {
   unauthorized: 'Unauthorized',
   forbidden: 'Forbidden',
   not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
@@ -97,19 +98,23 @@ export function validationHook(
   throw new AppError('validation', summarize(`the request ${root}`, problems), problems);
 }
 
-/** Maps a Hono HTTPException (thrown by its validator, the media-type gate or the body limit) to a code. */
-function httpExceptionProblem(error: HTTPException): { code: ErrorCode; detail: string } {
+/** Maps a Hono HTTPException (thrown by its validator, the media-type gate or the body limit) to a problem. */
+function httpExceptionProblem(error: HTTPException): { code: ErrorCode; detail: string; errors?: FieldProblem[] } {
   switch (error.status) {
     case 400:
       return /malformed json/i.test(error.message)
-        ? { code: 'bad_request', detail: 'malformed JSON in the request body' }
+        ? { code: 'bad_request', detail: 'malformed JSON in the request body', errors: [{ field: 'body', message: 'not valid JSON (RFC 8259)' }] }
         : { code: 'bad_request', detail: error.message || 'bad request' };
     case 404:
       return { code: 'not_found', detail: error.message || 'not found' };
     case 413:
-      return { code: 'payload_too_large', detail: 'the request body is over the size limit' };
+      return { code: 'payload_too_large', detail: 'the request body is over the size limit', errors: [{ field: 'body', message: 'too large' }] };
     case 415:
-      return { code: 'unsupported_media_type', detail: 'the request body must be JSON (content-type: application/json)' };
+      return {
+        code: 'unsupported_media_type',
+        detail: 'the request body must be JSON (content-type: application/json)',
+        errors: [{ field: 'content-type', message: 'must be application/json' }],
+      };
     default:
       return { code: error.status >= 500 ? 'internal' : 'bad_request', detail: error.message || 'request failed' };
   }
@@ -123,8 +128,8 @@ export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     if (error instanceof AppError) return problem(c, error.code, error.message, error.errors);
     if (error instanceof HTTPException) {
-      const { code, detail } = httpExceptionProblem(error);
-      return problem(c, code, detail);
+      const { code, detail, errors } = httpExceptionProblem(error);
+      return problem(c, code, detail, errors);
     }
     const requestId = c.get('requestId');
     logger.error({ err: error, requestId, method: c.req.method, path: c.req.path }, 'unhandled error');

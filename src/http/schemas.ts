@@ -66,7 +66,15 @@ export const PutSchemaBody = z
   .strictObject({
     features: z.array(FeatureSpecSchema).max(MAX_FEATURES),
     /** Channels one-hot encoded by this schema version; absent = the channels named by the catalog's actions. */
-    channels: z.array(channel).max(MAX_CHANNELS).optional(),
+    channels: z
+      .array(channel)
+      .max(MAX_CHANNELS)
+      .superRefine((channels, ctx) => {
+        channels.forEach((name, i) => {
+          if (channels.indexOf(name) !== i) ctx.addIssue({ code: 'custom', path: [i], message: `duplicates channels.${channels.indexOf(name)}` });
+        });
+      })
+      .optional(),
   })
   .openapi('PutSchemaRequest');
 

@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createRng } from '../../src/core/rng.js';
 import { tempDir } from '../helpers/harness.js';
-import { json, runUntilExit, startServer, type RunningServer } from '../helpers/server.js';
+import { json, runUntilExit, startServer, untilLogged, type RunningServer } from '../helpers/server.js';
 
 const K = 5;
 const FEATURES = 5;
@@ -149,7 +149,7 @@ describe('end to end on a real server', () => {
     expect(rate, JSON.stringify(summary)).toBeGreaterThan(uniformRate + 5 * sd);
     expect(rate - uniformRate, JSON.stringify(summary)).toBeGreaterThan(0.5 * (bestRate - uniformRate));
 
-    const decisionLines = server.logs.filter((l) => l.msg === 'decision');
+    const decisionLines = await untilLogged(server, (l) => l.msg === 'decision', ROUNDS);
     expect(decisionLines.length).toBe(ROUNDS);
     expect(decisionLines[0]).toMatchObject({ channel: 'web', chosen: expect.stringMatching(/^arm-/), decisionId: expect.any(String) });
 

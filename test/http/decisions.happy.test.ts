@@ -113,7 +113,7 @@ describe('POST /v1/decisions', () => {
     expect(typeof reply.body.decisionId, reply.text).toBe('string');
   });
 
-  it('writes exactly one canonical info line per decision, with the request id and no context values', async () => {
+  it('writes exactly one canonical info line per decision, with the request id and no context values nor customer id', async () => {
     const { logger, lines } = captureLogger('info');
     h = await seed({ logger });
     lines.length = 0;
@@ -135,7 +135,9 @@ describe('POST /v1/decisions', () => {
       requestId: 'req-42',
       decisionId: reply.body.decisionId,
       channel: 'app',
-      customerId: 'cust-9',
+      method: 'POST',
+      route: '/v1/decisions',
+      status: 200,
       chosen: chosen.actionId,
       propensity: chosen.propensity,
       probability: chosen.probability,
@@ -143,26 +145,51 @@ describe('POST /v1/decisions', () => {
     });
     expect(Number.isInteger(line.seed), JSON.stringify(line)).toBe(true);
     expect(typeof line.schemaVersion, JSON.stringify(line)).toBe('number');
-    expect(typeof line.latencyMs, JSON.stringify(line)).toBe('number');
+    expect(typeof line.ms, JSON.stringify(line)).toBe('number');
     expect(JSON.stringify(lines), 'context values must not be logged').not.toContain('61.23456');
+    expect(JSON.stringify(lines), 'the customer id is personal data').not.toContain('cust-9');
+    expect(line, JSON.stringify(line)).not.toHaveProperty('customerId');
     expect(JSON.stringify(lines)).not.toContain('affluent');
     expect(lines.filter((l) => l.msg !== 'decision'), JSON.stringify(lines)).toEqual([]);
   });
 
-  it('logs other requests as one debug line each (method, path, status, ms)', async () => {
-    const { logger, lines } = captureLogger('debug');
+  it('logs every other request as one info line (request id, method, route pattern, status, ms), 4xx and feedback included', async () => {
+    const { logger, lines } = captureLogger('info');
     h = await seed({ logger });
     lines.length = 0;
-    expectStatus(await send(h, 'GET', '/v1/actions/b'), 200);
-    const requestLines = lines.filter((l) => l.msg === 'request');
-    expect(requestLines, JSON.stringify(lines)).toHaveLength(1);
-    expect(requestLines[0], JSON.stringify(lines)).toMatchObject({ level: 20, method: 'GET', path: '/v1/actions/b', status: 200 });
-    expect(typeof requestLines[0]!.ms, JSON.stringify(lines)).toBe('number');
+    expectStatus(await send(h, 'GET', '/v1/actions/b', undefined, { 'x-request-id': 'get-1' }), 200);
+    expect(lines, JSON.stringify(lines)).toHaveLength(1);
+    expect(lines[0], JSON.stringify(lines)).toMatchObject({
+      level: 30,
+      msg: 'request',
+      requestId: 'get-1',
+      method: 'GET',
+      route: '/v1/actions/:actionId',
+      status: 200,
+    });
+    expect(typeof lines[0]!.ms, JSON.stringify(lines)).toBe('number');
 
     lines.length = 0;
-    expectStatus(await send(h, 'POST', '/v1/decisions', { channel: 'app', context: CONTEXT }), 200);
+    const decision = await send(h, 'POST', '/v1/decisions', { channel: 'app', context: CONTEXT });
+    expectStatus(decision, 200);
     expect(lines.map((l) => l.msg), JSON.stringify(lines)).toEqual(['decision']);
+
+    lines.length = 0;
+    expectStatus(await send(h, 'POST', `/v1/decisions/${decision.body.decisionId}/feedback`, { outcome: 'response' }), 202);
+    expectStatus(await send(h, 'GET', '/v1/actions/missing'), 404);
+    expectStatus(await send(h, 'POST', '/v1/decisions', { channel: 'app', context: { age: 'x' } }), 400);
+    expectStatus(await send(h, 'GET', '/v1/no-such-route'), 404);
+    expect(lines.map((l) => [l.level, l.msg, l.method, l.route, l.status]), JSON.stringify(lines)).toEqual([
+      [30, 'request', 'POST', '/v1/decisions/:decisionId/feedback', 202],
+      [30, 'request', 'GET', '/v1/actions/:actionId', 404],
+      [30, 'request', 'POST', '/v1/decisions', 400],
+      [30, 'request', 'GET', null, 404],
+    ]);
+    // Route patterns, never raw paths: the decision id and the action id stay out of the log.
+    expect(JSON.stringify(lines)).not.toContain(decision.body.decisionId);
+    expect(JSON.stringify(lines)).not.toContain('missing');
   });
+
 });
 
 describe('feedback and stats', () => {

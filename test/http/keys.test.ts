@@ -212,7 +212,7 @@ describe('the request log and the API description', () => {
     const key = h.apiKeys!.analyst;
     expectStatus(await send({ app }, 'GET', '/v1/stats', undefined, bearer(key)), 200);
     const analyst = h.services.keys.list().find((k) => k.role === 'analyst')!;
-    const line = lines.find((l) => l.msg === 'request' && l.path === '/v1/stats');
+    const line = lines.find((l) => l.msg === 'request' && l.route === '/v1/stats');
     expect(line, JSON.stringify(lines)).toMatchObject({ keyId: analyst.keyId, role: 'analyst', status: 200 });
     expect(JSON.stringify(lines)).not.toContain(key.slice(12));
 

@@ -18,6 +18,8 @@ describe('loadConfig', () => {
       faultInjection: 'none',
       drawCorrelation: DRAW_CORRELATION,
       changeDetection: false,
+      maxInflight: 64,
+      requestTimeoutMs: 10_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
@@ -28,6 +30,12 @@ describe('loadConfig', () => {
       '/x',
     );
     expect(config).toMatchObject({ port: 8080, host: '0.0.0.0', dbFile: '/var/lib/kairos/kairos.db', feedbackWindowMs: 90 * 60_000, logLevel: 'warn', bodyLimitBytes: 65_536, learnerEnabled: false });
+  });
+
+  it('reads the in-flight limit (0 = none) and the request timeout, naming each bad value', () => {
+    expect(loadConfig({ KAIROS_MAX_INFLIGHT: '0', KAIROS_REQUEST_TIMEOUT: '2s' })).toMatchObject({ maxInflight: 0, requestTimeoutMs: 2_000 });
+    for (const bad of ['-1', '1.5', 'many', '']) expect(() => loadConfig({ KAIROS_MAX_INFLIGHT: bad })).toThrow(/KAIROS_MAX_INFLIGHT/);
+    for (const bad of ['50ms', '10m', 'soon']) expect(() => loadConfig({ KAIROS_REQUEST_TIMEOUT: bad })).toThrow(/KAIROS_REQUEST_TIMEOUT/);
   });
 
   it('accepts a draw correlation in [0, 1) and names the variable otherwise', () => {

@@ -1,0 +1,326 @@
+/**
+ * The bad-input table (issue #9): every route gets malformed, hostile and wrong input, and each row asserts
+ *  - the status and problem code, as application/problem+json with nosniff,
+ *  - that `errors[]` names the field at fault,
+ *  - that nothing changed: the stats, catalog and schema answers and every table's row count and contents are
+ *    identical before and after.
+ *
+ * To add a case, add a row: `{ name, method, path, body?, headers?, status, code, field }`. A string `body` is sent
+ * as is (for malformed JSON and tokens JSON.stringify cannot write); anything else is JSON-encoded; `{decisionId}`
+ * in a path is replaced by a real decision's id. A new route's rows go in a new block at the end.
+ *
+ * Duplicate JSON keys: the last one wins (JSON.parse, like most parsers; RFC 8259 §4 leaves it to the
+ * implementation). Rows assert that consistently: a body is judged by its last occurrence of a key (see also the
+ * accepted case in the last describe block). Rejecting duplicates would need a second parser on the hot path.
+ */
+import { createHash } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestHarness, type TestHarness } from '../helpers/harness.js';
+import { expectStatus, send, type Reply } from '../helpers/http.js';
+
+interface BadInput {
+  name: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  status: number;
+  code: string;
+  /** A field `errors[]` must name. */
+  field: string;
+}
+
+const DECISION = '/v1/decisions';
+const FEEDBACK = '/v1/decisions/{decisionId}/feedback';
+const CONTEXT = { age: 30, segment: 'mass' };
+const KEYS = '/v1/keys';
+const DEEP = '['.repeat(10_000) + ']'.repeat(10_000);
+const HUGE = 'x'.repeat(100_000);
+const ACTION = { name: 'C', category: 'sales', value: 1 };
+const TEXT = { 'content-type': 'text/plain' };
+const GZIP = { 'content-encoding': 'gzip' };
+
+const json = (value: unknown): string => JSON.stringify(value);
+const malformed = (method: string, path: string): BadInput => ({
+  name: 'malformed JSON', method, path, body: '{"a": 1, ', status: 400, code: 'bad_request', field: 'body',
+});
+const empty = (method: string, path: string): BadInput => ({
+  name: 'empty body', method, path, body: '', status: 400, code: 'bad_request', field: 'body',
+});
+const gzip = (method: string, path: string, body: unknown): BadInput => ({
+  name: 'content-encoding gzip', method, path, body, headers: GZIP, status: 415, code: 'unsupported_media_type', field: 'content-encoding',
+});
+const textPlain = (method: string, path: string, body: unknown): BadInput => ({
+  name: 'content-type text/plain', method, path, body: json(body), headers: TEXT, status: 415, code: 'unsupported_media_type', field: 'content-type',
+});
+const wrongMethod = (method: string, path: string): BadInput => ({
+  name: 'wrong method', method, path, status: 405, code: 'method_not_allowed', field: 'method',
+});
+const validation = (name: string, method: string, path: string, body: unknown, field: string): BadInput => ({
+  name, method, path, body, status: 400, code: 'validation', field,
+});
+
+const ROWS: BadInput[] = [
+  // ---- POST /v1/decisions -------------------------------------------------------------------------------------
+  malformed('POST', DECISION),
+  empty('POST', DECISION),
+  { name: 'NaN token', method: 'POST', path: DECISION, body: '{"channel":"app","context":{"age":NaN}}', status: 400, code: 'bad_request', field: 'body' },
+  { name: 'Infinity token', method: 'POST', path: DECISION, body: '{"channel":"app","context":{"age":Infinity}}', status: 400, code: 'bad_request', field: 'body' },
+  { name: '-Infinity token', method: 'POST', path: DECISION, body: '{"channel":"app","context":{},"slots":-Infinity}', status: 400, code: 'bad_request', field: 'body' },
+  validation('1e309 in a context feature', 'POST', DECISION, '{"channel":"app","context":{"age":1e309}}', 'context.age'),
+  validation('1e309 slots', 'POST', DECISION, '{"channel":"app","context":{},"slots":1e309}', 'slots'),
+  validation('depth-10,000 nesting as the body', 'POST', DECISION, DEEP, 'body'),
+  validation('depth-10,000 nesting in a context feature', 'POST', DECISION, `{"channel":"app","context":{"age":${DEEP}}}`, 'context.age'),
+  validation('depth-10,000 nesting in candidates', 'POST', DECISION, `{"channel":"app","context":{},"candidates":${DEEP}}`, 'candidates.0'),
+  validation('a JSON string as the body', 'POST', DECISION, '"app"', 'body'),
+  validation('null as the body', 'POST', DECISION, 'null', 'body'),
+  textPlain('POST', DECISION, { channel: 'app', context: CONTEXT }),
+  { name: 'form-urlencoded', method: 'POST', path: DECISION, body: 'channel=app', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 415, code: 'unsupported_media_type', field: 'content-type' },
+  { name: 'no content type', method: 'POST', path: DECISION, body: json({ channel: 'app', context: CONTEXT }), headers: { 'content-type': '' }, status: 415, code: 'unsupported_media_type', field: 'content-type' },
+  gzip('POST', DECISION, { channel: 'app', context: CONTEXT }),
+  { name: 'content-encoding br', method: 'POST', path: DECISION, body: { channel: 'app', context: CONTEXT }, headers: { 'content-encoding': 'br' }, status: 415, code: 'unsupported_media_type', field: 'content-encoding' },
+  validation('duplicate key, the last one wrong', 'POST', DECISION, '{"channel":"app","context":{},"channel":5}', 'channel'),
+  validation('duplicate context key, the last one wrong', 'POST', DECISION, '{"channel":"app","context":{"age":30,"age":"old"}}', 'context.age'),
+  validation('channel of the wrong type', 'POST', DECISION, { channel: 5, context: CONTEXT }, 'channel'),
+  validation('context an array', 'POST', DECISION, { channel: 'app', context: [1, 2] }, 'context'),
+  validation('context missing', 'POST', DECISION, { channel: 'app' }, 'context'),
+  validation('channel missing', 'POST', DECISION, { context: CONTEXT }, 'channel'),
+  validation('channel empty', 'POST', DECISION, { channel: '', context: CONTEXT }, 'channel'),
+  validation('channel over 64 characters', 'POST', DECISION, { channel: 'c'.repeat(65), context: CONTEXT }, 'channel'),
+  validation('candidates not an array', 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: 'a' }, 'candidates'),
+  validation('exclude of numbers', 'POST', DECISION, { channel: 'app', context: CONTEXT, exclude: [7] }, 'exclude.0'),
+  validation('slots 0', 'POST', DECISION, { channel: 'app', context: CONTEXT, slots: 0 }, 'slots'),
+  validation('slots 11', 'POST', DECISION, { channel: 'app', context: CONTEXT, slots: 11 }, 'slots'),
+  validation('slots 1.5', 'POST', DECISION, { channel: 'app', context: CONTEXT, slots: 1.5 }, 'slots'),
+  validation('slots a string', 'POST', DECISION, { channel: 'app', context: CONTEXT, slots: '2' }, 'slots'),
+  validation('unknown field', 'POST', DECISION, { channel: 'app', context: CONTEXT, slot: 2 }, 'slot'),
+  validation('100 KB customer id', 'POST', DECISION, { customerId: HUGE, channel: 'app', context: CONTEXT }, 'customerId'),
+  validation('empty customer id', 'POST', DECISION, { customerId: '', channel: 'app', context: CONTEXT }, 'customerId'),
+  validation('emoji candidate id', 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: ['😀'] }, 'candidates.0'),
+  validation('NUL in a candidate id', 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: ['a\u0000'] }, 'candidates.0'),
+  validation('100 KB candidate id', 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: [HUGE] }, 'candidates.0'),
+  validation('path traversal as a candidate id', 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: ['../a'] }, 'candidates.0'),
+  validation('a numeric feature as a string', 'POST', DECISION, { channel: 'app', context: { age: 'old' } }, 'context.age'),
+  { name: 'an unknown candidate', method: 'POST', path: DECISION, body: { channel: 'app', context: CONTEXT, candidates: ['a', 'ghost'] }, status: 422, code: 'unprocessable', field: 'candidates.1' },
+
+  // ---- POST /v1/decisions/{decisionId}/feedback ---------------------------------------------------------------
+  malformed('POST', FEEDBACK),
+  empty('POST', FEEDBACK),
+  { name: 'NaN reward token', method: 'POST', path: FEEDBACK, body: '{"outcome":"response","reward":NaN}', status: 400, code: 'bad_request', field: 'body' },
+  validation('1e309 reward', 'POST', FEEDBACK, '{"outcome":"response","reward":1e309}', 'reward'),
+  validation('outcome not in the enum', 'POST', FEEDBACK, { outcome: 'maybe' }, 'outcome'),
+  validation('outcome missing', 'POST', FEEDBACK, {}, 'outcome'),
+  validation('reward a string', 'POST', FEEDBACK, { outcome: 'response', reward: '1' }, 'reward'),
+  validation('unknown field', 'POST', FEEDBACK, { outcome: 'response', weight: 2 }, 'weight'),
+  validation('emoji action id', 'POST', FEEDBACK, { outcome: 'response', actionId: '😀' }, 'actionId'),
+  validation('duplicate key, the last one wrong', 'POST', FEEDBACK, '{"outcome":"response","outcome":"maybe"}', 'outcome'),
+  validation('depth-10,000 nesting as the body', 'POST', FEEDBACK, DEEP, 'body'),
+  textPlain('POST', FEEDBACK, { outcome: 'response' }),
+  gzip('POST', FEEDBACK, { outcome: 'response' }),
+  { name: 'an action not in the decision', method: 'POST', path: FEEDBACK, body: { outcome: 'response', actionId: 'b' }, status: 422, code: 'unprocessable', field: 'actionId' },
+  { name: 'an unknown decision', method: 'POST', path: '/v1/decisions/0190a5f2-7c1e-7c3a-8f00-1a2b3c4d5e6f/feedback', body: { outcome: 'response' }, status: 404, code: 'not_found', field: 'decisionId' },
+  { name: 'NUL as the decision id', method: 'POST', path: '/v1/decisions/%00/feedback', body: { outcome: 'response' }, status: 404, code: 'not_found', field: 'decisionId' },
+  { name: 'emoji as the decision id', method: 'POST', path: '/v1/decisions/%F0%9F%98%80/feedback', body: { outcome: 'response' }, status: 404, code: 'not_found', field: 'decisionId' },
+  validation('100 KB decision id', 'POST', `/v1/decisions/${HUGE}/feedback`, { outcome: 'response' }, 'decisionId'),
+
+  // ---- PUT /v1/actions/{actionId} -----------------------------------------------------------------------------
+  malformed('PUT', '/v1/actions/c'),
+  empty('PUT', '/v1/actions/c'),
+  validation('path traversal ..%2F.. as the id', 'PUT', '/v1/actions/..%2F..', ACTION, 'actionId'),
+  validation('NUL as the id', 'PUT', '/v1/actions/%00', ACTION, 'actionId'),
+  validation('emoji as the id', 'PUT', '/v1/actions/%F0%9F%98%80', ACTION, 'actionId'),
+  validation('100 KB id', 'PUT', `/v1/actions/${HUGE}`, ACTION, 'actionId'),
+  validation('129-character id', 'PUT', `/v1/actions/${'x'.repeat(129)}`, ACTION, 'actionId'),
+  validation('category not in the enum', 'PUT', '/v1/actions/c', { ...ACTION, category: 'marketing' }, 'category'),
+  validation('negative value', 'PUT', '/v1/actions/c', { ...ACTION, value: -1 }, 'value'),
+  validation('1e309 value', 'PUT', '/v1/actions/c', '{"name":"C","category":"sales","value":1e309}', 'value'),
+  validation('value a string', 'PUT', '/v1/actions/c', { ...ACTION, value: '1' }, 'value'),
+  validation('lever 0', 'PUT', '/v1/actions/c', { ...ACTION, lever: 0 }, 'lever'),
+  validation('likelihood not in the enum', 'PUT', '/v1/actions/c', { ...ACTION, likelihood: 'poisson' }, 'likelihood'),
+  validation('name over 200 characters', 'PUT', '/v1/actions/c', { ...ACTION, name: 'n'.repeat(201) }, 'name'),
+  validation('name empty', 'PUT', '/v1/actions/c', { ...ACTION, name: '' }, 'name'),
+  validation('name missing', 'PUT', '/v1/actions/c', { category: 'sales', value: 1 }, 'name'),
+  validation('unknown field', 'PUT', '/v1/actions/c', { ...ACTION, colour: 'red' }, 'colour'),
+  validation('an empty channel', 'PUT', '/v1/actions/c', { ...ACTION, channels: [''] }, 'channels.0'),
+  validation('depth-10,000 nesting in channels', 'PUT', '/v1/actions/c', `{"name":"C","category":"sales","value":1,"channels":${DEEP}}`, 'channels.0'),
+  validation('duplicate key, the last one wrong', 'PUT', '/v1/actions/a', '{"name":"A","category":"sales","value":1,"value":-1}', 'value'),
+  textPlain('PUT', '/v1/actions/c', ACTION),
+  gzip('PUT', '/v1/actions/c', ACTION),
+
+  // ---- GET /v1/actions/{actionId}, GET /v1/actions/{actionId}/stats, GET /v1/actions, GET /v1/stats ------------
+  validation('path traversal ..%2F.. as the id', 'GET', '/v1/actions/..%2F..', undefined, 'actionId'),
+  validation('emoji as the id', 'GET', '/v1/actions/%F0%9F%98%80', undefined, 'actionId'),
+  validation('100 KB id', 'GET', `/v1/actions/${HUGE}`, undefined, 'actionId'),
+  { name: 'an unknown action', method: 'GET', path: '/v1/actions/nope', status: 404, code: 'not_found', field: 'actionId' },
+  { name: 'stats of an unknown action', method: 'GET', path: '/v1/actions/nope/stats', status: 404, code: 'not_found', field: 'actionId' },
+  validation('stats with path traversal as the id', 'GET', '/v1/actions/..%2F..%2Fschema/stats', undefined, 'actionId'),
+
+  // ---- PUT /v1/schema -----------------------------------------------------------------------------------------
+  malformed('PUT', '/v1/schema'),
+  empty('PUT', '/v1/schema'),
+  validation('features missing', 'PUT', '/v1/schema', {}, 'features'),
+  validation('features not an array', 'PUT', '/v1/schema', { features: 'age' }, 'features'),
+  validation('an unknown feature type', 'PUT', '/v1/schema', { features: [{ name: 'x', type: 'text' }] }, 'features.0.type'),
+  validation('an unknown field in a feature', 'PUT', '/v1/schema', { features: [{ name: 'x', type: 'boolean', weight: 1 }] }, 'features.0.weight'),
+  validation('an unknown top-level field', 'PUT', '/v1/schema', { features: [], version: 3 }, 'version'),
+  validation('numeric min above max', 'PUT', '/v1/schema', { features: [{ name: 'n', type: 'numeric', min: 5, max: 1 }] }, 'features.0.max'),
+  validation('1e309 as a bound', 'PUT', '/v1/schema', '{"features":[{"name":"n","type":"numeric","min":0,"max":1e309}]}', 'features.0.max'),
+  validation('two features with one name', 'PUT', '/v1/schema', { features: [{ name: 'x', type: 'boolean' }, { name: 'x', type: 'boolean' }] }, 'features.1.name'),
+  validation('a categorical with no values', 'PUT', '/v1/schema', { features: [{ name: 'c', type: 'categorical', values: [] }] }, 'features.0.values'),
+  validation('a set with a repeated value', 'PUT', '/v1/schema', { features: [{ name: 's', type: 'set', values: ['x', 'x'] }] }, 'features.0.values.1'),
+  validation('a feature name over 128 characters', 'PUT', '/v1/schema', { features: [{ name: 'f'.repeat(129), type: 'boolean' }] }, 'features.0.name'),
+  validation('a channel listed twice', 'PUT', '/v1/schema', { features: [], channels: ['app', 'app'] }, 'channels.1'),
+  validation('depth-10,000 nesting as the features', 'PUT', '/v1/schema', `{"features":${DEEP}}`, 'features.0'),
+  validation('duplicate key, the last one wrong', 'PUT', '/v1/schema', '{"features":[],"features":5}', 'features'),
+  textPlain('PUT', '/v1/schema', { features: [] }),
+  gzip('PUT', '/v1/schema', { features: [] }),
+
+  // ---- wrong methods on known paths (405 with Allow) ----------------------------------------------------------
+  wrongMethod('DELETE', '/v1/schema'),
+  wrongMethod('POST', '/v1/schema'),
+  wrongMethod('POST', '/v1/actions'),
+  wrongMethod('DELETE', '/v1/actions/a'),
+  wrongMethod('PATCH', '/v1/actions/a'),
+  wrongMethod('POST', '/v1/actions/a'),
+  wrongMethod('PUT', '/v1/actions/a/stats'),
+  wrongMethod('GET', DECISION),
+  wrongMethod('PUT', DECISION),
+  wrongMethod('GET', FEEDBACK),
+  wrongMethod('DELETE', FEEDBACK),
+  wrongMethod('POST', '/v1/stats'),
+  wrongMethod('POST', '/healthz'),
+  wrongMethod('DELETE', '/readyz'),
+  wrongMethod('POST', '/openapi.json'),
+  wrongMethod('POST', '/docs'),
+  wrongMethod('DELETE', '/docs/assets/kairos-init.js'),
+
+  // ---- API keys (ops; open here: the harness has no key) ----------------------------------------------------------
+  malformed('POST', KEYS),
+  empty('POST', KEYS),
+  gzip('POST', KEYS, { name: 'web', role: 'app' }),
+  textPlain('POST', KEYS, { name: 'web', role: 'app' }),
+  validation('an unknown role', 'POST', KEYS, { name: 'web', role: 'admin' }, 'role'),
+  validation('no role', 'POST', KEYS, { name: 'web' }, 'role'),
+  validation('no name', 'POST', KEYS, { role: 'app' }, 'name'),
+  validation('an empty name', 'POST', KEYS, { name: '', role: 'app' }, 'name'),
+  validation('a 100 KB name', 'POST', KEYS, { name: HUGE, role: 'app' }, 'name'),
+  validation('a NUL in the name', 'POST', KEYS, { name: 'we\u0000b', role: 'app' }, 'name'),
+  validation('a name that is a number', 'POST', KEYS, { name: 7, role: 'app' }, 'name'),
+  validation('an unknown field (a caller-chosen key)', 'POST', KEYS, { name: 'web', role: 'app', key: 'kairos_mine' }, 'key'),
+  { name: 'duplicate keys: the last role is judged', method: 'POST', path: KEYS, body: '{"name":"web","role":"app","role":"root"}', status: 400, code: 'validation', field: 'role' },
+  { name: 'a key body nested 10,000 deep', method: 'POST', path: KEYS, body: `{"name":${DEEP},"role":"app"}`, status: 400, code: 'validation', field: 'name' },
+  { name: 'revoking an unknown key', method: 'DELETE', path: `${KEYS}/key_doesnotexist`, status: 404, code: 'not_found', field: 'keyId' },
+  validation('revoking a key id with a dot', 'DELETE', `${KEYS}/key..x`, undefined, 'keyId'),
+  validation('revoking a key id of emoji', 'DELETE', `${KEYS}/%F0%9F%98%80`, undefined, 'keyId'),
+  validation('revoking a 100 KB key id', 'DELETE', `${KEYS}/${HUGE}`, undefined, 'keyId'),
+  wrongMethod('PUT', KEYS),
+  wrongMethod('GET', `${KEYS}/key_x`),
+
+  // ---- a rejected decision counts none of its context keys ---------------------------------------------------------
+  { name: 'an unknown candidate with an unknown context key', method: 'POST', path: DECISION, body: { channel: 'app', context: { ...CONTEXT, typo: 1 }, candidates: ['ghost'] }, status: 422, code: 'unprocessable', field: 'candidates.0' },
+
+  // ---- paths that name nothing ----------------------------------------------------------------------------------
+  { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, code: 'not_found', field: 'path' },
+  { name: 'an unknown API version', method: 'POST', path: '/v2/decisions', body: { channel: 'app', context: CONTEXT }, status: 404, code: 'not_found', field: 'path' },
+  { name: 'path traversal out of the docs assets', method: 'GET', path: '/docs/assets/..%2F..%2Fpackage.json', status: 404, code: 'not_found', field: 'file' },
+];
+
+/** Every table's row count and a digest of its contents, plus what the read routes answer. */
+async function snapshot(h: TestHarness): Promise<unknown> {
+  h.engine.decisionLog.flush();
+  const tables = h.db.sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .all() as { name: string }[];
+  const rows: Record<string, { count: number; digest: string }> = {};
+  for (const { name } of tables) {
+    const all = h.db.sqlite.prepare(`SELECT * FROM "${name}"`).raw().all();
+    rows[name] = { count: all.length, digest: createHash('sha256').update(JSON.stringify(all)).digest('hex') };
+  }
+  const read = async (path: string): Promise<unknown> => {
+    const reply = await send(h, 'GET', path);
+    expectStatus(reply, 200);
+    return reply.body;
+  };
+  return { rows, stats: await read('/v1/stats'), catalog: await read('/v1/actions'), schema: await read('/v1/schema') };
+}
+
+/** A schema, actions a and b, and one pending decision (of action a) whose id rows use as {decisionId}. */
+async function seed(): Promise<{ h: TestHarness; decisionId: string }> {
+  const h = await createTestHarness();
+  expectStatus(
+    await send(h, 'PUT', '/v1/schema', {
+      features: [
+        { name: 'age', type: 'numeric', min: 18, max: 90 },
+        { name: 'segment', type: 'categorical', values: ['mass', 'affluent'] },
+      ],
+      channels: ['app', 'web'],
+    }),
+    200,
+  );
+  expectStatus(await send(h, 'PUT', '/v1/actions/a', { name: 'A', category: 'sales', value: 10 }), 201);
+  expectStatus(await send(h, 'PUT', '/v1/actions/b', { name: 'B', category: 'service', value: 1 }), 201);
+  const decision = await send(h, 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: ['a'] });
+  expectStatus(decision, 200);
+  return { h, decisionId: decision.body.decisionId as string };
+}
+
+function expectProblem(reply: Reply, row: BadInput): void {
+  expectStatus(reply, row.status);
+  expect(reply.headers.get('content-type'), reply.text).toBe('application/problem+json');
+  expect(reply.headers.get('x-content-type-options'), reply.text).toBe('nosniff');
+  expect(reply.body, reply.text).toMatchObject({ type: `https://kairos.dev/problems/${row.code}`, status: row.status });
+  expect(typeof reply.body.title, reply.text).toBe('string');
+  expect(typeof reply.body.detail, reply.text).toBe('string');
+  const named = ((reply.body.errors ?? []) as { field: string }[]).map((e) => e.field);
+  expect(named, reply.text).toContain(row.field);
+  if (row.status === 405) expect(reply.headers.get('allow'), reply.text).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
+  if (row.field === 'content-encoding') expect(reply.headers.get('accept-encoding'), reply.text).toBe('identity');
+}
+
+let h: TestHarness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+describe('the bad-input table', () => {
+  it('has at least 60 rows and covers every registered route', async () => {
+    expect(ROWS.length).toBeGreaterThanOrEqual(60);
+    ({ h } = await seed());
+    const pattern = (path: string) => path.replace(/\{(\w+)\}/g, ':$1');
+    const covered = new Set(ROWS.map((row) => pattern(row.path)));
+    const routes = new Set(h.app.routes.filter((r) => r.method !== 'ALL').map((r) => r.path));
+    // A row names a concrete path; a route counts as covered when some row's path matches its pattern.
+    const matches = (route: string) =>
+      [...covered].some((path) => new RegExp(`^${route.replace(/:\w+/g, '[^/]+')}$`).test(path));
+    const uncovered = [...routes].filter((route) => !matches(route));
+    expect(uncovered, 'routes with no bad-input row').toEqual([]);
+  });
+
+  for (const row of ROWS) {
+    it(`${row.method} ${row.path.length > 80 ? `${row.path.slice(0, 40)}…` : row.path}: ${row.name} → ${row.status} naming ${row.field}`, async () => {
+      const seeded = await seed();
+      h = seeded.h;
+      const before = await snapshot(h);
+      const reply = await send(h, row.method, row.path.replace('{decisionId}', seeded.decisionId), row.body, row.headers);
+      expectProblem(reply, row);
+      expect(await snapshot(h), `state changed after: ${reply.text.slice(0, 300)}`).toEqual(before);
+    });
+  }
+});
+
+describe('duplicate JSON keys: the last one wins, consistently', () => {
+  it('an action whose first value is invalid and last valid is stored with the last', async () => {
+    ({ h } = await seed());
+    const reply = await send(h, 'PUT', '/v1/actions/c', '{"name":"C","category":"sales","value":-1,"value":7}');
+    expectStatus(reply, 201);
+    expect(reply.body.value, reply.text).toBe(7);
+  });
+
+  it('a decision context judged by its last key', async () => {
+    ({ h } = await seed());
+    const reply = await send(h, 'POST', DECISION, '{"channel":5,"context":{"age":"old","age":40},"channel":"app"}');
+    expectStatus(reply, 200);
+    expect(reply.body.channel, reply.text).toBe('app');
+  });
+});
