@@ -47,8 +47,13 @@ export interface Config {
   reloadIntervalMs: number;
   /** How often the expirer turns overdue decisions into ignores. */
   expireIntervalMs: number;
-  /** Decisions are buffered and written in one transaction at most this often. */
+  /**
+   * Group commit: decisions are answered once their batch has committed; a batch collects for at most this long
+   * (0 = one batch per event-loop turn).
+   */
   decisionFlushMs: number;
+  /** Decisions waiting for their commit beyond which new decisions answer 503 (backpressure on writes). */
+  maxPendingWrites: number;
   /** Seed the demo bank catalog and schema when the database is empty. */
   seedDemo: boolean;
   /**
@@ -139,7 +144,8 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     changeDetection: read('KAIROS_CHANGE_DETECTION', 'off', (raw) => ({ on: true, off: false })[raw.trim()], 'on or off'),
     reloadIntervalMs: read('KAIROS_RELOAD_INTERVAL', '1s', duration(50, 60_000), 'a duration from 50ms to 60s'),
     expireIntervalMs: read('KAIROS_EXPIRE_INTERVAL', '30s', duration(100, 3_600_000), 'a duration from 100ms to 1h'),
-    decisionFlushMs: read('KAIROS_DECISION_FLUSH', '20ms', duration(0, 5_000), 'a duration from 0 to 5s'),
+    decisionFlushMs: read('KAIROS_DECISION_FLUSH', '0', duration(0, 1_000), 'a duration from 0 to 1s'),
+    maxPendingWrites: read('KAIROS_MAX_PENDING_WRITES', '5000', int(1, 1_000_000), 'an integer 1–1000000'),
     seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),
     faultInjection: read('KAIROS_FAULT_INJECTION', 'none', oneOf('none', 'crash-before-commit'), 'none or crash-before-commit'),
   };

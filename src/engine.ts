@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
+import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
 import { createCatalogService } from './domain/catalog-service.js';
@@ -40,6 +41,7 @@ export type EngineConfig = Pick<
   | 'reloadIntervalMs'
   | 'expireIntervalMs'
   | 'decisionFlushMs'
+  | 'maxPendingWrites'
   | 'seedDemo'
 >;
 
@@ -79,7 +81,12 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
 
   const updater =
     options.updater === 'inline' ? createInlineUpdater(policy) : createPoolUpdater(policy, config.workers);
-  const decisionLog = createDecisionLog(db, config.decisionFlushMs, logError('decision log flush failed'));
+  const decisionLog = createDecisionLog({
+    writer: { writeBatch: (records) => insertDecisionsIsolated(db, records), isTransient: isLockError },
+    flushMs: config.decisionFlushMs,
+    maxPending: config.maxPendingWrites,
+    onError: (error, { decisionIds }) => logger.error({ err: error, decisionIds }, 'decision write failed'),
+  });
   const learner = createLearner({
     db,
     state,
