@@ -54,6 +54,15 @@ export interface Config {
   decisionFlushMs: number;
   /** Decisions waiting for their commit beyond which new decisions answer 503 (backpressure on writes). */
   maxPendingWrites: number;
+  /** WAL size past which the background checkpointer truncates the WAL (db/checkpointer.ts). */
+  walLimitBytes: number;
+  /**
+   * Closed, learned decisions older than this are deleted with their feedback (src/retention/pruner.ts); null = off
+   * (keep everything).
+   */
+  retentionMs: number | null;
+  /** How often the retention job runs. */
+  retentionIntervalMs: number;
   /** Seed the demo bank catalog and schema when the database is empty. */
   seedDemo: boolean;
   /**
@@ -146,6 +155,12 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     expireIntervalMs: read('KAIROS_EXPIRE_INTERVAL', '30s', duration(100, 3_600_000), 'a duration from 100ms to 1h'),
     decisionFlushMs: read('KAIROS_DECISION_FLUSH', '0', duration(0, 1_000), 'a duration from 0 to 1s'),
     maxPendingWrites: read('KAIROS_MAX_PENDING_WRITES', '5000', int(1, 1_000_000), 'an integer 1–1000000'),
+    walLimitBytes: read('KAIROS_WAL_LIMIT', '16mb', (raw) => {
+      const size = parseSize(raw);
+      return size !== undefined && size >= 1024 ** 2 && size <= 1024 ** 3 ? size : undefined;
+    }, 'a size from 1mb to 1024mb'),
+    retentionMs: read('KAIROS_RETENTION', '90d', (raw) => (raw.trim() === 'off' ? null : duration(1_000, 100 * 365 * 86_400_000)(raw)), 'a duration from 1s (e.g. 90d, 2m, 90s), or off'),
+    retentionIntervalMs: read('KAIROS_RETENTION_INTERVAL', '1m', duration(1_000, 86_400_000), 'a duration from 1s to 1d'),
     seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),
     faultInjection: read('KAIROS_FAULT_INJECTION', 'none', oneOf('none', 'crash-before-commit'), 'none or crash-before-commit'),
   };

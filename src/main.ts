@@ -13,8 +13,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { createEngine } from './engine.js';
 import { createApp } from './http/app.js';
 
-/** WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop). */
-const CHECKPOINT_INTERVAL_MS = 1_000;
+/**
+ * WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop); the WAL
+ * can outgrow KAIROS_WAL_LIMIT by at most what is written in one interval before a tick truncates it.
+ */
+const CHECKPOINT_INTERVAL_MS = 250;
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -30,9 +33,11 @@ function main(): void {
     throw error;
   }
   const logger = pino({ level: config.logLevel, base: { service: 'kairos', version: VERSION } });
-  const db = openDb(config.dbFile, { synchronous: config.synchronous, autoCheckpoint: false });
-  const checkpointer = startCheckpointer(config.dbFile, CHECKPOINT_INTERVAL_MS, (message) =>
-    logger.error({ err: message }, 'WAL checkpoint failed'),
+  const db = openDb(config.dbFile, { synchronous: config.synchronous, autoCheckpoint: false, journalSizeLimitBytes: config.walLimitBytes });
+  const checkpointer = startCheckpointer(
+    config.dbFile,
+    { intervalMs: CHECKPOINT_INTERVAL_MS, walLimitBytes: config.walLimitBytes },
+    (message) => logger.error({ err: message }, 'WAL checkpoint failed'),
   );
   const engine = createEngine(db, config, {
     logger,
