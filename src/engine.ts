@@ -1,12 +1,13 @@
 /**
  * Assembles the engine from a config and an open database: the in-memory state, the services the HTTP layer calls,
- * and the background parts (decision-log flusher, learner, expirer, reload watcher). No HTTP and no process
+ * and the background parts (decision-log group commit, learner, expirer, retention, reload watcher). No HTTP and no process
  * handling here — `src/main.ts` adds those; tests build engines directly on temp databases.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/open.js';
 import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
+import { createSqliteRetentionStore } from '../db/stores/retention.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
 import { createCatalogService } from './domain/catalog-service.js';
@@ -23,6 +24,7 @@ import { createExpirer, type Expirer } from './learner/expirer.js';
 import { learningPolicyFromConfig } from './learner/fold.js';
 import { createLearner, type Learner } from './learner/learner.js';
 import { createInlineUpdater, createPoolUpdater, type Updater } from './learner/updater.js';
+import { createPruner, type Pruner } from './retention/pruner.js';
 
 export type EngineConfig = Pick<
   Config,
@@ -42,6 +44,8 @@ export type EngineConfig = Pick<
   | 'expireIntervalMs'
   | 'decisionFlushMs'
   | 'maxPendingWrites'
+  | 'retentionMs'
+  | 'retentionIntervalMs'
   | 'seedDemo'
 >;
 
@@ -65,8 +69,10 @@ export interface Engine {
   expirer: Expirer;
   reloadWatcher: ReloadWatcher;
   decisionLog: DecisionLog;
+  /** The retention job; undefined when KAIROS_RETENTION=off. */
+  pruner: Pruner | undefined;
   updater: Updater;
-  /** Starts the background timers (learner poll, expirer, reload watcher). */
+  /** Starts the background timers (learner poll, expirer, retention, reload watcher). */
   start(): void;
   /** Stops the timers, flushes decisions, drains the learner and closes the pool. Leaves the db open. */
   close(): Promise<void>;
@@ -125,6 +131,17 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     },
     onError: logError('reload failed'),
   });
+  const pruner =
+    config.retentionMs === null
+      ? undefined
+      : createPruner({
+          store: createSqliteRetentionStore(db),
+          retentionMs: config.retentionMs,
+          intervalMs: config.retentionIntervalMs,
+          now,
+          onPruned: (count) => logger.info({ count, retentionMs: config.retentionMs }, 'pruned decisions past retention'),
+          onError: logError('retention failed'),
+        });
 
   const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
   const unknownKeys = createKeyCounter();
@@ -169,17 +186,20 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     expirer,
     reloadWatcher,
     decisionLog,
+    pruner,
     updater,
     start() {
       if (config.learnerEnabled) learner.start();
       expirer.start();
       reloadWatcher.start();
+      pruner?.start();
     },
     async close() {
       if (closed) return;
       closed = true;
       expirer.stop();
       reloadWatcher.stop();
+      pruner?.stop();
       decisionLog.close();
       if (config.learnerEnabled) await learner.drain();
       await updater.close();
