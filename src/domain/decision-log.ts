@@ -33,6 +33,8 @@ export interface DecisionLogOptions {
 }
 
 export interface DecisionLog {
+  /** Throws the 503 that `append` would give now (backpressure or shutdown), so a refused decision costs nothing. */
+  admit(): void;
   /** Resolves once the record is committed; rejects with an AppError when it was not written. */
   append(record: DecisionRecord): Promise<void>;
   /** Writes everything buffered now, in one transaction. */
@@ -102,17 +104,22 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
     }
   };
 
+  const admit = (): void => {
+    if (closed) throw new AppError('unavailable', 'the service is shutting down', undefined, { retryAfterSeconds: RETRY_AFTER_S });
+    if (buffer.length >= maxPending) {
+      throw new AppError('unavailable', `decision writes are behind (${buffer.length} waiting for their commit); retry shortly`, undefined, {
+        retryAfterSeconds: RETRY_AFTER_S,
+      });
+    }
+  };
+
   return {
+    admit,
     append(record) {
-      if (closed) {
-        return Promise.reject(new AppError('unavailable', 'the service is shutting down', undefined, { retryAfterSeconds: RETRY_AFTER_S }));
-      }
-      if (buffer.length >= maxPending) {
-        return Promise.reject(
-          new AppError('unavailable', `decision writes are behind (${buffer.length} waiting for their commit); retry shortly`, undefined, {
-            retryAfterSeconds: RETRY_AFTER_S,
-          }),
-        );
+      try {
+        admit();
+      } catch (error) {
+        return Promise.reject(error);
       }
       return new Promise<void>((resolve, reject) => {
         buffer.push({ record, resolve, reject });

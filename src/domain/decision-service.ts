@@ -57,6 +57,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
   let scratchCapacity = 0;
 
   const decideTraced = async (request: DecisionRequest): Promise<{ response: DecisionResponse; trace: DecisionTrace }> => {
+    deps.log.admit();
     const encoder = state.encoder();
     const x = new Float64Array(encoder.dimension);
     const report = encodeContext(encoder, request.context, request.channel, x);
