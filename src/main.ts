@@ -14,8 +14,8 @@ import { createEngine } from './engine.js';
 import { createApp } from './http/app.js';
 
 /**
- * WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop); the WAL
- * can outgrow KAIROS_WAL_LIMIT by at most what is written in one interval before a tick truncates it.
+ * PASSIVE WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop);
+ * the thread truncates the WAL as soon as it passes KAIROS_WAL_LIMIT (db/checkpointer.ts).
  */
 const CHECKPOINT_INTERVAL_MS = 250;
 
