@@ -1,7 +1,7 @@
 /**
  * Assembles the engine from a config and an open database: the in-memory state, the services the HTTP layer calls,
- * and the background parts (decision-log group commit, learner, expirer, retention, reload watcher). No HTTP and no process
- * handling here — `src/main.ts` adds those; tests build engines directly on temp databases.
+ * and the background parts (decision-log group commit, learner, expirer, retention, reload watcher). No HTTP and no
+ * process handling here — `src/main.ts` adds those; tests build engines directly on temp databases.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';

@@ -50,6 +50,8 @@ export interface DecisionLog {
 /** Seconds a client refused by backpressure is told to wait (Retry-After). */
 const RETRY_AFTER_S = 1;
 
+const unavailable = (detail: string): AppError => new AppError('unavailable', detail, undefined, { retryAfterSeconds: RETRY_AFTER_S });
+
 interface Waiting {
   record: DecisionRecord;
   resolve: () => void;
@@ -76,7 +78,7 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
     } catch (error) {
       onError(error, { decisionIds: batch.map((w) => w.record.id) });
       const refusal = writer.isTransient(error)
-        ? new AppError('unavailable', 'the decision could not be stored: the database is busy; retry shortly', undefined, { retryAfterSeconds: RETRY_AFTER_S })
+        ? unavailable('the decision could not be stored: the database is busy; retry shortly')
         : new AppError('internal', 'the decision could not be stored');
       for (const w of batch) w.reject(refusal);
       return;
@@ -105,11 +107,9 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   };
 
   const admit = (): void => {
-    if (closed) throw new AppError('unavailable', 'the service is shutting down', undefined, { retryAfterSeconds: RETRY_AFTER_S });
+    if (closed) throw unavailable('the service is shutting down');
     if (buffer.length >= maxPending) {
-      throw new AppError('unavailable', `decision writes are behind (${buffer.length} waiting for their commit); retry shortly`, undefined, {
-        retryAfterSeconds: RETRY_AFTER_S,
-      });
+      throw unavailable(`decision writes are behind (${buffer.length} waiting for their commit); retry shortly`);
     }
   };
 
