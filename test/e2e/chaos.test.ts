@@ -19,8 +19,8 @@ import { json, startServer, type RunningServer } from '../helpers/server.js';
 
 const CLIENTS = 8;
 /** Acknowledged decisions in each phase before its SIGKILL (three kills), then the clean final phase. */
-const KILL_AFTER = [250, 400, 550];
-const FINAL_DECISIONS = 300;
+const KILL_AFTER = [600, 1_200, 1_800];
+const FINAL_DECISIONS = 600;
 /** Share of acknowledged decisions that get an outcome. */
 const FEEDBACK_SHARE = 0.75;
 
