@@ -5,7 +5,9 @@
  *  - passive: what main did before issue #9 — wal_checkpoint(PASSIVE) every second, no journal_size_limit;
  *  - bounded: the service's checkpointer now — PASSIVE every 250 ms, TRUNCATE past KAIROS_WAL_LIMIT, journal_size_limit.
  * Each phase writes `--rate` decisions/s, each with one outcome, on a fresh temp database with the demo catalog
- * (d = 43, 22 actions), and samples the WAL file every 50 ms. Prints a line per 5 s, a table, then one JSON line.
+ * (d = 43, 22 actions), and samples the WAL file every 50 ms. Decisions are asked open-loop at their due times and
+ * timed to their commit, so the table also shows what the truncations cost the decisions (p99, max). Prints a line
+ * per 5 s, a table, then one JSON line.
  *
  *   npm run bench:wal -- [--seconds 45] [--rate 1000] [--limit-mb 16] [--mode both|passive|bounded] [--json]
  */
@@ -31,7 +33,9 @@ const USAGE = `Usage: npm run bench:wal -- [options]
 
 const MB = 1024 ** 2;
 const SAMPLE_MS = 50;
-const TICK_MS = 10;
+const TICK_MS = 1;
+/** Decisions asked and not yet answered, at most (the generator slows down beyond it). */
+const MAX_OUTSTANDING = 5_000;
 const BANDS = ['low', 'lower_middle', 'middle', 'upper_middle', 'high'];
 const CHANNELS = ['app', 'web', 'email', 'branch', 'call_center'];
 
@@ -41,6 +45,8 @@ interface PhaseResult {
   decisions: number;
   feedback: number;
   decisionsPerSec: number;
+  /** From each decision's due time to its commit. */
+  latencyMs: { p50: number; p99: number; max: number };
   walMaxMb: number;
   walEndMb: number;
   dbMb: number;
@@ -54,6 +60,12 @@ const size = (file: string): number => {
   }
 };
 const mb = (bytes: number): number => Math.round((bytes / MB) * 10) / 10;
+
+function percentiles(values: number[]): { p50: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => +(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN).toFixed(2);
+  return { p50: at(0.5), p99: at(0.99), max: +(sorted[sorted.length - 1] ?? NaN).toFixed(2) };
+}
 
 async function phase(mode: 'passive' | 'bounded', seconds: number, rate: number, limitBytes: number, say: (line: string) => void): Promise<PhaseResult> {
   const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-wal-'));
@@ -75,39 +87,48 @@ async function phase(mode: 'passive' | 'bounded', seconds: number, rate: number,
   const rng = createRng(11);
   let decisions = 0;
   let feedback = 0;
+  let outstanding = 0;
+  const latencies: number[] = [];
   const started = performance.now();
   let nextReport = 5;
+  // Open loop: decision i is due at started + i/rate and is asked then (or as soon as the thread is free), without
+  // waiting for earlier answers, as independent clients would; its latency runs from its due time to its commit.
+  const ask = (dueAt: number): void => {
+    outstanding += 1;
+    engine.services.decisions
+      .decide({
+        channel: CHANNELS[Math.floor(rng.nextFloat() * CHANNELS.length)]!,
+        context: { age: 18 + Math.floor(rng.nextFloat() * 70), incomeBand: BANDS[Math.floor(rng.nextFloat() * BANDS.length)], digitalActive: rng.nextFloat() < 0.5 },
+      })
+      .then((answer) => {
+        outstanding -= 1;
+        latencies.push(performance.now() - dueAt);
+        const chosen = answer.actions[0];
+        if (!chosen) return;
+        // One transaction per outcome, as POST /v1/decisions/{id}/feedback commits it before its 202.
+        engine.services.feedback.record(answer.decisionId, { actionId: chosen.actionId, outcome: rng.nextFloat() < 0.2 ? 'response' : 'ignore' });
+        feedback += 1;
+      })
+      .catch((error: unknown) => {
+        outstanding -= 1;
+        say(`decision failed: ${String(error)}`);
+      });
+  };
   try {
     for (;;) {
-      const elapsedS = (performance.now() - started) / 1000;
+      const now = performance.now();
+      const elapsedS = (now - started) / 1000;
       if (elapsedS >= seconds) break;
       if (elapsedS >= nextReport) {
         say(`  ${mode} ${nextReport}s: ${decisions} decisions, WAL ${mb(size(wal))} MB (max ${mb(walMax)} MB), db ${mb(size(config.dbFile))} MB`);
         nextReport += 5;
       }
-      const due = Math.min(Math.floor(rate * elapsedS) - decisions, 500);
-      if (due <= 0) {
-        await new Promise((resolve) => setTimeout(resolve, TICK_MS));
-        continue;
-      }
-      const answers = await Promise.all(
-        Array.from({ length: due }, () =>
-          engine.services.decisions.decide({
-            channel: CHANNELS[Math.floor(rng.nextFloat() * CHANNELS.length)]!,
-            context: { age: 18 + Math.floor(rng.nextFloat() * 70), incomeBand: BANDS[Math.floor(rng.nextFloat() * BANDS.length)], digitalActive: rng.nextFloat() < 0.5 },
-          }),
-        ),
-      );
-      decisions += due;
-      for (const answer of answers) {
-        const chosen = answer.actions[0];
-        if (!chosen) continue;
-        // One transaction per outcome, as POST /v1/decisions/{id}/feedback commits it before its 202.
-        engine.services.feedback.record(answer.decisionId, { actionId: chosen.actionId, outcome: rng.nextFloat() < 0.2 ? 'response' : 'ignore' });
-        feedback += 1;
-      }
-      await new Promise((resolve) => setImmediate(resolve));
+      const due = Math.min(Math.floor(rate * elapsedS) - decisions, MAX_OUTSTANDING - outstanding);
+      for (let i = 0; i < due; i++) ask(started + ((decisions + i) * 1000) / rate);
+      decisions += Math.max(0, due);
+      await new Promise((resolve) => (due > 0 ? setImmediate(resolve) : setTimeout(resolve, TICK_MS)));
     }
+    while (outstanding > 0) await new Promise((resolve) => setImmediate(resolve));
     const elapsedS = (performance.now() - started) / 1000;
     walMax = Math.max(walMax, size(wal));
     return {
@@ -116,6 +137,7 @@ async function phase(mode: 'passive' | 'bounded', seconds: number, rate: number,
       decisions,
       feedback,
       decisionsPerSec: Math.round(decisions / elapsedS),
+      latencyMs: percentiles(latencies),
       walMaxMb: mb(walMax),
       walEndMb: mb(size(wal)),
       dbMb: mb(size(config.dbFile)),
@@ -160,10 +182,11 @@ async function main(argv: string[]): Promise<number> {
         results.push(await phase(m, seconds, rate, limitBytes, say));
       }
       if (!values.json) {
-        console.log('| checkpointer | s | decisions/s | decisions | outcomes | WAL max MB | WAL at end MB | db MB |');
-        console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+        console.log('| checkpointer | s | decisions/s | decisions | outcomes | decision p50 / p99 / max ms | WAL max MB | WAL at end MB | db MB |');
+        console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
         for (const r of results) {
-          console.log(`| ${r.mode} | ${r.seconds} | ${r.decisionsPerSec} | ${r.decisions} | ${r.feedback} | ${r.walMaxMb} | ${r.walEndMb} | ${r.dbMb} |`);
+          const l = r.latencyMs;
+          console.log(`| ${r.mode} | ${r.seconds} | ${r.decisionsPerSec} | ${r.decisions} | ${r.feedback} | ${l.p50} / ${l.p99} / ${l.max} | ${r.walMaxMb} | ${r.walEndMb} | ${r.dbMb} |`);
         }
       }
       console.log(JSON.stringify({ bench: 'wal', rate, limitMb: limitBytes / MB, results }));
