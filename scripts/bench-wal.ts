@@ -3,10 +3,10 @@
  * decisions, one transaction per feedback as the route commits it, the learner folding in worker threads), with the
  * background checkpointer configured two ways in the same run:
  *  - passive: what main did before issue #9 — wal_checkpoint(PASSIVE) every second, no journal_size_limit;
- *  - bounded: the service's checkpointer now — PASSIVE every 250 ms, TRUNCATE past KAIROS_WAL_LIMIT, journal_size_limit.
+ *  - bounded: the service's checkpointer now — PASSIVE every 250 ms, RESTART past KAIROS_WAL_LIMIT, journal_size_limit.
  * Each phase writes `--rate` decisions/s, each with one outcome, on a fresh temp database with the demo catalog
  * (d = 43, 22 actions), and samples the WAL file every 50 ms. Decisions are asked open-loop at their due times and
- * timed to their commit, so the table also shows what the truncations cost the decisions (p99, max). Prints a line
+ * timed to their commit, so the table also shows what the WAL restarts cost the decisions (p99, max). Prints a line
  * per 5 s, a table, then one JSON line.
  *
  *   npm run bench:wal -- [--seconds 45] [--rate 1000] [--limit-mb 16] [--mode both|passive|bounded] [--json]
@@ -47,6 +47,10 @@ interface PhaseResult {
   decisionsPerSec: number;
   /** From each decision's due time to its commit. */
   latencyMs: { p50: number; p99: number; max: number };
+  /** wal_checkpoint(RESTART) runs, and how long each held the writer off at most / on average. */
+  restarts: number;
+  restartMsMax: number;
+  restartMsMean: number;
   walMaxMb: number;
   walEndMb: number;
   dbMb: number;
@@ -129,6 +133,7 @@ async function phase(mode: 'passive' | 'bounded', seconds: number, rate: number,
       await new Promise((resolve) => (due > 0 ? setImmediate(resolve) : setTimeout(resolve, TICK_MS)));
     }
     while (outstanding > 0) await new Promise((resolve) => setImmediate(resolve));
+    const r0 = await checkpointer.stats();
     const elapsedS = (performance.now() - started) / 1000;
     walMax = Math.max(walMax, size(wal));
     return {
@@ -138,6 +143,9 @@ async function phase(mode: 'passive' | 'bounded', seconds: number, rate: number,
       feedback,
       decisionsPerSec: Math.round(decisions / elapsedS),
       latencyMs: percentiles(latencies),
+      restarts: r0.restarts,
+      restartMsMax: +r0.restartMsMax.toFixed(1),
+      restartMsMean: r0.restarts > 0 ? +(r0.restartMsTotal / r0.restarts).toFixed(1) : 0,
       walMaxMb: mb(walMax),
       walEndMb: mb(size(wal)),
       dbMb: mb(size(config.dbFile)),
@@ -182,11 +190,12 @@ async function main(argv: string[]): Promise<number> {
         results.push(await phase(m, seconds, rate, limitBytes, say));
       }
       if (!values.json) {
-        console.log('| checkpointer | s | decisions/s | decisions | outcomes | decision p50 / p99 / max ms | WAL max MB | WAL at end MB | db MB |');
-        console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+        console.log('| checkpointer | s | decisions/s | decisions | outcomes | decision p50 / p99 / max ms | WAL restarts (mean / max ms) | WAL max MB | WAL at end MB | db MB |');
+        console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
         for (const r of results) {
           const l = r.latencyMs;
-          console.log(`| ${r.mode} | ${r.seconds} | ${r.decisionsPerSec} | ${r.decisions} | ${r.feedback} | ${l.p50} / ${l.p99} / ${l.max} | ${r.walMaxMb} | ${r.walEndMb} | ${r.dbMb} |`);
+          const t = `${r.restarts} (${r.restartMsMean} / ${r.restartMsMax})`;
+          console.log(`| ${r.mode} | ${r.seconds} | ${r.decisionsPerSec} | ${r.decisions} | ${r.feedback} | ${l.p50} / ${l.p99} / ${l.max} | ${t} | ${r.walMaxMb} | ${r.walEndMb} | ${r.dbMb} |`);
         }
       }
       console.log(JSON.stringify({ bench: 'wal', rate, limitMb: limitBytes / MB, results }));

@@ -54,7 +54,7 @@ export interface Config {
   decisionFlushMs: number;
   /** Decisions waiting for their commit beyond which new decisions answer 503 (backpressure on writes). */
   maxPendingWrites: number;
-  /** WAL size past which the background checkpointer truncates the WAL (db/checkpointer.ts). */
+  /** WAL size past which the background checkpointer restarts the WAL, truncated to this size (db/checkpointer.ts). */
   walLimitBytes: number;
   /**
    * Closed, learned decisions older than this are deleted with their feedback (src/retention/pruner.ts); null = off

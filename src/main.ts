@@ -15,7 +15,7 @@ import { createApp } from './http/app.js';
 
 /**
  * PASSIVE WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop);
- * the thread truncates the WAL as soon as it passes KAIROS_WAL_LIMIT (db/checkpointer.ts).
+ * the thread restarts the WAL as soon as it passes KAIROS_WAL_LIMIT (db/checkpointer.ts).
  */
 const CHECKPOINT_INTERVAL_MS = 250;
 

@@ -29,9 +29,9 @@ describe('bounded WAL', () => {
     while (open.length) open.pop()!.close();
   });
 
-  it('a tick truncates a WAL grown past the limit, and loses nothing', async () => {
+  it('a tick restarts a WAL grown past the limit, and the next commit cuts the file to the limit; nothing is lost', async () => {
     const file = join(tempDir(), 'kairos.db');
-    const writer = writerOn(file);
+    const writer = writerOn(file, 4 * MB); // journal_size_limit as the service sets it (KAIROS_WAL_LIMIT)
     open.push(writer.db);
     writer.write(3_000); // ≈ 12 MB of WAL
     expect(statSync(`${file}-wal`).size).toBeGreaterThan(12 * MB);
@@ -39,24 +39,30 @@ describe('bounded WAL', () => {
     // A long interval: only the explicit ticks below run.
     const checkpointer = startCheckpointer(file, { intervalMs: 3_600_000, walLimitBytes: 4 * MB }, (m) => errors.push(m));
     try {
-      const after = await checkpointer.tick();
-      expect(after).toBeLessThanOrEqual(4 * MB);
+      await checkpointer.tick();
+      expect((await checkpointer.stats()).restarts).toBe(1);
+      await checkpointer.tick(); // restarted already: nothing to do until the WAL grows again
+      expect((await checkpointer.stats()).restarts).toBe(1);
+      writer.write(1);
       expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(4 * MB);
-      // Writes go on into the truncated WAL; the next tick past the limit brings it back under.
+      // Writes go on into the restarted WAL; past the limit again, the next tick restarts it again.
       writer.write(1_500);
       expect(statSync(`${file}-wal`).size).toBeGreaterThan(4 * MB);
-      expect(await checkpointer.tick()).toBeLessThanOrEqual(4 * MB);
+      await checkpointer.tick();
+      expect((await checkpointer.stats()).restarts).toBe(2);
+      writer.write(1);
+      expect(statSync(`${file}-wal`).size).toBeLessThanOrEqual(4 * MB);
     } finally {
       await checkpointer.close();
     }
     expect(errors).toEqual([]);
-    expect(count(writer.db)).toBe(4_500);
+    expect(count(writer.db)).toBe(4_502);
     const reader = openDb(file);
     open.push(reader);
-    expect(count(reader)).toBe(4_500);
+    expect(count(reader)).toBe(4_502);
   });
 
-  it('leaves a WAL under the limit to PASSIVE checkpoints (no truncation, no waiting on writers)', async () => {
+  it('leaves a WAL under the limit to PASSIVE checkpoints (no restart, no waiting on writers)', async () => {
     const file = join(tempDir(), 'kairos.db');
     const writer = writerOn(file);
     open.push(writer.db);
@@ -65,6 +71,7 @@ describe('bounded WAL', () => {
     const checkpointer = startCheckpointer(file, { intervalMs: 3_600_000, walLimitBytes: 16 * MB }, () => undefined);
     try {
       expect(await checkpointer.tick()).toBe(before);
+      expect((await checkpointer.stats()).restarts).toBe(0);
     } finally {
       await checkpointer.close();
     }
