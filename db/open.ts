@@ -33,6 +33,11 @@ export interface OpenDbOptions {
    * p99 at 1,000 req/s 18 ms with it, 3.8 ms without).
    */
   autoCheckpoint?: boolean;
+  /**
+   * `journal_size_limit`: a WAL that is started over (after a complete checkpoint) is truncated to this size, so a
+   * burst does not leave a large file behind. Default: SQLite's (-1, never truncated).
+   */
+  journalSizeLimitBytes?: number;
 }
 
 /** Resolved from this module, so it works from src (tsx) and from a build that copies db/migrations beside it. */
@@ -66,6 +71,7 @@ export function openDb(file: string, options: OpenDbOptions = {}): Db {
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma(`synchronous = ${options.synchronous === 'FULL' ? 'FULL' : 'NORMAL'}`);
     if (options.autoCheckpoint === false) sqlite.pragma('wal_autocheckpoint = 0');
+    if (options.journalSizeLimitBytes !== undefined) sqlite.pragma(`journal_size_limit = ${Math.max(0, Math.floor(options.journalSizeLimitBytes))}`);
     const orm = drizzle({ client: sqlite });
     runMigrations(orm);
     return {

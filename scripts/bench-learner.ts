@@ -164,12 +164,18 @@ async function main(): Promise<void> {
     // The decisions come first (their cost is the decision path's, measured by bench:http and bench:core); then the
     // feedback arrives at the fixed rate, each outcome committed as the route commits it before its 202.
     const decisions: { decisionId: string; actionId: string }[] = [];
-    for (let i = 0; i < total; i++) {
-      const decision = engine.services.decisions.decide({ channel: CHANNELS[i % CHANNELS.length]!, context: context(rng) });
-      const chosen = decision.actions[0];
-      if (chosen) decisions.push({ decisionId: decision.decisionId, actionId: chosen.actionId });
+    // Asked in groups of 500 so they share commits (group commit: each answer waits for its batch).
+    for (let start = 0; start < total; start += 500) {
+      const group = await Promise.all(
+        Array.from({ length: Math.min(500, total - start) }, (_, k) =>
+          engine.services.decisions.decide({ channel: CHANNELS[(start + k) % CHANNELS.length]!, context: context(rng) }),
+        ),
+      );
+      for (const decision of group) {
+        const chosen = decision.actions[0];
+        if (chosen) decisions.push({ decisionId: decision.decisionId, actionId: chosen.actionId });
+      }
     }
-    engine.decisionLog.flush();
     const started = performance.now();
     const baseSeq = engine.learner.appliedSeq();
     for (let i = 0; i < decisions.length; i++) {

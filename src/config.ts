@@ -56,10 +56,24 @@ export interface Config {
   reloadIntervalMs: number;
   /** How often the expirer turns overdue decisions into ignores. */
   expireIntervalMs: number;
-  /** Decisions are buffered and written in one transaction at most this often. */
+  /**
+   * Group commit: decisions are answered once their batch has committed; a batch collects for at most this long
+   * (0 = one batch per event-loop turn).
+   */
   decisionFlushMs: number;
   /** Largest encoded dimension d (bias + feature slots + channel slots) a schema PUT may declare. */
   maxDimension: number;
+  /** Decisions waiting for their commit beyond which new decisions answer 503 (backpressure on writes). */
+  maxPendingWrites: number;
+  /** WAL size past which the background checkpointer restarts the WAL, truncated to this size (db/checkpointer.ts). */
+  walLimitBytes: number;
+  /**
+   * Closed, learned decisions older than this are deleted with their feedback (src/retention/pruner.ts); null = off
+   * (keep everything).
+   */
+  retentionMs: number | null;
+  /** How often the retention job runs. */
+  retentionIntervalMs: number;
   /** Seed the demo bank catalog and schema when the database is empty. */
   seedDemo: boolean;
   /**
@@ -156,13 +170,20 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     changeDetection: read('KAIROS_CHANGE_DETECTION', 'off', (raw) => ({ on: true, off: false })[raw.trim()], 'on or off'),
     reloadIntervalMs: read('KAIROS_RELOAD_INTERVAL', '1s', duration(50, 60_000), 'a duration from 50ms to 60s'),
     expireIntervalMs: read('KAIROS_EXPIRE_INTERVAL', '30s', duration(100, 3_600_000), 'a duration from 100ms to 1h'),
-    decisionFlushMs: read('KAIROS_DECISION_FLUSH', '20ms', duration(0, 5_000), 'a duration from 0 to 5s'),
     maxDimension: read(
       'KAIROS_MAX_DIMENSION',
       String(DEFAULT_MAX_DIMENSION),
       int(MAX_DIMENSION_RANGE.min, MAX_DIMENSION_RANGE.max),
       `an integer ${MAX_DIMENSION_RANGE.min}–${MAX_DIMENSION_RANGE.max}`,
     ),
+    decisionFlushMs: read('KAIROS_DECISION_FLUSH', '0', duration(0, 1_000), 'a duration from 0 to 1s'),
+    maxPendingWrites: read('KAIROS_MAX_PENDING_WRITES', '5000', int(1, 1_000_000), 'an integer 1–1000000'),
+    walLimitBytes: read('KAIROS_WAL_LIMIT', '16mb', (raw) => {
+      const size = parseSize(raw);
+      return size !== undefined && size >= 1024 ** 2 && size <= 1024 ** 3 ? size : undefined;
+    }, 'a size from 1mb to 1024mb'),
+    retentionMs: read('KAIROS_RETENTION', '90d', (raw) => (raw.trim() === 'off' ? null : duration(1_000, 100 * 365 * 86_400_000)(raw)), 'a duration from 1s (e.g. 90d, 2m, 90s), or off'),
+    retentionIntervalMs: read('KAIROS_RETENTION_INTERVAL', '1m', duration(1_000, 86_400_000), 'a duration from 1s to 1d'),
     seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),
     faultInjection: read('KAIROS_FAULT_INJECTION', 'none', oneOf('none', 'crash-before-commit'), 'none or crash-before-commit'),
     auth: read('KAIROS_AUTH', 'auto', oneOf('auto', 'off'), 'auto or off'),

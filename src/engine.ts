@@ -1,7 +1,7 @@
 /**
  * Assembles the engine from a config and an open database: the in-memory state, the services the HTTP layer calls,
- * and the background parts (decision-log flusher, learner, expirer, reload watcher). No HTTP and no process
- * handling here — `src/main.ts` adds those; tests build engines directly on temp databases.
+ * and the background parts (decision-log group commit, learner, expirer, retention, reload watcher). No HTTP and no
+ * process handling here — `src/main.ts` adds those; tests build engines directly on temp databases.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -11,6 +11,8 @@ import { createAccessService } from './access/access-service.js';
 import { createKeyRing, type KeyRing } from './access/key-ring.js';
 import { createKeyService } from './access/key-service.js';
 import { isLoopbackHost } from './access/startup.js';
+import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
+import { createSqliteRetentionStore } from '../db/stores/retention.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
 import { createCatalogService } from './domain/catalog-service.js';
@@ -27,6 +29,7 @@ import { createExpirer, type Expirer } from './learner/expirer.js';
 import { learningPolicyFromConfig } from './learner/fold.js';
 import { createLearner, type Learner } from './learner/learner.js';
 import { createInlineUpdater, createPoolUpdater, type Updater } from './learner/updater.js';
+import { createPruner, type Pruner } from './retention/pruner.js';
 
 export type EngineConfig = Pick<
   Config,
@@ -45,6 +48,9 @@ export type EngineConfig = Pick<
   | 'reloadIntervalMs'
   | 'expireIntervalMs'
   | 'decisionFlushMs'
+  | 'maxPendingWrites'
+  | 'retentionMs'
+  | 'retentionIntervalMs'
   | 'seedDemo'
   | 'auth'
   | 'host'
@@ -71,10 +77,12 @@ export interface Engine {
   expirer: Expirer;
   reloadWatcher: ReloadWatcher;
   decisionLog: DecisionLog;
+  /** The retention job; undefined when KAIROS_RETENTION=off. */
+  pruner: Pruner | undefined;
   updater: Updater;
   /** The active API keys in memory; `refresh()` picks up keys added or revoked by another process. */
   keyRing: KeyRing;
-  /** Starts the background timers (learner poll, expirer, reload watcher). */
+  /** Starts the background timers (learner poll, expirer, retention, reload watcher). */
   start(): void;
   /** Stops the timers, flushes decisions, drains the learner and closes the pool. Leaves the db open. */
   close(): Promise<void>;
@@ -92,7 +100,12 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
   const updater =
     options.updater === 'inline' ? createInlineUpdater(policy) : createPoolUpdater(policy, config.workers);
   let refusedLogged = 0;
-  const decisionLog = createDecisionLog(db, config.decisionFlushMs, logError('decision log flush failed'));
+  const decisionLog = createDecisionLog({
+    writer: { writeBatch: (records) => insertDecisionsIsolated(db, records), isTransient: isLockError },
+    flushMs: config.decisionFlushMs,
+    maxPending: config.maxPendingWrites,
+    onError: (error, { decisionIds }) => logger.error({ err: error, decisionIds }, 'decision write failed'),
+  });
   const learner = createLearner({
     db,
     state,
@@ -139,6 +152,17 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     },
     onError: logError('reload failed'),
   });
+  const pruner =
+    config.retentionMs === null
+      ? undefined
+      : createPruner({
+          store: createSqliteRetentionStore(db),
+          retentionMs: config.retentionMs,
+          intervalMs: config.retentionIntervalMs,
+          now,
+          onPruned: (count) => logger.info({ count, retentionMs: config.retentionMs }, 'pruned decisions past retention'),
+          onError: logError('retention failed'),
+        });
 
   const keyStore = createSqliteKeyStore(db);
   const keyRing = createKeyRing({ store: keyStore, onError: logError('API key refresh failed') });
@@ -195,6 +219,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     expirer,
     reloadWatcher,
     decisionLog,
+    pruner,
     updater,
     keyRing,
     start() {
@@ -202,6 +227,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       if (config.learnerEnabled) learner.start();
       expirer.start();
       reloadWatcher.start();
+      pruner?.start();
     },
     async close() {
       if (closed) return;
@@ -209,6 +235,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       expirer.stop();
       reloadWatcher.stop();
       keyRing.stop();
+      pruner?.stop();
       decisionLog.close();
       if (config.learnerEnabled) await learner.drain();
       await updater.close();

@@ -25,15 +25,22 @@ export interface FieldProblem {
   message: string;
 }
 
+export interface AppErrorOptions {
+  /** Sent as `Retry-After` (seconds): when a refused request (503) may be tried again. */
+  retryAfterSeconds?: number;
+}
+
 export class AppError extends Error {
   readonly code: ErrorCode;
   readonly errors: FieldProblem[] | undefined;
+  readonly retryAfterSeconds: number | undefined;
 
-  constructor(code: ErrorCode, message: string, errors?: FieldProblem[]) {
+  constructor(code: ErrorCode, message: string, errors?: FieldProblem[], options: AppErrorOptions = {}) {
     super(message);
     this.name = 'AppError';
     this.code = code;
     this.errors = errors;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get status(): number {

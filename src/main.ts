@@ -17,8 +17,11 @@ import { ConfigError, loadConfig } from './config.js';
 import { createEngine } from './engine.js';
 import { createApp } from './http/app.js';
 
-/** WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop). */
-const CHECKPOINT_INTERVAL_MS = 1_000;
+/**
+ * PASSIVE WAL checkpoints run in a background thread this often (automatic checkpoints would stall the event loop);
+ * the thread restarts the WAL as soon as it passes KAIROS_WAL_LIMIT (db/checkpointer.ts).
+ */
+const CHECKPOINT_INTERVAL_MS = 250;
 
 /**
  * Node's own HTTP timeouts, for what happens before the app sees a request. A client gets 10 s to send its headers
@@ -51,7 +54,7 @@ function main(): void {
     // Nothing logs request headers or the config today; if something ever does, API keys still stay out.
     redact: { paths: ['headers.authorization', 'headers["ocp-apim-subscription-key"]', '*.bootstrapOpsKey'], censor: '[redacted]' },
   });
-  const db = openDb(config.dbFile, { synchronous: config.synchronous, autoCheckpoint: false });
+  const db = openDb(config.dbFile, { synchronous: config.synchronous, autoCheckpoint: false, journalSizeLimitBytes: config.walLimitBytes });
   const keyStore = createSqliteKeyStore(db);
   const access = prepareAccess({
     keys: createKeyService({ store: keyStore, now: Date.now }),
@@ -67,8 +70,10 @@ function main(): void {
     process.exit(78); // EX_CONFIG
   }
   for (const notice of access.notices) logger[notice.level]({ ...notice.fields }, notice.message);
-  const checkpointer = startCheckpointer(config.dbFile, CHECKPOINT_INTERVAL_MS, (message) =>
-    logger.error({ err: message }, 'WAL checkpoint failed'),
+  const checkpointer = startCheckpointer(
+    config.dbFile,
+    { intervalMs: CHECKPOINT_INTERVAL_MS, walLimitBytes: config.walLimitBytes },
+    (message) => logger.error({ err: message }, 'WAL checkpoint failed'),
   );
   const engine = createEngine(db, config, {
     logger,

@@ -88,19 +88,67 @@ function prepare(db: Db) {
 
 const stmts = perDb(prepare);
 
+type Statements = ReturnType<typeof prepare>;
+
+function insertOne(s: Statements, r: DecisionRecord): void {
+  s.insertDecision.run(r.id, r.createdAt, r.customerId, r.channel, r.schemaVersion, float64ToBlob(r.x), r.seed, r.status);
+  for (const a of r.actions) {
+    s.insertAction.run(r.id, a.actionId, a.slot, a.propensity, a.sampledPropensity, a.priority, a.probability);
+  }
+}
+
 /** Writes the decisions and their chosen actions in one transaction (all or none). */
 export function insertDecisions(db: Db, records: readonly DecisionRecord[]): void {
   if (records.length === 0) return;
   const s = stmts(db);
   transaction(db, () => {
-    for (const r of records) {
-      s.insertDecision.run(r.id, r.createdAt, r.customerId, r.channel, r.schemaVersion, float64ToBlob(r.x), r.seed, r.status);
-      for (const a of r.actions) {
-        s.insertAction.run(r.id, a.actionId, a.slot, a.propensity, a.sampledPropensity, a.priority, a.probability);
-      }
-    }
+    for (const r of records) insertOne(s, r);
   });
 }
+
+/**
+ * Writes a batch in one transaction where no record can take another down: the batch is tried whole first (the
+ * common case); when it fails, it is rolled back and written again with each record in its own savepoint, so a
+ * record that violates a constraint (a NaN propensity is bound as NULL) is rolled back alone and every other record
+ * commits. Returns the error of each record that failed, by its index in `records` (empty when all committed).
+ * Throws when the transaction itself cannot be taken or committed, e.g. a locked database (then nothing was
+ * written).
+ */
+export function insertDecisionsIsolated(db: Db, records: readonly DecisionRecord[]): Map<number, Error> {
+  const failures = new Map<number, Error>();
+  if (records.length === 0) return failures;
+  const s = stmts(db);
+  try {
+    insertDecisions(db, records);
+    return failures;
+  } catch (error) {
+    // A locked database is nobody's fault in the batch and fails it whole; anything else may be one record's.
+    if (isLockError(error)) throw error;
+    if (records.length === 1) {
+      failures.set(0, asError(error));
+      return failures;
+    }
+  }
+  const savepoint = db.sqlite.transaction((r: DecisionRecord) => insertOne(s, r));
+  transaction(db, () => {
+    records.forEach((r, index) => {
+      try {
+        savepoint(r); // nested in the outer transaction: a SAVEPOINT, released or rolled back on its own
+      } catch (error) {
+        failures.set(index, asError(error));
+      }
+    });
+  });
+  return failures;
+}
+
+/** SQLITE_BUSY / SQLITE_LOCKED (another connection holds the write lock past the busy timeout). */
+export function isLockError(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'));
+}
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(String(error)));
 
 export function getDecision(db: Db, id: string): DecisionRecord | undefined {
   const s = stmts(db);

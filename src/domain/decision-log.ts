@@ -1,59 +1,138 @@
 /**
- * Decisions are written in batches: the hot path appends to a buffer and one transaction writes the buffer
- * at most `flushMs` later. Feedback for a decision still in the buffer flushes it first, so a client can post
- * feedback right after its decision. A process crash loses at most the last `flushMs` of decisions (their
- * feedback would then be a 404, never a wrong update).
+ * Decisions are written by group commit: the hot path appends a record and gets a promise that settles when the
+ * record's batch has committed, so a decision is answered only once it is on disk (a crash can lose no decision
+ * that was answered 200). Records appended in the same event-loop turn (or within `flushMs` when it is > 0) share
+ * one transaction. One record's failure never takes the others down (the writer isolates records in savepoints):
+ * only that record's promise rejects. Feedback for a decision still buffered flushes it first.
+ *
+ * Backpressure: when `maxPending` records are waiting for their commit, a new append is refused with 503
+ * (`AppError('unavailable')` with Retry-After) instead of letting memory grow.
  */
-import type { Db } from '../../db/open.js';
-import { insertDecisions, type DecisionRecord } from '../../db/stores/decisions.js';
+import type { DecisionRecord } from '../../db/stores/decisions.js';
+import { AppError } from '../errors.js';
+
+/** The decision log's storage port. */
+export interface DecisionWriter {
+  /**
+   * Writes the batch in one transaction; a record that fails alone is rolled back alone. Returns each failed record's
+   * error by index. Throws when nothing could be written (e.g. a locked database).
+   */
+  writeBatch(records: readonly DecisionRecord[]): Map<number, Error>;
+  /** Whether a thrown error is transient (the database is locked): the batch is refused with 503, not 500. */
+  isTransient(error: unknown): boolean;
+}
+
+export interface DecisionLogOptions {
+  writer: DecisionWriter;
+  /** 0: one batch per event-loop turn; > 0: a batch collects for at most this long before its commit. */
+  flushMs: number;
+  /** At most this many records wait for their commit; beyond it, appends answer 503. */
+  maxPending: number;
+  /** Told once about every record or batch that could not be written. */
+  onError: (error: unknown, context: { decisionIds: string[] }) => void;
+}
 
 export interface DecisionLog {
-  append(record: DecisionRecord): void;
-  /** Writes everything buffered, in one transaction. */
+  /** Throws the 503 that `append` would give now (backpressure or shutdown), so a refused decision costs nothing. */
+  admit(): void;
+  /** Resolves once the record is committed; rejects with an AppError when it was not written. */
+  append(record: DecisionRecord): Promise<void>;
+  /** Writes everything buffered now, in one transaction. */
   flush(): void;
   /** Whether the id is still buffered (not yet written). */
   holds(decisionId: string): boolean;
+  /** Records waiting for their commit. */
+  pending(): number;
+  /** Flushes, and refuses every later append (503). */
   close(): void;
 }
 
-export function createDecisionLog(db: Db, flushMs: number, onError: (error: unknown) => void): DecisionLog {
-  let buffer: DecisionRecord[] = [];
+/** Seconds a client refused by backpressure is told to wait (Retry-After). */
+const RETRY_AFTER_S = 1;
+
+const unavailable = (detail: string): AppError => new AppError('unavailable', detail, undefined, { retryAfterSeconds: RETRY_AFTER_S });
+
+interface Waiting {
+  record: DecisionRecord;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
+  const { writer, flushMs, maxPending, onError } = options;
+  let buffer: Waiting[] = [];
   let ids = new Set<string>();
-  let timer: NodeJS.Timeout | undefined;
+  let scheduled: { cancel(): void } | undefined;
+  let closed = false;
 
   const flush = (): void => {
-    if (timer) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+    scheduled?.cancel();
+    scheduled = undefined;
     if (buffer.length === 0) return;
     const batch = buffer;
     buffer = [];
     ids = new Set();
-    insertDecisions(db, batch);
+    let failures: Map<number, Error>;
+    try {
+      failures = writer.writeBatch(batch.map((w) => w.record));
+    } catch (error) {
+      onError(error, { decisionIds: batch.map((w) => w.record.id) });
+      const refusal = writer.isTransient(error)
+        ? unavailable('the decision could not be stored: the database is busy; retry shortly')
+        : new AppError('internal', 'the decision could not be stored');
+      for (const w of batch) w.reject(refusal);
+      return;
+    }
+    batch.forEach((w, index) => {
+      const failure = failures.get(index);
+      if (failure === undefined) {
+        w.resolve();
+        return;
+      }
+      onError(failure, { decisionIds: [w.record.id] });
+      w.reject(new AppError('internal', `the decision could not be stored: ${failure.message}`));
+    });
+  };
+
+  const schedule = (): void => {
+    if (scheduled) return;
+    if (flushMs > 0) {
+      const timer = setTimeout(flush, flushMs);
+      scheduled = { cancel: () => clearTimeout(timer) };
+    } else {
+      // After this turn's I/O callbacks: every request parsed in the same turn joins the batch.
+      const immediate = setImmediate(flush);
+      scheduled = { cancel: () => clearImmediate(immediate) };
+    }
+  };
+
+  const admit = (): void => {
+    if (closed) throw unavailable('the service is shutting down');
+    if (buffer.length >= maxPending) {
+      throw unavailable(`decision writes are behind (${buffer.length} waiting for their commit); retry shortly`);
+    }
   };
 
   return {
+    admit,
     append(record) {
-      buffer.push(record);
-      ids.add(record.id);
-      if (flushMs <= 0) {
-        flush();
-        return;
+      try {
+        admit();
+      } catch (error) {
+        return Promise.reject(error);
       }
-      timer ??= setTimeout(() => {
-        timer = undefined;
-        try {
-          flush();
-        } catch (error) {
-          onError(error);
-        }
-      }, flushMs);
+      return new Promise<void>((resolve, reject) => {
+        buffer.push({ record, resolve, reject });
+        ids.add(record.id);
+        schedule();
+      });
     },
     flush,
     holds: (decisionId) => ids.has(decisionId),
+    pending: () => buffer.length,
     close() {
       flush();
+      closed = true;
     },
   };
 }

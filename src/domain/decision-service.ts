@@ -56,7 +56,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
   let scratchDimension = -1;
   let scratchCapacity = 0;
 
-  const decideTraced = (request: DecisionRequest): { response: DecisionResponse; trace: DecisionTrace } => {
+  const decideTraced = async (request: DecisionRequest): Promise<{ response: DecisionResponse; trace: DecisionTrace }> => {
+    deps.log.admit();
     const encoder = state.encoder();
     const x = new Float64Array(encoder.dimension);
     const report = encodeContext(encoder, request.context, request.channel, x);
@@ -112,7 +113,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       });
     }
 
-    deps.log.append({
+    // Group commit: the answer waits for the batch holding this decision to commit (src/domain/decision-log.ts).
+    await deps.log.append({
       id: decisionId,
       createdAt,
       customerId: request.customerId ?? null,
@@ -130,7 +132,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
   };
 
   return {
-    decide: (request) => decideTraced(request).response,
+    decide: async (request) => (await decideTraced(request)).response,
     decideTraced,
   };
 }

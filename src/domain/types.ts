@@ -148,8 +148,9 @@ export interface DecisionTrace {
 }
 
 export interface DecisionService {
-  decide(request: DecisionRequest): DecisionResponse;
-  decideTraced(request: DecisionRequest): { response: DecisionResponse; trace: DecisionTrace };
+  /** Resolves once the decision is committed (group commit): an answered decision survives a crash. */
+  decide(request: DecisionRequest): Promise<DecisionResponse>;
+  decideTraced(request: DecisionRequest): Promise<{ response: DecisionResponse; trace: DecisionTrace }>;
 }
 
 export interface FeedbackService {

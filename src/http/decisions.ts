@@ -19,15 +19,15 @@ const postDecision = createRoute({
   request: { body: { required: true, content: { 'application/json': { schema: DecisionBody } } } },
   responses: {
     200: { description: 'The decision', content: { 'application/json': { schema: DecisionResponseSchema } } },
-    ...problemResponses(400, 413, 415, 422),
+    ...problemResponses(400, 413, 415, 422, 503),
   },
 });
 
 /** Registers POST /v1/decisions; its request line is the canonical `decision` line at info. */
 export function registerDecisions(app: KairosApp, deps: RouteDeps): void {
-  app.openapi(postDecision, (c) => {
+  app.openapi(postDecision, async (c) => {
     const request = c.req.valid('json');
-    const { response, trace } = deps.services.decisions.decideTraced(request);
+    const { response, trace } = await deps.services.decisions.decideTraced(request);
     const first = response.actions[0];
     // The request's one log line (request-log.ts) becomes the canonical decision line. No customer id: it is
     // personal data, and the decision id leads to it in the database, where access is controlled.

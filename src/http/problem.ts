@@ -126,7 +126,10 @@ function httpExceptionProblem(error: HTTPException): { code: ErrorCode; detail: 
  */
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
-    if (error instanceof AppError) return problem(c, error.code, error.message, error.errors);
+    if (error instanceof AppError) {
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+      return problem(c, error.code, error.message, error.errors);
+    }
     if (error instanceof HTTPException) {
       const { code, detail, errors } = httpExceptionProblem(error);
       return problem(c, code, detail, errors);

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { expireDecisions, getDecision, insertDecisions } from '../../db/stores/decisions.js';
+import { expireDecisions, getDecision, insertDecisions, insertDecisionsIsolated } from '../../db/stores/decisions.js';
 import { insertFeedback, readFeedbackAfter } from '../../db/stores/feedback.js';
-import { decision } from './fixtures.js';
+import { chosen, decision } from './fixtures.js';
 import { openTempDb, type TempDb } from './temp-db.js';
 
 let t: TempDb;
@@ -39,6 +39,39 @@ describe('insertDecisions / getDecision', () => {
     expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM decisions').get()).toEqual({ n: 1_000 });
     expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM decision_actions').get()).toEqual({ n: 3_000 });
     expect(getDecision(t.db, 'b999')!.actions.map((a) => a.actionId)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('insertDecisionsIsolated', () => {
+  const ids = () => (t.db.sqlite.prepare('SELECT id FROM decisions ORDER BY id').all() as { id: string }[]).map((r) => r.id);
+
+  it('commits the good records of a batch and fails only the one that violates a constraint (NaN propensity)', () => {
+    const poisoned = decision('bad', 2, ['a'], { actions: [{ ...chosen('a', 0), propensity: Number.NaN }] });
+    const failures = insertDecisionsIsolated(t.db, [decision('g1', 1, ['a', 'b']), poisoned, decision('g2', 3, ['b'])]);
+    expect([...failures.keys()]).toEqual([1]);
+    expect(failures.get(1)!.message).toMatch(/NOT NULL constraint failed: decision_actions\.propensity/);
+    expect(ids()).toEqual(['g1', 'g2']);
+    // The failed record is rolled back whole: no decision row without its actions.
+    expect(t.db.sqlite.prepare('SELECT decision_id AS id, slot FROM decision_actions ORDER BY decision_id, slot').all()).toEqual([
+      { id: 'g1', slot: 0 },
+      { id: 'g1', slot: 1 },
+      { id: 'g2', slot: 0 },
+    ]);
+    expect(t.db.sqlite.prepare('SELECT action_id, decisions FROM action_counts ORDER BY action_id').all()).toEqual([
+      { action_id: 'a', decisions: 1 },
+      { action_id: 'b', decisions: 2 },
+    ]);
+  });
+
+  it('isolates every failing record of a batch, and a batch of one', () => {
+    insertDecisions(t.db, [decision('taken', 0, ['a'])]);
+    const failures = insertDecisionsIsolated(t.db, [decision('taken', 1, ['a']), decision('ok', 2, ['a']), decision('taken', 3, [])]);
+    expect([...failures.keys()]).toEqual([0, 2]);
+    expect(failures.get(0)!.message).toMatch(/UNIQUE/);
+    expect(ids()).toEqual(['ok', 'taken']);
+    expect([...insertDecisionsIsolated(t.db, [decision('ok', 4, ['a'])]).keys()]).toEqual([0]);
+    expect(insertDecisionsIsolated(t.db, [decision('fine', 5, ['a'])]).size).toBe(0);
+    expect(ids()).toEqual(['fine', 'ok', 'taken']);
   });
 });
 

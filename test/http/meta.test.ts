@@ -69,7 +69,7 @@ describe('OpenAPI document', () => {
       '/readyz': ['get'],
     });
     const decide = doc.paths['/v1/decisions'].post;
-    expect(Object.keys(decide.responses).sort(), JSON.stringify(decide.responses)).toEqual(['200', '400', '401', '403', '413', '415', '422']);
+    expect(Object.keys(decide.responses).sort(), JSON.stringify(decide.responses)).toEqual(['200', '400', '401', '403', '413', '415', '422', '503']);
     expect(decide.responses['400'].content, JSON.stringify(decide.responses)).toHaveProperty(['application/problem+json']);
     expect(Object.keys(doc.components.schemas), JSON.stringify(Object.keys(doc.components.schemas))).toEqual(
       expect.arrayContaining(['DecisionRequest', 'DecisionResponse', 'Action', 'Schema', 'FeatureSpec', 'ActionStats', 'Problem']),

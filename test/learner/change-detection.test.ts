@@ -29,7 +29,8 @@ async function setUp(options: HarnessOptions): Promise<{ h: TestHarness; warning
       done();
     },
   });
-  const h = await createTestHarness({ ...options, logger: pino({ level: 'warn' }, sink) });
+  // Learner off: the tests fold by hand (runOnce); feedback wake-ups would fold between the awaited decisions.
+  const h = await createTestHarness({ ...options, env: { KAIROS_LEARNER: 'off', ...options.env }, logger: pino({ level: 'warn' }, sink) });
   harnesses.push(h);
   h.services.catalog.putSchema([{ name: 'tier', type: 'categorical', values: ['gold', 'silver'] }], ['web']);
   // Models that are sure of each action's base rate (precision 10⁴ on every weight), as after a long stable run.
@@ -53,16 +54,15 @@ async function setUp(options: HarnessOptions): Promise<{ h: TestHarness; warning
 }
 
 /** n decisions with feedback drawn at `rates`; returns how many went to each action. */
-function play(h: TestHarness, n: number, rates: Record<string, number>, seed: number): Map<string, number> {
+async function play(h: TestHarness, n: number, rates: Record<string, number>, seed: number): Promise<Map<string, number>> {
   const rng = createRng(seed);
   const shown = new Map<string, number>();
   for (let i = 0; i < n; i++) {
-    const decision = h.services.decisions.decide({ channel: 'web', context: { tier: rng.nextFloat() < 0.5 ? 'gold' : 'silver' } });
+    const decision = await h.services.decisions.decide({ channel: 'web', context: { tier: rng.nextFloat() < 0.5 ? 'gold' : 'silver' } });
     const actionId = decision.actions[0]!.actionId;
     shown.set(actionId, (shown.get(actionId) ?? 0) + 1);
     h.services.feedback.record(decision.decisionId, { actionId, outcome: rng.nextFloat() < rates[actionId]! ? 'response' : 'ignore' });
   }
-  h.engine.decisionLog.flush();
   return shown;
 }
 
@@ -71,7 +71,7 @@ const observations = (h: TestHarness, id: string): number => loadModel(h.db, id)
 describe('change detection in the learner', () => {
   it('leaves models alone while their outcomes agree with them', async () => {
     const { h, warnings } = await setUp({ env: { KAIROS_CHANGE_DETECTION: 'on' } });
-    const shown = play(h, 1_500, RATES, 1);
+    const shown = await play(h, 1_500, RATES, 1);
     expect(await h.learner.runOnce()).toBe(1_500);
     expect(shown.get('a')).toBeGreaterThan(1_000);
     expect(observations(h, 'a')).toBe(INSTALLED_OBSERVATIONS + shown.get('a')!);
@@ -81,12 +81,12 @@ describe('change detection in the learner', () => {
 
   it('restarts every model from the prior when an action\'s response rate falls, and says so in the log', async () => {
     const { h, warnings } = await setUp({ env: { KAIROS_CHANGE_DETECTION: 'on' } });
-    play(h, 300, RATES, 2);
+    await play(h, 300, RATES, 2);
     await h.learner.runOnce();
     expect(observations(h, 'a')).toBeGreaterThan(INSTALLED_OBSERVATIONS);
 
     // 'a' now answers at 3 % where its model expects 30 %: about 16 / KL(0.03 ‖ 0.18) ≈ 170 outcomes to an alarm.
-    const shown = play(h, 400, { ...RATES, a: 0.03 }, 3);
+    const shown = await play(h, 400, { ...RATES, a: 0.03 }, 3);
     expect(await h.learner.runOnce()).toBe(400);
     for (const id of Object.keys(RATES)) {
       // Back to the prior, plus this cycle's outcomes of the action (none for an action not shown in it).
@@ -107,21 +107,21 @@ describe('change detection in the learner', () => {
     // 'a' answers at 3 % against a model sure of 30 %: ≈ 0.14 nats of evidence an outcome, an alarm after ≈ 115.
     // Two cycles of 80 outcomes alarm only if the statistic is carried from one cycle to the next.
     const carried = await setUp({ env: { KAIROS_CHANGE_DETECTION: 'on' } });
-    play(carried.h, 80, { ...RATES, a: 0.03 }, 4);
+    await play(carried.h, 80, { ...RATES, a: 0.03 }, 4);
     await carried.h.learner.runOnce();
     expect(carried.warnings).toEqual([]);
-    play(carried.h, 80, { ...RATES, a: 0.03 }, 5);
+    await play(carried.h, 80, { ...RATES, a: 0.03 }, 5);
     await carried.h.learner.runOnce();
     expect(carried.warnings).toHaveLength(1);
 
     const replaced = await setUp({ env: { KAIROS_CHANGE_DETECTION: 'on' } });
-    play(replaced.h, 80, { ...RATES, a: 0.03 }, 4);
+    await play(replaced.h, 80, { ...RATES, a: 0.03 }, 4);
     await replaced.h.learner.runOnce();
     // An ops script writes a new model for 'a' (the same beliefs, a new version), as warm-start or copy-model do.
     const model = loadModel(replaced.h.db, 'a')!;
     putModel(replaced.h.db, 'a', model.schemaVersion, model.posterior, Date.now());
     replaced.h.state.reload();
-    play(replaced.h, 80, { ...RATES, a: 0.03 }, 5);
+    await play(replaced.h, 80, { ...RATES, a: 0.03 }, 5);
     await replaced.h.learner.runOnce();
     expect(replaced.warnings).toEqual([]);
   });
@@ -129,9 +129,9 @@ describe('change detection in the learner', () => {
   it('restarts nothing when it is off (the default)', async () => {
     const { h, warnings } = await setUp({});
     expect(h.state.policy.changeDetection).toBe(false);
-    play(h, 300, RATES, 2);
+    await play(h, 300, RATES, 2);
     await h.learner.runOnce();
-    const shown = play(h, 400, { ...RATES, a: 0.03 }, 3);
+    const shown = await play(h, 400, { ...RATES, a: 0.03 }, 3);
     await h.learner.runOnce();
     expect(observations(h, 'a')).toBeGreaterThan(INSTALLED_OBSERVATIONS + (shown.get('a') ?? 0));
     expect(warnings).toEqual([]);

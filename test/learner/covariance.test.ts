@@ -17,7 +17,7 @@ describe('covariance from the worker', () => {
     h.services.catalog.putSchema([{ name: 'tier', type: 'categorical', values: ['gold', 'silver'] }], ['web']);
     for (const id of ['a', 'b']) h.services.catalog.putAction(id, { name: id, category: 'sales', value: 1 });
     for (const [i, id] of ['a', 'b', 'a'].entries()) {
-      const decision = h.services.decisions.decide({ channel: 'web', context: { tier: i === 0 ? 'gold' : 'silver' }, candidates: [id] });
+      const decision = await h.services.decisions.decide({ channel: 'web', context: { tier: i === 0 ? 'gold' : 'silver' }, candidates: [id] });
       h.services.feedback.record(decision.decisionId, { outcome: i === 0 ? 'response' : 'ignore' });
     }
     expect(await h.learner.runOnce()).toBe(3);

@@ -13,8 +13,12 @@ import { foldBatch, groupByAction, priorPosterior, targetOf } from '../../src/le
 import { createTestHarness, tempDir, type TestHarness } from '../helpers/harness.js';
 
 const harnesses: TestHarness[] = [];
+/**
+ * The tests drive the learner by hand (`runOnce`): with the learner on, feedback would wake it, and its cycles
+ * would fold rows in between the awaited decisions (group commit), in batches the tests do not choose.
+ */
 async function harness(options: Parameters<typeof createTestHarness>[0] = {}): Promise<TestHarness> {
-  const h = await createTestHarness(options);
+  const h = await createTestHarness({ ...options, env: { KAIROS_LEARNER: 'off', ...options.env } });
   harnesses.push(h);
   return h;
 }
@@ -34,16 +38,15 @@ function setUpCatalog(h: TestHarness): void {
 }
 
 /** n decisions with feedback; returns the outcomes in feedback order. */
-function playRounds(h: TestHarness, n: number, seed: number): { actionId: string; x: Float64Array; y: number }[] {
+async function playRounds(h: TestHarness, n: number, seed: number): Promise<{ actionId: string; x: Float64Array; y: number }[]> {
   const rng = createRng(seed);
   const rows: { actionId: string; x: Float64Array; y: number }[] = [];
   for (let i = 0; i < n; i += 1) {
     const context = { score: rng.nextNormal(), tier: rng.nextFloat() < 0.5 ? 'gold' : 'silver' };
-    const decision = h.services.decisions.decide({ channel: rng.nextFloat() < 0.5 ? 'web' : 'app', context });
+    const decision = await h.services.decisions.decide({ channel: rng.nextFloat() < 0.5 ? 'web' : 'app', context });
     const chosen = decision.actions[0]!.actionId;
     const outcome = rng.nextFloat() < (chosen === 'a' ? 0.3 : 0.1) ? 'response' : 'ignore';
     h.services.feedback.record(decision.decisionId, { actionId: chosen, outcome });
-    h.engine.decisionLog.flush();
     const stored = h.db.sqlite.prepare('SELECT x FROM decisions WHERE id = ?').get(decision.decisionId) as { x: Buffer };
     const x = new Float64Array(stored.x.byteLength / 8);
     new Uint8Array(x.buffer).set(stored.x);
@@ -56,7 +59,7 @@ describe('learner', () => {
   it('folds every outcome once, in order, and advances the cursor in the same transaction', async () => {
     const h = await harness({ env: { KAIROS_LEARNER_BATCH: '37' } });
     setUpCatalog(h);
-    const rows = playRounds(h, 200, 3);
+    const rows = await playRounds(h, 200, 3);
     expect(await h.learner.runOnce()).toBe(200);
     expect(getAppliedSeq(h.db)).toBe(200);
     expect(await h.learner.runOnce()).toBe(0);
@@ -81,7 +84,7 @@ describe('learner', () => {
   it('does not learn duplicate feedback twice', async () => {
     const h = await harness();
     setUpCatalog(h);
-    const decision = h.services.decisions.decide({ channel: 'web', context: { score: 1 } });
+    const decision = await h.services.decisions.decide({ channel: 'web', context: { score: 1 } });
     const id = decision.actions[0]!.actionId;
     expect(h.services.feedback.record(decision.decisionId, { actionId: id, outcome: 'response' }).duplicate).toBe(false);
     expect(h.services.feedback.record(decision.decisionId, { actionId: id, outcome: 'response' }).duplicate).toBe(true);
@@ -92,7 +95,7 @@ describe('learner', () => {
   it('after a crash between computing and committing, a restart reaches exactly the uninterrupted posterior', async () => {
     const h = await harness({ env: { KAIROS_LEARNER_BATCH: '50' } });
     setUpCatalog(h);
-    playRounds(h, 120, 5);
+    await playRounds(h, 120, 5);
     h.engine.decisionLog.flush();
     h.db.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     const copyDir = tempDir();
@@ -137,7 +140,7 @@ describe('learner', () => {
   it('recomputes from the new state when another process changes a model mid-cycle', async () => {
     const h = await harness();
     setUpCatalog(h);
-    const rows = playRounds(h, 60, 9);
+    const rows = await playRounds(h, 60, 9);
     const other = openDb(h.config.dbFile);
     const d = h.state.encoder().dimension;
     const warm = foldBatch(
@@ -168,7 +171,7 @@ describe('learner', () => {
   it('consumes rows decided under an older schema without learning from them', async () => {
     const h = await harness();
     setUpCatalog(h);
-    playRounds(h, 10, 1);
+    await playRounds(h, 10, 1);
     h.services.catalog.putSchema([{ name: 'score', type: 'numeric', mean: 0, std: 1 }], ['web', 'app']);
     expect(await h.learner.runOnce()).toBe(10);
     expect(getAppliedSeq(h.db)).toBe(10);
@@ -179,8 +182,7 @@ describe('learner', () => {
     let now = Date.parse('2026-01-01T00:00:00Z');
     const h = await harness({ now: () => now, env: { KAIROS_FEEDBACK_WINDOW: '1h' } });
     setUpCatalog(h);
-    const decision = h.services.decisions.decide({ channel: 'web', context: { score: 0.5 } });
-    h.engine.decisionLog.flush();
+    const decision = await h.services.decisions.decide({ channel: 'web', context: { score: 0.5 } });
     expect(h.engine.expirer.runOnce()).toBe(0);
     now += 3_600_001;
     expect(h.engine.expirer.runOnce()).toBe(1);
@@ -195,7 +197,7 @@ describe('learner', () => {
   it('picks up a model reset by another process', async () => {
     const h = await harness();
     setUpCatalog(h);
-    playRounds(h, 30, 2);
+    await playRounds(h, 30, 2);
     await h.learner.runOnce();
     const trained = h.state.model('a').posterior.observations + h.state.model('b').posterior.observations;
     expect(trained).toBeGreaterThan(0);
@@ -214,7 +216,7 @@ describe('worker pool updater', () => {
   it('computes bit-identical posteriors to the inline updater', async () => {
     const h = await harness({ updater: 'pool' });
     setUpCatalog(h);
-    const rows = playRounds(h, 80, 4);
+    const rows = await playRounds(h, 80, 4);
     await h.learner.runOnce();
     const d = h.state.encoder().dimension;
     for (const [id, batch] of groupByAction(rows, d)) {

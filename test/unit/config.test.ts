@@ -54,6 +54,30 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the durability settings: retention (seconds to days, or off), WAL limit, group commit and backpressure', () => {
+    expect(loadConfig({})).toMatchObject({ retentionMs: 90 * 86_400_000, retentionIntervalMs: 60_000, walLimitBytes: 16 * 1024 ** 2, decisionFlushMs: 0, maxPendingWrites: 5_000 });
+    expect(loadConfig({ KAIROS_RETENTION: '2m' }).retentionMs).toBe(120_000);
+    expect(loadConfig({ KAIROS_RETENTION: '90s' }).retentionMs).toBe(90_000);
+    expect(loadConfig({ KAIROS_RETENTION: 'off' }).retentionMs).toBeNull();
+    expect(loadConfig({ KAIROS_WAL_LIMIT: '32mb', KAIROS_MAX_PENDING_WRITES: '100', KAIROS_DECISION_FLUSH: '5ms' })).toMatchObject({
+      walLimitBytes: 32 * 1024 ** 2,
+      maxPendingWrites: 100,
+      decisionFlushMs: 5,
+    });
+    for (const [name, bad] of [
+      ['KAIROS_RETENTION', 'forever'],
+      ['KAIROS_RETENTION', '500ms'],
+      ['KAIROS_RETENTION', ''],
+      ['KAIROS_WAL_LIMIT', '512kb'],
+      ['KAIROS_WAL_LIMIT', 'big'],
+      ['KAIROS_MAX_PENDING_WRITES', '0'],
+      ['KAIROS_DECISION_FLUSH', '2s'],
+      ['KAIROS_RETENTION_INTERVAL', '0'],
+    ] as const) {
+      expect(() => loadConfig({ [name]: bad }), `${name}=${bad}`).toThrow(new RegExp(name));
+    }
+  });
+
   it('lists every problem at once', () => {
     let caught: unknown;
     try {
