@@ -13,7 +13,7 @@ afterEach(async () => {
 
 describe('covariance from the worker', () => {
   it('is installed with every model the learner commits, and equals the inverse the decision thread would compute', async () => {
-    h = await createTestHarness({ updater: 'pool' });
+    h = await createTestHarness({ updater: 'pool', env: { KAIROS_LEARNER: 'off' } }); // folded by hand below
     h.services.catalog.putSchema([{ name: 'tier', type: 'categorical', values: ['gold', 'silver'] }], ['web']);
     for (const id of ['a', 'b']) h.services.catalog.putAction(id, { name: id, category: 'sales', value: 1 });
     for (const [i, id] of ['a', 'b', 'a'].entries()) {
