@@ -4,17 +4,23 @@
  * them in exactly like client feedback.
  */
 import { periodic } from '../periodic.js';
+import { runInSlices } from '../sliced-work.js';
 import type { Db } from '../../db/open.js';
 import { expireDecisions } from '../../db/stores/decisions.js';
 
 export interface Expirer {
-  /** Expires everything overdue now; resolves to the decisions closed. */
-  runOnce(): number;
+  /**
+   * Expires everything overdue now, in slices of about `SLICE_BUDGET_MS` each with the event loop free between them;
+   * resolves to the decisions closed. A run that finds another still going shares it.
+   */
+  runOnce(): Promise<number>;
   start(): void;
   stop(): void;
 }
 
-const EXPIRE_CHUNK = 10_000;
+/** One slice (transaction) of closing takes about this long; requests wait behind one slice at most. */
+export const SLICE_BUDGET_MS = 2;
+const MAX_SLICE = 10_000;
 
 export function createExpirer(deps: {
   db: Db;
@@ -25,16 +31,37 @@ export function createExpirer(deps: {
   onExpired: (count: number) => void;
   onError: (error: unknown) => void;
 }): Expirer {
-  const runOnce = (): number => {
+  let running: Promise<number> | undefined;
+  let stopped = false;
+  const expire = async (): Promise<number> => {
     const now = deps.now();
-    let total = 0;
-    for (;;) {
-      const n = expireDecisions(deps.db, now - deps.feedbackWindowMs, now, EXPIRE_CHUNK);
-      total += n;
-      if (n < EXPIRE_CHUNK) break;
-    }
+    const total = await runInSlices((limit) => expireDecisions(deps.db, now - deps.feedbackWindowMs, now, limit), {
+      budgetMs: SLICE_BUDGET_MS,
+      initialRows: 100,
+      maxRows: MAX_SLICE,
+      stopped: () => stopped, // the engine is closing: the database may be gone after this turn
+    });
     if (total > 0) deps.onExpired(total);
     return total;
   };
-  return { runOnce, ...periodic(runOnce, deps.intervalMs, deps.onError) };
+  const runOnce = (): Promise<number> => {
+    running ??= expire().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const timer = periodic(() => {
+    if (!running) runOnce().catch(deps.onError);
+  }, deps.intervalMs, deps.onError);
+  return {
+    runOnce,
+    start() {
+      stopped = false;
+      timer.start();
+    },
+    stop() {
+      stopped = true;
+      timer.stop();
+    },
+  };
 }

@@ -7,6 +7,7 @@
  */
 import type { RetentionStore } from '../../db/stores/retention.js';
 import { periodic } from '../periodic.js';
+import { runInSlices } from '../sliced-work.js';
 
 export interface Pruner {
   /** Deletes everything prunable now, batch by batch; resolves to the decisions deleted. */
@@ -15,8 +16,11 @@ export interface Pruner {
   stop(): void;
 }
 
-/** Decisions per transaction: a few milliseconds of the event loop at most. */
+/** One slice (transaction) of deleting takes about this long; requests wait behind one slice at most. */
+export const SLICE_BUDGET_MS = 2;
+/** Decisions in the first slice, and at most in any slice. */
 export const PRUNE_BATCH = 250;
+const MAX_SLICE = 5_000;
 
 export function createPruner(deps: {
   store: RetentionStore;
@@ -26,6 +30,7 @@ export function createPruner(deps: {
   /** Called after a run that deleted something (logged). */
   onPruned: (count: number) => void;
   onError: (error: unknown) => void;
+  /** Decisions in the first slice (tests use small ones to see several slices). */
   batchSize?: number;
 }): Pruner {
   const batchSize = deps.batchSize ?? PRUNE_BATCH;
@@ -34,14 +39,12 @@ export function createPruner(deps: {
 
   const prune = async (): Promise<number> => {
     const cutoff = deps.now() - deps.retentionMs;
-    let total = 0;
-    for (;;) {
-      const n = deps.store.pruneBatch(cutoff, batchSize);
-      total += n;
-      if (n < batchSize) break;
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      if (stopped) break; // the engine is closing: the database may be gone after this turn
-    }
+    const total = await runInSlices((limit) => deps.store.pruneBatch(cutoff, limit), {
+      budgetMs: SLICE_BUDGET_MS,
+      initialRows: batchSize,
+      maxRows: Math.max(batchSize, MAX_SLICE),
+      stopped: () => stopped, // the engine is closing: the database may be gone after this turn
+    });
     if (total > 0) deps.onPruned(total);
     return total;
   };

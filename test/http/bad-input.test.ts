@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
+import { seedTwoActions } from '../helpers/seed.js';
 
 interface BadInput {
   name: string;
@@ -246,19 +247,7 @@ async function snapshot(h: TestHarness): Promise<unknown> {
 
 /** A schema, actions a and b, and one pending decision (of action a) whose id rows use as {decisionId}. */
 async function seed(): Promise<{ h: TestHarness; decisionId: string }> {
-  const h = await createTestHarness();
-  expectStatus(
-    await send(h, 'PUT', '/v1/schema', {
-      features: [
-        { name: 'age', type: 'numeric', min: 18, max: 90 },
-        { name: 'segment', type: 'categorical', values: ['mass', 'affluent'] },
-      ],
-      channels: ['app', 'web'],
-    }),
-    200,
-  );
-  expectStatus(await send(h, 'PUT', '/v1/actions/a', { name: 'A', category: 'sales', value: 10 }), 201);
-  expectStatus(await send(h, 'PUT', '/v1/actions/b', { name: 'B', category: 'service', value: 1 }), 201);
+  const h = await seedTwoActions();
   const decision = await send(h, 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: ['a'] });
   expectStatus(decision, 200);
   return { h, decisionId: decision.body.decisionId as string };

@@ -3,22 +3,12 @@
  * the database refuses fails alone with a problem naming the cause (logged once); a write queue that falls behind
  * answers 503 with Retry-After.
  */
-import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send } from '../helpers/http.js';
+import { captureLogger } from '../helpers/log.js';
 
-function captureLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 let h: TestHarness;
 afterEach(async () => {

@@ -1,21 +1,10 @@
 /** Happy paths of decisions, feedback and stats, and the canonical decision log line. */
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestHarness, type HarnessOptions, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
+import { captureLogger } from '../helpers/log.js';
 
 /** Pino lines written by the app, parsed. */
-function captureLogger(level: string): { logger: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level }, stream), lines };
-}
 
 const CONTEXT = { age: 42, segment: 'affluent', products: ['card'], digital: true };
 

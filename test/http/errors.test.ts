@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createTestHarness, type HarnessOptions, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
+import { seedTwoActions } from '../helpers/seed.js';
 
 /** Asserts a problem+json answer with this status and code, naming `fields` (in any order) when given. */
 function expectProblem(reply: Reply, status: number, code: string, fields?: string[]): void {
@@ -24,22 +25,7 @@ function expectProblem(reply: Reply, status: number, code: string, fields?: stri
 
 const CONTEXT = { age: 30, segment: 'mass' };
 
-async function seed(options: HarnessOptions = {}): Promise<TestHarness> {
-  const h = await createTestHarness(options);
-  expectStatus(
-    await send(h, 'PUT', '/v1/schema', {
-      features: [
-        { name: 'age', type: 'numeric', min: 18, max: 90 },
-        { name: 'segment', type: 'categorical', values: ['mass', 'affluent'] },
-      ],
-      channels: ['app', 'web'],
-    }),
-    200,
-  );
-  expectStatus(await send(h, 'PUT', '/v1/actions/a', { name: 'A', category: 'sales', value: 10 }), 201);
-  expectStatus(await send(h, 'PUT', '/v1/actions/b', { name: 'B', category: 'service', value: 1 }), 201);
-  return h;
-}
+const seed = seedTwoActions;
 
 let h: TestHarness;
 afterEach(async () => {

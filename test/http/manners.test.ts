@@ -4,7 +4,6 @@
  * docs page's CSP, and 503 + Retry-After from the in-flight limit and the request timeout. A request is held in
  * flight by a body stream that has not ended (the validator awaits it), so no test depends on timing.
  */
-import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,19 +11,10 @@ import { createApp } from '../../src/http/app.js';
 import { DOCS_CSP } from '../../src/http/docs.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
+import { captureLogger } from '../helpers/log.js';
 
 const CONTEXT = { age: 30 };
 
-function captureLogger(): { logger: pino.Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk, _encoding, done) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) lines.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { logger: pino({ level: 'info' }, stream), lines };
-}
 
 async function seeded(): Promise<TestHarness> {
   const h = await createTestHarness();

@@ -183,9 +183,9 @@ describe('learner', () => {
     const h = await harness({ now: () => now, env: { KAIROS_FEEDBACK_WINDOW: '1h' } });
     setUpCatalog(h);
     const decision = await h.services.decisions.decide({ channel: 'web', context: { score: 0.5 } });
-    expect(h.engine.expirer.runOnce()).toBe(0);
+    expect(await h.engine.expirer.runOnce()).toBe(0);
     now += 3_600_001;
-    expect(h.engine.expirer.runOnce()).toBe(1);
+    expect(await h.engine.expirer.runOnce()).toBe(1);
     expect(await h.learner.runOnce()).toBe(1);
     const id = decision.actions[0]!.actionId;
     expect(h.state.model(id).posterior.observations).toBe(1);

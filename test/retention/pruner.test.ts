@@ -52,7 +52,7 @@ describe('retention', () => {
     const old = await decide(10);
     for (const d of old.slice(0, 4)) h.services.feedback.record(d.decisionId, { actionId: d.actionId, outcome: 'response' });
     clock.now += HOUR_MS + 1;
-    expect(h.engine.expirer.runOnce()).toBe(10); // the 6 unanswered get an ignore
+    expect(await h.engine.expirer.runOnce()).toBe(10); // the 6 unanswered get an ignore
     expect(await h.learner.runOnce()).toBe(10);
     const recent = await decide(5); // pending
     h.services.feedback.record(recent[0]!.decisionId, { actionId: recent[0]!.actionId, outcome: 'response' }); // not learned
@@ -73,7 +73,7 @@ describe('retention', () => {
     // The recent ones are pending: no age makes them prunable until they are closed and learned.
     clock.now += 30 * DAY_MS;
     expect(await pruner.runOnce()).toBe(0);
-    expect(h.engine.expirer.runOnce()).toBe(5);
+    expect(await h.engine.expirer.runOnce()).toBe(5);
     expect(await pruner.runOnce()).toBe(0); // closed, but 4 timeout ignores and 1 response not learned yet
     expect(await h.learner.runOnce()).toBe(5);
     expect(await pruner.runOnce()).toBe(5);
@@ -88,7 +88,7 @@ describe('retention', () => {
     const { h, clock, decide, count } = await setUp();
     await decide(10);
     clock.now += HOUR_MS + 1;
-    h.engine.expirer.runOnce();
+    await h.engine.expirer.runOnce();
     await h.learner.runOnce();
     clock.now += DAY_MS;
     const pruned: number[] = [];
