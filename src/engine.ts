@@ -57,6 +57,12 @@ export type EngineConfig = Pick<
   | 'maxDimension'
 >;
 
+/**
+ * Feedback wakes the learner at most this often: at 500 outcomes/s a cycle per arrival ran the learner without pause
+ * and cost the decisions their p99 (bench:soak at 1,000 req/s: 10–14 ms with cycles back to back, see README).
+ */
+export const LEARNER_MIN_GAP_MS = 100;
+
 export interface EngineOptions {
   logger: Logger;
   /** 'pool' (worker threads, the service default) or 'inline' (same maths on this thread). */
@@ -64,6 +70,8 @@ export interface EngineOptions {
   now?: () => number;
   /** Seed of the root RNG that draws each decision's seed; random when absent. */
   seed?: number;
+  /** Override of LEARNER_MIN_GAP_MS (tests use 0: a wake folds at once). */
+  learnerMinGapMs?: number;
   beforeCommit?: (appliedSeq: number) => void;
   /** Called after each learner commit, once the new posteriors are in use (benchmarks measure freshness with it). */
   onCommitted?: (info: { appliedSeq: number; rows: number; actions: number; skipped: number }) => void;
@@ -112,6 +120,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     updater,
     batchLimit: config.learnerBatchLimit,
     intervalMs: config.learnerIntervalMs,
+    minGapMs: options.learnerMinGapMs ?? LEARNER_MIN_GAP_MS,
     now,
     onError: logError('learner cycle failed'),
     beforeCommit: options.beforeCommit,

@@ -29,6 +29,12 @@ export interface LearnerDeps {
   batchLimit: number;
   /** Poll interval: picks up feedback written by other processes and by the expirer. */
   intervalMs: number;
+  /**
+   * A wake (new feedback) starts a cycle no sooner than this after the previous run ended (0: at once). Under a steady
+   * stream of feedback a cycle per arrival would commit every touched model dozens of times a second; batching them
+   * costs the freshness this gap and spares the event loop and the WAL (bench:soak: decision p99 at 1,000 req/s).
+   */
+  minGapMs?: number;
   now: () => number;
   onError: (error: unknown) => void;
   /** Test and fault-injection hook: runs after the posteriors are computed, before the commit. */
@@ -133,12 +139,18 @@ export function createLearner(deps: LearnerDeps): Learner {
     }
   };
 
+  let lastRunEnd = Number.NEGATIVE_INFINITY;
+  /** Cycles while each batch comes back full (a backlog); returns once a cycle has caught up. */
   const runAll = async (): Promise<number> => {
     let total = 0;
-    for (;;) {
-      const n = await cycle();
-      total += n;
-      if (n === 0) return total;
+    try {
+      for (;;) {
+        const n = await cycle();
+        total += n;
+        if (n < deps.batchLimit) return total;
+      }
+    } finally {
+      lastRunEnd = performance.now();
     }
   };
 
@@ -178,16 +190,24 @@ export function createLearner(deps: LearnerDeps): Learner {
     wake() {
       if (stopped || wakeScheduled) return;
       wakeScheduled = true;
-      setImmediate(() => {
+      const fire = (): void => {
         wakeScheduled = false;
         tick();
-      });
+      };
+      const wait = lastRunEnd + (deps.minGapMs ?? 0) - performance.now();
+      if (wait > 0) setTimeout(fire, wait).unref();
+      else setImmediate(fire);
     },
     async drain() {
       stopped = true;
       poll.stop();
       if (running) await running.catch(deps.onError);
-      await runAll().catch(deps.onError);
+      // Everything committed so far, to the last row.
+      try {
+        while ((await cycle()) > 0);
+      } catch (error) {
+        deps.onError(error);
+      }
     },
     appliedSeq: () => applied,
   };

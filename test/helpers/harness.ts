@@ -61,6 +61,7 @@ export async function createTestHarness(options: HarnessOptions = {}): Promise<T
     logger,
     updater: options.updater ?? 'inline',
     seed: options.seed ?? 1,
+    learnerMinGapMs: 0,
     ...(options.now ? { now: options.now } : {}),
   });
   const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, version: 'test' });
