@@ -137,8 +137,9 @@ async function soak(argv: string[]): Promise<number> {
           dbMiB: mib(sizeOf(dbFile)),
           walMiB: mib(sizeOf(`${dbFile}-wal`)),
         };
+        // The window that closes after the last request holds only the stragglers: it is printed, not measured.
         if (counts.decisions + counts.feedback === 0) return;
-        samples.push(sample);
+        if (counts.decisions >= 0.5 * decisionRate * windowS) samples.push(sample);
         const non2xx = Object.values(counts.statuses).reduce((a, b) => a + b, 0);
         process.stderr.write(
           `${String(sample.atS).padStart(6)}  ${String(counts.decisions).padStart(10)}  ${String(counts.feedback).padStart(8)}  ${String(non2xx).padStart(7)}  ${String(counts.errors).padStart(6)}  ` +

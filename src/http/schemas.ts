@@ -27,7 +27,12 @@ const actionId = z
   .regex(ACTION_ID_PATTERN, 'must be 1–128 characters of A–Z, a–z, 0–9, _ . : -')
   .openapi({ example: 'mortgage-offer' });
 const name = z.string().min(1).max(200);
-const channel = z.string().min(1).max(64).openapi({ example: 'app' });
+/** Channel names: ids, not text (each one becomes a one-hot slot and a row of the running counts). */
+export const CHANNEL_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+const channel = z
+  .string()
+  .regex(CHANNEL_PATTERN, 'must be 1–64 characters of A–Z, a–z, 0–9, _ . : -')
+  .openapi({ example: 'app' });
 const category = z.enum(CATEGORIES);
 const likelihood = z.enum(['logistic', 'linear']);
 const isoTime = z.string().openapi({ format: 'date-time' });

@@ -217,6 +217,11 @@ const ROWS: BadInput[] = [
   wrongMethod('PUT', KEYS),
   wrongMethod('GET', `${KEYS}/key_x`),
 
+  // ---- channel names are ids -------------------------------------------------------------------------------------
+  validation('a NUL in the decision channel', 'POST', DECISION, { channel: 'app\u0000', context: CONTEXT }, 'channel'),
+  validation('an emoji channel', 'POST', DECISION, { channel: '\u{1F600}', context: CONTEXT }, 'channel'),
+  validation('a channel with a space', 'PUT', '/v1/actions/c', { ...ACTION, channels: ['call centre'] }, 'channels.0'),
+
   // ---- a rejected decision counts none of its context keys ---------------------------------------------------------
   { name: 'an unknown candidate with an unknown context key', method: 'POST', path: DECISION, body: { channel: 'app', context: { ...CONTEXT, typo: 1 }, candidates: ['ghost'] }, status: 422, code: 'unprocessable', field: 'candidates.0' },
 
