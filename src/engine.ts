@@ -198,7 +198,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       unknownKeys,
     }),
     feedback: createFeedbackService({ db, log: decisionLog, now, onRecorded: () => (config.learnerEnabled ? learner.wake() : undefined) }),
-    stats: createStatsService({ db, state, unknownKeys }),
+    stats: createStatsService({ db, state, unknownKeys, refusedOutcomes: () => updater.refused() }),
     health: {
       readiness() {
         let database = false;

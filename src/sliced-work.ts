@@ -5,6 +5,10 @@
  * turn, each sized from the time per row the previous slice took so that it lasts about `budgetMs`; requests wait
  * behind at most one slice.
  */
+import { periodic } from './periodic.js';
+
+/** One slice (transaction) of background row work takes about this long; requests wait behind one slice at most. */
+export const SLICE_BUDGET_MS = 2;
 
 export interface SliceOptions {
   /** Target duration of one slice (one transaction), ms. */
@@ -39,4 +43,48 @@ export async function runInSlices(slice: (limit: number) => number, options: Sli
     limit = Math.max(1, Math.min(options.maxRows, limit * 2, fit));
     await nextTurn();
   }
+}
+
+/** A periodic background job whose runs are sliced. */
+export interface SlicedJob {
+  /** Runs the job now; a call while a run is going shares that run. Resolves to the rows done. */
+  runOnce(): Promise<number>;
+  start(): void;
+  /** Stops the timer; a run in progress ends after its current slice. */
+  stop(): void;
+}
+
+/**
+ * Runs `work` every `intervalMs`, one run at a time (a tick that finds the previous run still going skips).
+ * `work` receives `stopped()` for its `runInSlices` options: true once the engine is closing, when the database may
+ * be gone after the current turn.
+ */
+export function slicedJob(
+  work: (stopped: () => boolean) => Promise<number>,
+  intervalMs: number,
+  onError: (error: unknown) => void,
+): SlicedJob {
+  let running: Promise<number> | undefined;
+  let stopped = false;
+  const isStopped = () => stopped;
+  const runOnce = (): Promise<number> => {
+    running ??= work(isStopped).finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
+  const timer = periodic(() => {
+    if (!running) runOnce().catch(onError);
+  }, intervalMs, onError);
+  return {
+    runOnce,
+    start() {
+      stopped = false;
+      timer.start();
+    },
+    stop() {
+      stopped = true;
+      timer.stop();
+    },
+  };
 }

@@ -19,7 +19,13 @@ function counts(decisions: number, responses: number, ignores: number): ChannelC
   };
 }
 
-export function createStatsService(deps: { db: Db; state: EngineState; unknownKeys?: KeyCounter }): StatsService {
+export function createStatsService(deps: {
+  db: Db;
+  state: EngineState;
+  unknownKeys?: KeyCounter;
+  /** Outcomes the learner refused so far (the updater's count). */
+  refusedOutcomes?: () => number;
+}): StatsService {
   const { state } = deps;
 
   const build = (actionId: string, rows: readonly CountsRow[]): ActionStats => {
@@ -77,6 +83,7 @@ export function createStatsService(deps: { db: Db; state: EngineState; unknownKe
         actions,
         totals: { ...counts(total.d, total.r, total.i), responseRateCi: wilsonInterval(total.r, total.r + total.i) },
         unknownContextKeys: deps.unknownKeys?.snapshot() ?? {},
+        refusedOutcomes: deps.refusedOutcomes?.() ?? 0,
       };
     },
   };

@@ -128,6 +128,8 @@ export interface StatsOverview {
   totals: ChannelCounts & { responseRateCi: [number, number] | null };
   /** Context keys that the feature schema does not know (ignored when encoding), counted since the process started. */
   unknownContextKeys: Record<string, number>;
+  /** Outcomes the learner refused since the process started (outside the limits, or non-finite models). */
+  refusedOutcomes: number;
 }
 
 export interface CatalogService {

@@ -231,6 +231,9 @@ export const StatsOverviewSchema = z
     unknownContextKeys: z
       .record(z.string(), z.number().int())
       .openapi({ description: 'Context keys not in the feature schema (ignored), with how often they were sent since the process started' }),
+    refusedOutcomes: z.number().int().openapi({
+      description: 'Outcomes this process\'s learner refused since it started: outside the limits, or they would have made a model non-finite (the model kept its last finite state)',
+    }),
   })
   .openapi('StatsOverview');
 

@@ -3,23 +3,13 @@
  * negative). The expirer writes those ignores into the feedback log (source 'timeout'), where the learner folds
  * them in exactly like client feedback.
  */
-import { periodic } from '../periodic.js';
-import { runInSlices } from '../sliced-work.js';
+import { runInSlices, SLICE_BUDGET_MS, slicedJob, type SlicedJob } from '../sliced-work.js';
 import type { Db } from '../../db/open.js';
 import { expireDecisions } from '../../db/stores/decisions.js';
 
-export interface Expirer {
-  /**
-   * Expires everything overdue now, in slices of about `SLICE_BUDGET_MS` each with the event loop free between them;
-   * resolves to the decisions closed. A run that finds another still going shares it.
-   */
-  runOnce(): Promise<number>;
-  start(): void;
-  stop(): void;
-}
+/** Expires everything overdue, in slices of about `SLICE_BUDGET_MS`; `runOnce` resolves to the decisions closed. */
+export type Expirer = SlicedJob;
 
-/** One slice (transaction) of closing takes about this long; requests wait behind one slice at most. */
-export const SLICE_BUDGET_MS = 2;
 const MAX_SLICE = 10_000;
 
 export function createExpirer(deps: {
@@ -31,37 +21,19 @@ export function createExpirer(deps: {
   onExpired: (count: number) => void;
   onError: (error: unknown) => void;
 }): Expirer {
-  let running: Promise<number> | undefined;
-  let stopped = false;
-  const expire = async (): Promise<number> => {
-    const now = deps.now();
-    const total = await runInSlices((limit) => expireDecisions(deps.db, now - deps.feedbackWindowMs, now, limit), {
-      budgetMs: SLICE_BUDGET_MS,
-      initialRows: 100,
-      maxRows: MAX_SLICE,
-      stopped: () => stopped, // the engine is closing: the database may be gone after this turn
-    });
-    if (total > 0) deps.onExpired(total);
-    return total;
-  };
-  const runOnce = (): Promise<number> => {
-    running ??= expire().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = periodic(() => {
-    if (!running) runOnce().catch(deps.onError);
-  }, deps.intervalMs, deps.onError);
-  return {
-    runOnce,
-    start() {
-      stopped = false;
-      timer.start();
+  return slicedJob(
+    async (stopped) => {
+      const now = deps.now();
+      const total = await runInSlices((limit) => expireDecisions(deps.db, now - deps.feedbackWindowMs, now, limit), {
+        budgetMs: SLICE_BUDGET_MS,
+        initialRows: 100,
+        maxRows: MAX_SLICE,
+        stopped,
+      });
+      if (total > 0) deps.onExpired(total);
+      return total;
     },
-    stop() {
-      stopped = true;
-      timer.stop();
-    },
-  };
+    deps.intervalMs,
+    deps.onError,
+  );
 }

@@ -6,18 +6,11 @@
  * it never runs on the request path. A pending or not yet learned decision is never deleted.
  */
 import type { RetentionStore } from '../../db/stores/retention.js';
-import { periodic } from '../periodic.js';
-import { runInSlices } from '../sliced-work.js';
+import { runInSlices, SLICE_BUDGET_MS, slicedJob, type SlicedJob } from '../sliced-work.js';
 
-export interface Pruner {
-  /** Deletes everything prunable now, batch by batch; resolves to the decisions deleted. */
-  runOnce(): Promise<number>;
-  start(): void;
-  stop(): void;
-}
+/** Deletes everything prunable now, slice by slice; `runOnce` resolves to the decisions deleted. */
+export type Pruner = SlicedJob;
 
-/** One slice (transaction) of deleting takes about this long; requests wait behind one slice at most. */
-export const SLICE_BUDGET_MS = 2;
 /** Decisions in the first slice, and at most in any slice. */
 export const PRUNE_BATCH = 250;
 const MAX_SLICE = 5_000;
@@ -34,40 +27,19 @@ export function createPruner(deps: {
   batchSize?: number;
 }): Pruner {
   const batchSize = deps.batchSize ?? PRUNE_BATCH;
-  let running: Promise<number> | undefined;
-  let stopped = false;
-
-  const prune = async (): Promise<number> => {
-    const cutoff = deps.now() - deps.retentionMs;
-    const total = await runInSlices((limit) => deps.store.pruneBatch(cutoff, limit), {
-      budgetMs: SLICE_BUDGET_MS,
-      initialRows: batchSize,
-      maxRows: Math.max(batchSize, MAX_SLICE),
-      stopped: () => stopped, // the engine is closing: the database may be gone after this turn
-    });
-    if (total > 0) deps.onPruned(total);
-    return total;
-  };
-
-  // One run at a time: a tick that finds the previous run still deleting skips.
-  const runOnce = (): Promise<number> => {
-    running ??= prune().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = periodic(() => {
-    if (!running) runOnce().catch(deps.onError);
-  }, deps.intervalMs, deps.onError);
-  return {
-    runOnce,
-    start() {
-      stopped = false;
-      timer.start();
+  return slicedJob(
+    async (stopped) => {
+      const cutoff = deps.now() - deps.retentionMs;
+      const total = await runInSlices((limit) => deps.store.pruneBatch(cutoff, limit), {
+        budgetMs: SLICE_BUDGET_MS,
+        initialRows: batchSize,
+        maxRows: Math.max(batchSize, MAX_SLICE),
+        stopped,
+      });
+      if (total > 0) deps.onPruned(total);
+      return total;
     },
-    stop() {
-      stopped = true;
-      timer.stop();
-    },
-  };
+    deps.intervalMs,
+    deps.onError,
+  );
 }

@@ -109,6 +109,7 @@ describe('DELETE /v1/keys/{keyId}', () => {
     expectStatus(await send(t, 'DELETE', `/v1/keys/${app.keyId}`, undefined, bearer(t.apiKeys.ops)), 204);
     const refused = await send(t, 'POST', '/v1/decisions', { channel: 'web', context: {} }, bearer(app.key));
     expectProblem(refused, 401, 'unauthorized');
+    expect(refused.body.errors, refused.text).toEqual([{ field: 'authorization', message: 'a valid API key is required' }]);
     const first = t.services.keys.list().find((k) => k.keyId === app.keyId)!.revokedAt;
     expect(first).not.toBeNull();
 

@@ -137,6 +137,8 @@ describe('poison through the learner', () => {
 
     expect(await h.learner.runOnce()).toBe(5);
     expect(h.engine.updater.refused()).toBe(1);
+    const stats = await send(h, 'GET', '/v1/stats');
+    expect(stats.body.refusedOutcomes, stats.text).toBe(1);
     expect(h.state.model('lin').posterior.observations).toBe(2);
     expect(h.state.model('a').posterior.observations).toBe(1);
     expect(h.state.model('b').posterior.observations).toBe(1);

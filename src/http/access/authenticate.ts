@@ -40,7 +40,7 @@ function ruleFor(c: Context, rules: Map<string, RouteRule>): RouteRule {
 
 function unauthorized(c: Context<AppEnv>, detail: string): Response {
   c.header('WWW-Authenticate', WWW_AUTHENTICATE);
-  return problem(c, 'unauthorized', detail);
+  return problem(c, 'unauthorized', detail, [{ field: 'authorization', message: 'a valid API key is required' }]);
 }
 
 export function authenticate(access: AccessService): MiddlewareHandler<AppEnv> {
