@@ -22,7 +22,7 @@ export interface CheckpointerOptions {
   intervalMs: number;
   /** WAL size past which a tick restarts the WAL (after its PASSIVE passes); Infinity = PASSIVE only. */
   walLimitBytes: number;
-  /** How long a restarting checkpoint waits for the writer and readers before giving up until later (default 200). */
+  /** How long a restarting checkpoint waits for the writer and readers before giving up until later (default 50; it holds writers off meanwhile, and backs off while a reader keeps it busy). */
   restartWaitMs?: number;
 }
 
@@ -55,6 +55,7 @@ db.pragma('busy_timeout = ' + BUSY_MS);
 const walBytes = () => { try { return statSync(wal).size; } catch { return 0; } };
 // After a restart that could not finish (a long reader), wait this many ticks before holding writers off again.
 let backoff = 0;
+let busyStreak = 0;
 let lastPassive = 0;
 const stats = { restarts: 0, restartMsTotal: 0, restartMsMax: 0 };
 let restartedAt = -1;
@@ -80,8 +81,15 @@ const tick = (force) => {
         const started = performance.now();
         try {
           const [result] = db.pragma('wal_checkpoint(RESTART)');
-          if (result && result.busy) backoff = 8;
-          else if (result) restartedAt = result.log;
+          if (result && result.busy) {
+            // A reader holds an old snapshot (a script, a backup, a shell): the restart cannot finish until it lets
+            // go, and every try holds writers off for restartWaitMs. Back off exponentially, up to about a minute.
+            busyStreak = Math.min(busyStreak + 1, 8);
+            backoff = 8 * 2 ** (busyStreak - 1);
+          } else if (result) {
+            busyStreak = 0;
+            restartedAt = result.log;
+          }
         } finally {
           db.pragma('busy_timeout = ' + BUSY_MS);
           const ms = performance.now() - started;
@@ -125,7 +133,7 @@ export function startCheckpointer(file: string, options: CheckpointerOptions, on
   const walLimitBytes = Number.isFinite(options.walLimitBytes) ? options.walLimitBytes : Number.MAX_SAFE_INTEGER;
   const worker = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, intervalMs: options.intervalMs, checkMs: SIZE_CHECK_MS, walLimitBytes, restartWaitMs: options.restartWaitMs ?? 200, driver },
+    workerData: { file, intervalMs: options.intervalMs, checkMs: SIZE_CHECK_MS, walLimitBytes, restartWaitMs: options.restartWaitMs ?? 50, driver },
   });
   const ticks = new Map<number, (walBytes: number) => void>();
   let nextTick = 0;

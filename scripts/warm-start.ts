@@ -184,9 +184,10 @@ export function startingModel(db: Db, action: ActionRecord, schemaVersion: numbe
     stored.posterior.likelihood === action.likelihood &&
     stored.posterior.d === d
   ) {
-    return { posterior: stored.posterior, version: stored.version, fromPrior: false };
+    return { posterior: stored.posterior, version: stored.version, updatedAt: stored.updatedAt, fromPrior: false };
   }
-  return { posterior: priorPosterior(policy, action.likelihood, d), version: stored?.version ?? 0, fromPrior: true };
+  const prior = priorPosterior(policy, action.likelihood, d);
+  return { posterior: prior, version: stored?.version ?? 0, updatedAt: stored?.updatedAt ?? null, fromPrior: true };
 }
 
 /**
@@ -209,12 +210,17 @@ export function writeModels(
   transaction(db, () => {
     for (const f of folds) {
       if (f.rows === 0) continue;
-      const saved = saveModel(db, f.actionId, schemaVersion, f.posterior, f.startVersion, nowMs);
+      const stored = getAction(db, f.actionId) ? loadModel(db, f.actionId) : undefined;
+      // The stored row is still the one the fold started from: write the fold on it. (Version and time together: a
+      // reset deletes the row and the learner's next write starts again at version 1.)
+      const unchanged = stored
+        ? stored.version === f.startVersion && stored.updatedAt === f.startUpdatedAt
+        : f.startVersion === 0;
+      const saved = unchanged ? saveModel(db, f.actionId, schemaVersion, f.posterior, f.startVersion, nowMs) : null;
       if (saved) {
         versions.set(f.actionId, saved.version);
         continue;
       }
-      const stored = getAction(db, f.actionId) ? loadModel(db, f.actionId) : undefined;
       const { likelihood, d } = f.posterior;
       // A model deleted meanwhile (reset) is the prior again: the file's evidence goes onto the prior.
       const current = stored ?? { schemaVersion, version: 0, posterior: priorPosterior(policy, likelihood, d) };

@@ -241,10 +241,10 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     async close() {
       if (closed) return;
       closed = true;
-      expirer.stop();
+      const jobs = [expirer.stop(), pruner?.stop()];
       reloadWatcher.stop();
       keyRing.stop();
-      pruner?.stop();
+      await Promise.all(jobs); // a run in progress ends after its current slice, before the database can close
       decisionLog.close();
       if (config.learnerEnabled) await learner.drain();
       await updater.close();

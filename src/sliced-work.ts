@@ -42,6 +42,7 @@ export async function runInSlices(slice: (limit: number) => number, options: Sli
     const fit = perRowMs > 0 ? Math.floor(options.budgetMs / perRowMs) : limit * 2;
     limit = Math.max(1, Math.min(options.maxRows, limit * 2, fit));
     await nextTurn();
+    if (options.stopped?.()) return total; // stopped during the yield: the database may be closing
   }
 }
 
@@ -50,8 +51,8 @@ export interface SlicedJob {
   /** Runs the job now; a call while a run is going shares that run. Resolves to the rows done. */
   runOnce(): Promise<number>;
   start(): void;
-  /** Stops the timer; a run in progress ends after its current slice. */
-  stop(): void;
+  /** Stops the timer; resolves once a run in progress has ended (after its current slice). */
+  stop(): Promise<void>;
 }
 
 /**
@@ -85,6 +86,7 @@ export function slicedJob(
     stop() {
       stopped = true;
       timer.stop();
+      return running ? running.then(() => undefined, () => undefined) : Promise.resolve();
     },
   };
 }

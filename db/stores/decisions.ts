@@ -135,6 +135,9 @@ export function insertDecisionsIsolated(db: Db, records: readonly DecisionRecord
       try {
         savepoint(r); // nested in the outer transaction: a SAVEPOINT, released or rolled back on its own
       } catch (error) {
+        // SQLITE_FULL, IOERR or NOMEM can roll back the whole transaction: the records after it would then each
+        // commit on their own while the batch is answered 500. Fail the batch whole instead.
+        if (!db.sqlite.inTransaction) throw error;
         failures.set(index, asError(error));
       }
     });

@@ -11,6 +11,11 @@ export interface ActionFold {
   actionId: string;
   /** Version of the stored row this fold started from (0 = no row); the write expects it unchanged. */
   startVersion: number;
+  /**
+   * When that row was written (null = no row). With the version it identifies the row: versions restart at 1 when a
+   * reset deletes a model and the learner writes it again, so the version alone could match a different model.
+   */
+  startUpdatedAt: number | null;
   /** Whether the fold started from the prior (no usable stored model for the current schema). */
   fromPrior: boolean;
   startObservations: number;
@@ -51,7 +56,7 @@ export function createWarmFold(
   policy: LearningPolicy,
   d: number,
   batchSize: number,
-  start: (actionId: string) => { posterior: Posterior; version: number; fromPrior: boolean },
+  start: (actionId: string) => { posterior: Posterior; version: number; updatedAt: number | null; fromPrior: boolean },
 ): WarmFold {
   const pending = new Map<string, Pending>();
 
@@ -64,6 +69,7 @@ export function createWarmFold(
         fold: {
           actionId,
           startVersion: first.version,
+          startUpdatedAt: first.updatedAt,
           fromPrior: first.fromPrior,
           startObservations: first.posterior.observations,
           startPosterior: first.posterior,

@@ -49,7 +49,9 @@ export function mergeEvidence(current: Posterior, start: Posterior, folded: Post
     b: current.b + folded.b - start.b,
     observations: current.observations + folded.observations - start.observations,
   };
-  if (!mean.every(Number.isFinite) || !Number.isFinite(merged.a) || !Number.isFinite(merged.b)) return undefined;
+  if (!mean.every(Number.isFinite) || !precision.every(Number.isFinite) || !Number.isFinite(merged.a) || !Number.isFinite(merged.b)) {
+    return undefined;
+  }
   if (merged.likelihood === 'linear' && !(merged.b > 0)) return undefined;
   return merged;
 }

@@ -170,7 +170,7 @@ export function createLearner(deps: LearnerDeps): Learner {
       .catch(() => 0)
       .then(() => {
         queued = undefined;
-        return runOnce();
+        return stopped ? 0 : runOnce(); // draining: drain() folds the rest itself
       });
     return queued;
   };
@@ -202,6 +202,7 @@ export function createLearner(deps: LearnerDeps): Learner {
       stopped = true;
       poll.stop();
       if (running) await running.catch(deps.onError);
+      if (queued) await queued.catch(deps.onError);
       // Everything committed so far, to the last row.
       try {
         while ((await cycle()) > 0);

@@ -43,6 +43,19 @@ describe('insertDecisions / getDecision', () => {
 });
 
 describe('insertDecisionsIsolated', () => {
+  it('fails the batch whole when the database itself is full (SQLITE_FULL rolls back the whole transaction)', () => {
+    insertDecisions(t.db, [decision('before', 1, ['a'])]);
+    const pages = t.db.sqlite.pragma('page_count', { simple: true }) as number;
+    t.db.sqlite.pragma(`max_page_count = ${pages + 2}`);
+    // Records with a large x: the first may fit in the two spare pages, the later ones cannot.
+    const big = (id: string, at: number) => decision(id, at, ['a'], { x: new Float64Array(2_000).fill(at) });
+    const records = [big('r0', 2), big('r1', 3), big('r2', 4), big('r3', 5)];
+    expect(() => insertDecisionsIsolated(t.db, records)).toThrow(/full/i);
+    expect(t.db.sqlite.inTransaction).toBe(false);
+    const stored = t.db.sqlite.prepare('SELECT id FROM decisions ORDER BY id').all() as { id: string }[];
+    expect(stored.map((r) => r.id)).toEqual(['before']); // none committed on its own behind the batch's back
+  });
+
   const ids = () => (t.db.sqlite.prepare('SELECT id FROM decisions ORDER BY id').all() as { id: string }[]).map((r) => r.id);
 
   it('commits the good records of a batch and fails only the one that violates a constraint (NaN propensity)', () => {

@@ -7,7 +7,7 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDb, type Db } from '../../db/open.js';
 import { getCurrentSchema, getAction } from '../../db/stores/catalog.js';
-import { loadModel } from '../../db/stores/models.js';
+import { deleteModel, loadModel } from '../../db/stores/models.js';
 import { encodeContext } from '../../src/core/encoding.js';
 import { loadConfig } from '../../src/config.js';
 import { createEngine, type Engine } from '../../src/engine.js';
@@ -82,6 +82,44 @@ describe('warm-start while the service learns', () => {
     const feedbackRows = scriptDb.sqlite.prepare(`SELECT count(*) AS n FROM feedback WHERE action_id = 'card-upgrade'`).get() as { n: number };
     expect(feedbackRows.n).toBe(120);
     expect(final.posterior.mean.every(Number.isFinite)).toBe(true);
+  });
+
+  it('a reset meanwhile (the learner then writes version 1 again) is merged, not mistaken for the start', async () => {
+    fx = createFixture();
+    const f = fx;
+    const config = loadConfig({ KAIROS_DATA_DIR: f.dir, KAIROS_DEMO: 'false', LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off' }, f.dir);
+    const policy = learningPolicyFromConfig(config);
+    const serviceDb = openDb(f.file);
+    const engine = createEngine(serviceDb, config, { logger: pino({ level: 'silent' }), updater: 'inline', seed: 6 });
+    open.push({ engine, db: serviceDb });
+    const live = async (from: number, n: number) => {
+      for (let i = from; i < from + n; i++) {
+        const decision = await engine.services.decisions.decide({ channel: 'app', context: contextOf(i), candidates: ['card-upgrade'] });
+        engine.services.feedback.record(decision.decisionId, { outcome: i % 5 === 0 ? 'response' : 'ignore' });
+      }
+      await engine.learner.runOnce();
+    };
+    await live(0, 40);
+    const scriptDb = openDb(f.file);
+    open.push({ db: scriptDb });
+    const schema = getCurrentSchema(scriptDb)!;
+    const d = f.encoder.dimension;
+    const fold = createWarmFold(policy, d, 1000, (id) => startingModel(scriptDb, getAction(scriptDb, id)!, schema.version, d, policy));
+    for (let i = 0; i < 300; i++) {
+      encodeContext(f.encoder, contextOf(1000 + i), 'web', fold.slot('card-upgrade'));
+      fold.commit('card-upgrade', i % 3 === 0 ? 'response' : 'ignore', null);
+    }
+    const folds = fold.finish();
+    expect(folds[0]!.startVersion).toBe(1);
+
+    expect(deleteModel(scriptDb, 'card-upgrade')).toBe(true); // ops reset the model meanwhile …
+    await live(40, 60); // … and the learner wrote it again from the prior: version 1 once more, 60 observations
+    const relearned = loadModel(scriptDb, 'card-upgrade')!;
+    expect([relearned.version, relearned.posterior.observations]).toEqual([1, 60]);
+
+    writeModels(scriptDb, folds, schema.version, policy);
+    // The 40 reset observations stay gone; the 60 learnt after the reset and the file's 300 are both kept.
+    expect(loadModel(scriptDb, 'card-upgrade')!.posterior.observations).toBe(60 + 300);
   });
 
   it('writes the plain fold, bit for bit, when nothing changed meanwhile', () => {
