@@ -15,6 +15,11 @@ export type AuthMode = 'auto' | 'off';
 export interface AccessService {
   /** Whether requests must present a key now. */
   enforced(): boolean;
+  /**
+   * Whether HOST is a loopback address. While keys are not enforced the HTTP layer then serves only requests
+   * addressed to a loopback host (DNS rebinding); with KAIROS_AUTH=off on another HOST every Host is served.
+   */
+  readonly loopback: boolean;
   /** The active key presented, or undefined (unknown, revoked or malformed). */
   authenticate(key: string): ActiveKey | undefined;
 }
@@ -23,6 +28,7 @@ export function createAccessService(deps: { ring: KeyRing; mode: AuthMode; loopb
   const { ring, mode, loopback } = deps;
   return {
     enforced: () => mode !== 'off' && (ring.known() > 0 || !loopback),
+    loopback,
     authenticate: (key) => (key.length > MAX_KEY_LENGTH ? undefined : ring.lookup(hashKey(key))),
   };
 }

@@ -8,10 +8,13 @@ import type { AuthMode } from './access-service.js';
 import type { KeyService } from './key-service.js';
 import type { KeyStore } from './key-store.js';
 
-/** 127.0.0.0/8, ::1 (any spelling, IPv4-mapped included) and localhost: addresses no other machine can reach. */
+/**
+ * 127.0.0.0/8, ::1 (any spelling, IPv4-mapped included) and `localhost` (with or without its trailing dot):
+ * addresses no other machine can reach. Other `*.localhost` names are not: a resolver need not map them to loopback.
+ */
 export function isLoopbackHost(host: string): boolean {
   const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h === 'localhost' || h === 'localhost.') return true;
   const v4 = h.replace(/^::ffff:/, '');
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(v4)) return v4.split('.').every((part) => Number(part) <= 255);
   return /^(0{0,4}:){2,7}0{0,3}1$/.test(h) || h === '::1';

@@ -5,6 +5,7 @@
  */
 import { createRoute } from '@hono/zod-openapi';
 import type { KairosApp, RouteDeps } from './env.js';
+import { stopIfTimedOut } from './middleware/request-timeout.js';
 import { DecisionBody, DecisionResponseSchema, problemResponses } from './schemas.js';
 
 const postDecision = createRoute({
@@ -27,6 +28,8 @@ const postDecision = createRoute({
 export function registerDecisions(app: KairosApp, deps: RouteDeps): void {
   app.openapi(postDecision, async (c) => {
     const request = c.req.valid('json');
+    // The timeout already answered 503 (the body came too late): the client retries, so decide nothing now.
+    stopIfTimedOut(c);
     const { response, trace } = await deps.services.decisions.decideTraced(request);
     const first = response.actions[0];
     // The request's one log line (request-log.ts) becomes the canonical decision line. No customer id: it is

@@ -19,6 +19,11 @@ export interface AppEnv {
     logMessage: string;
     /** Set when the in-flight limit refused the request (it is counted, not logged). */
     shed: boolean;
+    /**
+     * Set when the request timeout has answered 503: the client was told to retry, so a handler whose body arrives
+     * later must not act on it (src/http/middleware/request-timeout.ts).
+     */
+    timedOut: boolean;
   };
 }
 

@@ -1,6 +1,7 @@
 /** POST /v1/decisions/{decisionId}/feedback: the outcome of a decided action, committed before the answer. */
 import { createRoute } from '@hono/zod-openapi';
 import type { KairosApp, RouteDeps } from './env.js';
+import { stopIfTimedOut } from './middleware/request-timeout.js';
 import { DecisionIdParams, FeedbackBody, FeedbackResponseSchema, problemResponses } from './schemas.js';
 
 const postFeedback = createRoute({
@@ -25,7 +26,10 @@ const postFeedback = createRoute({
 /** Registers POST /v1/decisions/{decisionId}/feedback: 202 when new, 200 when a duplicate. */
 export function registerFeedback(app: KairosApp, deps: RouteDeps): void {
   app.openapi(postFeedback, (c) => {
-    const result = deps.services.feedback.record(c.req.valid('param').decisionId, c.req.valid('json'));
+    const body = c.req.valid('json');
+    // The timeout already answered 503 (the body came too late): the client retries, so record nothing now.
+    stopIfTimedOut(c);
+    const result = deps.services.feedback.record(c.req.valid('param').decisionId, body);
     return result.duplicate ? c.json(result, 200) : c.json(result, 202);
   });
 }

@@ -74,12 +74,13 @@ const revokeKey = createRoute({
 
 /** Registers POST /v1/keys, GET /v1/keys and DELETE /v1/keys/{keyId}. */
 export function registerKeys(app: KairosApp, deps: RouteDeps): void {
-  // Key changes are an audit trail: one info line each, naming the key changed and the key that changed it.
+  // Key changes are an audit trail: one info line each, naming the key changed and the key that changed it. Not the
+  // key's name: it may be personal data (an e-mail address); the key id leads to it in the database.
   app.openapi(createKey, (c) => {
     const { name, role: keyRole } = c.req.valid('json');
     const created = deps.services.keys.create(name, keyRole);
     deps.logger.info(
-      { requestId: c.get('requestId'), keyId: created.keyId, name, role: keyRole, by: c.get('apiKey')?.id ?? null },
+      { requestId: c.get('requestId'), keyId: created.keyId, role: keyRole, by: c.get('apiKey')?.id ?? null },
       'API key created',
     );
     return c.json(created, 201, { 'cache-control': 'no-store' });

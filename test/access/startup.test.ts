@@ -21,11 +21,11 @@ function fixture() {
 }
 
 describe('isLoopbackHost', () => {
-  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'api.localhost', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])(
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', 'LOCALHOST', 'localhost.', '::1', '[::1]', '0:0:0:0:0:0:0:1', '::ffff:127.0.0.1'])(
     '%s is loopback',
     (host) => expect(isLoopbackHost(host)).toBe(true),
   );
-  it.each(['0.0.0.0', '::', '10.0.0.5', '192.168.1.1', 'example.com', '127.0.0.256', '128.0.0.1', 'localhost.example.com', '::2', '1::1'])(
+  it.each(['0.0.0.0', '::', '10.0.0.5', '192.168.1.1', 'example.com', '127.0.0.256', '128.0.0.1', 'localhost.example.com', 'api.localhost', 'rebind.localhost.', 'localhost..', '::2', '1::1'])(
     '%s is not loopback',
     (host) => expect(isLoopbackHost(host)).toBe(false),
   );

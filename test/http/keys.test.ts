@@ -217,12 +217,16 @@ describe('the request log and the API description', () => {
     expect(line, JSON.stringify(lines)).toMatchObject({ keyId: analyst.keyId, role: 'analyst', status: 200 });
     expect(JSON.stringify(lines)).not.toContain(key.slice(12));
 
-    // Key changes leave an audit line naming the key changed and the key that changed it, never a secret.
+    // Key changes leave an audit line naming the key changed and the key that changed it, never a secret nor the
+    // key's name (it may be personal data, as here).
     const opsId = h.services.keys.list().find((k) => k.role === 'ops')!.keyId;
-    const created = await send({ app }, 'POST', '/v1/keys', { name: 'web', role: 'app' }, bearer(h.apiKeys!.ops));
+    const created = await send({ app }, 'POST', '/v1/keys', { name: 'ada@example.com', role: 'app' }, bearer(h.apiKeys!.ops));
     expectStatus(created, 201);
     expectStatus(await send({ app }, 'DELETE', `/v1/keys/${created.body.keyId}`, undefined, bearer(h.apiKeys!.ops)), 204);
-    expect(lines.find((l) => l.msg === 'API key created'), JSON.stringify(lines)).toMatchObject({ keyId: created.body.keyId, role: 'app', by: opsId, level: 30 });
+    const audit = lines.find((l) => l.msg === 'API key created');
+    expect(audit, JSON.stringify(lines)).toMatchObject({ keyId: created.body.keyId, role: 'app', by: opsId, level: 30 });
+    expect(audit, JSON.stringify(lines)).not.toHaveProperty('name');
+    expect(JSON.stringify(lines)).not.toContain('ada@example.com');
     expect(lines.find((l) => l.msg === 'API key revoked'), JSON.stringify(lines)).toMatchObject({ keyId: created.body.keyId, by: opsId, level: 30 });
     expect(JSON.stringify(lines)).not.toContain(created.body.key.slice(12));
   });

@@ -3,10 +3,16 @@
  * presented key — `Authorization: Bearer <key>` or `Ocp-Apim-Subscription-Key: <key>` (Azure Personalizer's
  * header). No key, or an unknown or revoked one: 401 with `WWW-Authenticate`. A valid key of another role: 403
  * naming the roles that may call. The key's id and role go on the context for the request log; the key never does.
+ *
+ * While keys are not enforced on a loopback HOST (open until the first key, or KAIROS_AUTH=off) only a request
+ * addressed to a loopback host is served: a web page whose domain rebinds to 127.0.0.1 sends its own name in Host,
+ * and would otherwise read data and mint an ops key from the visitor's browser (DNS rebinding). Once keys are
+ * enforced the key decides, not the Host; KAIROS_AUTH=off on another HOST serves whoever can reach it, as it says.
  */
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AccessService } from '../../access/access-service.js';
+import { isLoopbackHost } from '../../access/startup.js';
 import type { AppEnv } from '../env.js';
 import { problem } from '../problem.js';
 import { routerKeyedRules, UNLISTED_ROUTE, UNMATCHED_ROUTE, type RouteRule } from './route-roles.js';
@@ -38,6 +44,18 @@ function ruleFor(c: Context, rules: Map<string, RouteRule>): RouteRule {
   return UNMATCHED_ROUTE;
 }
 
+/** The hostname of a Host header: the port stripped, an IPv6 literal's brackets kept for isLoopbackHost. */
+export function hostnameOf(host: string): string {
+  const value = host.trim();
+  if (value.startsWith('[')) {
+    const end = value.indexOf(']');
+    return end === -1 ? value : value.slice(0, end + 1);
+  }
+  const colon = value.indexOf(':');
+  // More than one colon is an unbracketed IPv6 literal (not valid in Host, but not a port either).
+  return colon !== -1 && value.indexOf(':', colon + 1) === -1 ? value.slice(0, colon) : value;
+}
+
 function unauthorized(c: Context<AppEnv>, detail: string): Response {
   c.header('WWW-Authenticate', WWW_AUTHENTICATE);
   return problem(c, 'unauthorized', detail, [{ field: 'authorization', message: 'a valid API key is required' }]);
@@ -47,7 +65,16 @@ export function authenticate(access: AccessService): MiddlewareHandler<AppEnv> {
   const rules = routerKeyedRules();
   return async (c, next) => {
     const rule = ruleFor(c, rules);
-    if (rule === 'public' || !access.enforced()) return next();
+    if (rule === 'public') return next();
+    if (!access.enforced()) {
+      if (!access.loopback) return next();
+      const host = c.req.header('host');
+      // No Host at all (HTTP/1.0, app.request in tests) is no browser's request: browsers always send it.
+      if (host === undefined || isLoopbackHost(hostnameOf(host))) return next();
+      return problem(c, 'forbidden', 'the open service (API keys not enforced) only answers requests addressed to a loopback host', [
+        { field: 'host', message: 'must be localhost or a loopback address (127.0.0.0/8, ::1) while API keys are not enforced' },
+      ]);
+    }
     const presented = presentedKey(c);
     if (presented === undefined) {
       return unauthorized(c, 'an API key is required: send `Authorization: Bearer <key>` or `Ocp-Apim-Subscription-Key: <key>`');

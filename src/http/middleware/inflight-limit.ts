@@ -17,7 +17,7 @@
  * at once made 50 ms turns and probes that waited seconds (measured; with the pause: 50–100 ms).
  *
  * Refused requests are not logged one by one (a line each would make the overload worse); `onShed` hears how many
- * were refused, at most once a second.
+ * were refused, at most once a second: the first refusal at once, later ones when the second is up.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -30,7 +30,7 @@ export interface InflightLimitOptions {
   retryAfterSeconds: number;
   /** Paths that are never counted nor refused, e.g. /healthz. */
   exempt: readonly string[];
-  /** Requests refused since the last call, reported at most once per `reportIntervalMs`. */
+  /** Requests refused since the last call, reported at most once per `reportIntervalMs` (a burst's rest at its end). */
   onShed?: (refused: number) => void;
   reportIntervalMs?: number;
 }
@@ -99,15 +99,22 @@ export function createInflightLimit(options: InflightLimitOptions): InflightLimi
       setImmediate(release);
     }
   };
+  let pendingReport: NodeJS.Timeout | undefined;
+  const report = (): void => {
+    clearTimeout(pendingReport);
+    pendingReport = undefined;
+    lastReport = Date.now();
+    const count = refused;
+    refused = 0;
+    onShed?.(count);
+  };
   const shed = (): void => {
     refused += 1;
     if (!onShed) return;
-    const now = Date.now();
-    if (now - lastReport < reportIntervalMs) return;
-    lastReport = now;
-    const count = refused;
-    refused = 0;
-    onShed(count);
+    const wait = lastReport + reportIntervalMs - Date.now();
+    if (wait <= 0) return report();
+    // Refusals inside the interval are reported when it ends, not held back until the next overload.
+    pendingReport ??= setTimeout(report, wait).unref();
   };
 
   const middleware: MiddlewareHandler<AppEnv> = async (c, next) => {
