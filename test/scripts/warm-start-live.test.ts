@@ -29,38 +29,52 @@ afterEach(async () => {
 
 const contextOf = (i: number) => ({ age: 20 + (i % 60), segment: i % 3 === 0 ? 'affluent' : 'mass', products: i % 2 ? ['card'] : [], digital: i % 4 === 0 });
 
+/**
+ * The service on the fixture's file, with its learner folding only when the test says (runOnce), so the script's
+ * fold can be placed between two of its commits. `live(from, n)` decides n times for card-upgrade, records each
+ * outcome and runs one learner cycle.
+ */
+function liveService(f: Fixture, seed: number) {
+  const config = loadConfig({ KAIROS_DATA_DIR: f.dir, KAIROS_DEMO: 'false', LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off' }, f.dir);
+  const policy = learningPolicyFromConfig(config);
+  const serviceDb = openDb(f.file);
+  const engine = createEngine(serviceDb, config, { logger: pino({ level: 'silent' }), updater: 'inline', seed });
+  open.push({ engine, db: serviceDb });
+  const live = async (from: number, n: number) => {
+    for (let i = from; i < from + n; i++) {
+      const decision = await engine.services.decisions.decide({ channel: 'app', context: contextOf(i), candidates: ['card-upgrade'] });
+      expect(decision.actions[0]?.actionId).toBe('card-upgrade');
+      engine.services.feedback.record(decision.decisionId, { outcome: i % 5 === 0 ? 'response' : 'ignore' });
+    }
+    await engine.learner.runOnce();
+  };
+  return { engine, policy, live };
+}
+
+/** The script's fold of `rows` history rows for card-upgrade, from the model stored now, on its own connection. */
+function scriptFold(f: Fixture, policy: ReturnType<typeof learningPolicyFromConfig>, rows: number) {
+  const scriptDb = openDb(f.file);
+  open.push({ db: scriptDb });
+  const schema = getCurrentSchema(scriptDb)!;
+  const d = f.encoder.dimension;
+  const fold = createWarmFold(policy, d, 1000, (id) => startingModel(scriptDb, getAction(scriptDb, id)!, schema.version, d, policy));
+  for (let i = 0; i < rows; i++) {
+    expect(encodeContext(f.encoder, contextOf(1000 + i), 'web', fold.slot('card-upgrade')).problems).toEqual([]);
+    fold.commit('card-upgrade', i % 3 === 0 ? 'response' : 'ignore', null);
+  }
+  return { scriptDb, schema, folds: fold.finish() };
+}
+
 describe('warm-start while the service learns', () => {
   it('merges the outcomes the learner committed meanwhile: none dropped, none refused, the learner goes on', async () => {
     fx = createFixture();
     const f = fx;
-    // The learner folds when the test says (runOnce), so the script's fold can be placed between two of its commits.
-    const config = loadConfig({ KAIROS_DATA_DIR: f.dir, KAIROS_DEMO: 'false', LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off' }, f.dir);
-    const policy = learningPolicyFromConfig(config);
-    const serviceDb = openDb(f.file);
-    const engine = createEngine(serviceDb, config, { logger: pino({ level: 'silent' }), updater: 'inline', seed: 5 });
-    open.push({ engine, db: serviceDb });
-    const live = async (from: number, n: number) => {
-      for (let i = from; i < from + n; i++) {
-        const decision = await engine.services.decisions.decide({ channel: 'app', context: contextOf(i), candidates: ['card-upgrade'] });
-        expect(decision.actions[0]?.actionId).toBe('card-upgrade');
-        engine.services.feedback.record(decision.decisionId, { outcome: i % 5 === 0 ? 'response' : 'ignore' });
-      }
-      await engine.learner.runOnce();
-    };
+    const { engine, policy, live } = liveService(f, 5);
     await live(0, 40); // the model the script will start from: version 1, 40 observations
 
     // The script's fold, from the model stored now (its own connection, as the script opens it).
-    const scriptDb = openDb(f.file);
-    open.push({ db: scriptDb });
-    const schema = getCurrentSchema(scriptDb)!;
-    const d = f.encoder.dimension;
-    const fold = createWarmFold(policy, d, 1000, (id) => startingModel(scriptDb, getAction(scriptDb, id)!, schema.version, d, policy));
     const historyRows = 300;
-    for (let i = 0; i < historyRows; i++) {
-      expect(encodeContext(f.encoder, contextOf(1000 + i), 'web', fold.slot('card-upgrade')).problems).toEqual([]);
-      fold.commit('card-upgrade', i % 3 === 0 ? 'response' : 'ignore', null);
-    }
-    const folds = fold.finish();
+    const { scriptDb, schema, folds } = scriptFold(f, policy, historyRows);
     expect(folds[0]!.startVersion).toBe(1);
     expect(folds[0]!.startObservations).toBe(40);
 
@@ -87,29 +101,9 @@ describe('warm-start while the service learns', () => {
   it('a reset meanwhile (the learner then writes version 1 again) is merged, not mistaken for the start', async () => {
     fx = createFixture();
     const f = fx;
-    const config = loadConfig({ KAIROS_DATA_DIR: f.dir, KAIROS_DEMO: 'false', LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off' }, f.dir);
-    const policy = learningPolicyFromConfig(config);
-    const serviceDb = openDb(f.file);
-    const engine = createEngine(serviceDb, config, { logger: pino({ level: 'silent' }), updater: 'inline', seed: 6 });
-    open.push({ engine, db: serviceDb });
-    const live = async (from: number, n: number) => {
-      for (let i = from; i < from + n; i++) {
-        const decision = await engine.services.decisions.decide({ channel: 'app', context: contextOf(i), candidates: ['card-upgrade'] });
-        engine.services.feedback.record(decision.decisionId, { outcome: i % 5 === 0 ? 'response' : 'ignore' });
-      }
-      await engine.learner.runOnce();
-    };
+    const { policy, live } = liveService(f, 6);
     await live(0, 40);
-    const scriptDb = openDb(f.file);
-    open.push({ db: scriptDb });
-    const schema = getCurrentSchema(scriptDb)!;
-    const d = f.encoder.dimension;
-    const fold = createWarmFold(policy, d, 1000, (id) => startingModel(scriptDb, getAction(scriptDb, id)!, schema.version, d, policy));
-    for (let i = 0; i < 300; i++) {
-      encodeContext(f.encoder, contextOf(1000 + i), 'web', fold.slot('card-upgrade'));
-      fold.commit('card-upgrade', i % 3 === 0 ? 'response' : 'ignore', null);
-    }
-    const folds = fold.finish();
+    const { scriptDb, schema, folds } = scriptFold(f, policy, 300);
     expect(folds[0]!.startVersion).toBe(1);
 
     expect(deleteModel(scriptDb, 'card-upgrade')).toBe(true); // ops reset the model meanwhile …
