@@ -155,7 +155,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
       const size = parseSize(raw);
       return size !== undefined && size >= 1024 && size <= 64 * 1024 ** 2 ? size : undefined;
     }, 'a size from 1kb to 64mb'),
-    maxInflight: read('KAIROS_MAX_INFLIGHT', '64', int(0, 100_000), 'an integer 0–100000 (0 = no limit)'),
+    maxInflight: read('KAIROS_MAX_INFLIGHT', '128', int(0, 100_000), 'an integer 0–100000 (0 = no limit)'),
     requestTimeoutMs: read('KAIROS_REQUEST_TIMEOUT', '10s', duration(100, 300_000), 'a duration from 100ms to 5m'),
     defaultLikelihood: read('KAIROS_LIKELIHOOD', 'logistic', oneOf<Likelihood>('logistic', 'linear'), 'logistic or linear'),
     priorRate: read('KAIROS_PRIOR_RATE', '0.05', (raw) => { const n = num(0, 1, true)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a rate in (0, 1)'),

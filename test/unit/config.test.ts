@@ -18,7 +18,7 @@ describe('loadConfig', () => {
       faultInjection: 'none',
       drawCorrelation: DRAW_CORRELATION,
       changeDetection: false,
-      maxInflight: 64,
+      maxInflight: 128,
       requestTimeoutMs: 10_000,
     });
     expect(Object.isFrozen(config)).toBe(true);
