@@ -17,6 +17,11 @@ export const decisionActions = sqliteTable(
     sampledPropensity: real('sampled_propensity').notNull(),
     priority: real('priority').notNull(),
     probability: real('probability').notNull(),
+    /**
+     * This customer's recent ignores of this action at decision time (the per-action contact-history slot of
+     * DESIGN.md §4); the learner writes it into x's slot for this action. 0 when no history is encoded.
+     */
+    recentIgnores: integer('recent_ignores').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.decisionId, t.slot] })],
 );

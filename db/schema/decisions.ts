@@ -15,6 +15,10 @@ export const decisions = sqliteTable(
     x: blob('x', { mode: 'buffer' }).notNull(),
     seed: text('seed').notNull(),
     status: text('status', { enum: ['pending', 'closed'] }).notNull(),
+    /** Deferred activation (DESIGN.md §8.5): only activated decisions count as contacts and are learned. */
+    activated: integer('activated', { mode: 'boolean' }).notNull().default(true),
+    /** 'policy' or 'control' (the always-on control group, DESIGN.md §9.1). */
+    group: text('group', { enum: ['policy', 'control'] }).notNull().default('policy'),
   },
-  (t) => [index('decisions_status_created_at_idx').on(t.status, t.createdAt)],
+  (t) => [index('decisions_status_created_at_idx').on(t.status, t.createdAt), index('decisions_customer_idx').on(t.customerId)],
 );

@@ -60,7 +60,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     deps.log.admit();
     const encoder = state.encoder();
     const x = new Float64Array(encoder.dimension);
-    const report = encodeContext(encoder, request.context, request.channel, x);
+    const report = encodeContext(encoder, request.context ?? {}, request.channel, x);
     if (report.problems.length > 0) {
       throw new AppError('validation', 'the context does not match the feature schema', report.problems);
     }
@@ -100,6 +100,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
           value: action.value,
           priority: result.priority[index]!,
           probability: result.probability[index]!,
+          mandatory: false,
+          reasons: [],
         };
         records.push({
           actionId: action.id,
@@ -127,7 +129,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     });
     // Counted only now that the decision is accepted: a rejected request (400, 422) changes no state.
     if (report.unknownKeys.length > 0) deps.unknownKeys?.add(report.unknownKeys);
-    const response: DecisionResponse = { decisionId, channel: request.channel, actions: decided, noAction: decided.length === 0 };
+    const response: DecisionResponse = { decisionId, channel: request.channel, actions: decided, noAction: decided.length === 0, group: 'policy' };
     return { response, trace: { seed, schemaVersion: state.schema().version, candidates: actions.length } };
   };
 

@@ -57,10 +57,41 @@ export interface SchemaPutResult extends SchemaView {
 export interface DecisionRequest {
   customerId?: string;
   channel: string;
-  context: Record<string, unknown>;
+  /** The request's context; with a stored customer it overrides the effective context key by key (DESIGN.md §8.1). */
+  context?: Record<string, unknown>;
   candidates?: string[];
   exclude?: string[];
   slots?: number;
+  /** Add `excluded` (every action left out, with its reason) and the effective `context` to the answer. */
+  explain?: boolean;
+  /** false: deferred activation — decide now, count as a contact and learn only once activated (DESIGN.md §8.5). */
+  activate?: boolean;
+}
+
+/** Why an answer offers nothing (DESIGN.md §8.5). */
+export const NO_ACTION_REASONS = ['no_candidates', 'contact_limit', 'below_threshold', 'not_worth_contact'] as const;
+export type NoActionReason = (typeof NO_ACTION_REASONS)[number];
+
+/** Why an action was not offered (`explain: true`, DESIGN.md §8.5). */
+export const EXCLUSION_REASONS = [
+  'inactive',
+  'channel',
+  'excluded',
+  'not_candidate',
+  'schedule',
+  'budget',
+  'eligibility',
+  'suppressed',
+  'contact_limit',
+  'below_threshold',
+  'not_worth_contact',
+] as const;
+export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
+
+/** One feature's share xᵢ·μᵢ of an action's score (bias excluded). */
+export interface Reason {
+  feature: string;
+  contribution: number;
 }
 
 export interface DecidedAction {
@@ -72,6 +103,10 @@ export interface DecidedAction {
   value: number;
   priority: number;
   probability: number;
+  /** A mandatory action (DESIGN.md §8.3), offered ahead of every other. */
+  mandatory: boolean;
+  /** The largest contributions to its score, largest magnitude first. */
+  reasons: Reason[];
 }
 
 export interface DecisionResponse {
@@ -79,6 +114,14 @@ export interface DecisionResponse {
   channel: string;
   actions: DecidedAction[];
   noAction: boolean;
+  /** 'control' for the always-on control group (DESIGN.md §9.1); 'policy' otherwise. */
+  group: 'policy' | 'control';
+  /** Present when `noAction`. */
+  noActionReason?: NoActionReason;
+  /** `explain: true` only: every action not offered, with its reason. */
+  excluded?: { actionId: string; reason: ExclusionReason }[];
+  /** `explain: true` only: the effective context the decision was taken on. */
+  context?: Record<string, unknown>;
 }
 
 export type Outcome = 'response' | 'ignore';

@@ -7,8 +7,14 @@ import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 
 const EXPECTED_TABLES = [
   'action_counts',
+  'action_day_counts',
   'actions',
   'api_keys',
+  'channels',
+  'contact_policy',
+  'contacts',
+  'customer_events',
+  'customers',
   'decision_actions',
   'decisions',
   'feature_schemas',

@@ -57,7 +57,7 @@ describe('POST /v1/decisions', () => {
     expect(chosen.probability, reply.text).toBeGreaterThanOrEqual(0);
     expect(chosen.probability, reply.text).toBeLessThanOrEqual(1);
     expect(Object.keys(chosen).sort(), reply.text).toEqual(
-      ['actionId', 'category', 'name', 'priority', 'probability', 'propensity', 'sampledPropensity', 'value'].sort(),
+      ['actionId', 'category', 'mandatory', 'name', 'priority', 'probability', 'propensity', 'reasons', 'sampledPropensity', 'value'].sort(),
     );
   });
 
