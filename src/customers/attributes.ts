@@ -41,7 +41,8 @@ export function attributeValueProblems(attributes: unknown, field: string, allow
   for (const key of Object.keys(attributes)) {
     const value = attributes[key];
     if (key.length === 0 || key.length > MAX_ATTRIBUTE_KEY_LENGTH) {
-      problems.push({ field: `${field}.${key}`, message: `a key must be 1–${MAX_ATTRIBUTE_KEY_LENGTH} characters` });
+      // An empty key would make the field `attributes.`: name the object instead.
+      problems.push({ field: key.length === 0 ? field : `${field}.${key}`, message: `a key must be 1–${MAX_ATTRIBUTE_KEY_LENGTH} characters` });
     } else if (!(isAttributeValue(value) || (allowNull && value === null))) {
       const nullable = allowNull ? ', or null to remove it' : '';
       problems.push({ field: `${field}.${key}`, message: `must be a string, a finite number, a boolean or an array of strings${nullable}` });
