@@ -58,7 +58,6 @@ export function eventProblems(input: CustomerEventInput, now: number): { problem
   }
   if (input.eventId !== undefined) {
     const id = input.eventId;
-    // eslint-disable-next-line no-control-regex
     if (typeof id !== 'string' || id.length === 0 || id.length > MAX_EVENT_ID_LENGTH || /[\u0000-\u001f\u007f]/.test(id)) {
       problems.push({ field: 'eventId', message: `must be 1–${MAX_EVENT_ID_LENGTH} characters with no control characters` });
     }
