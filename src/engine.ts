@@ -12,10 +12,12 @@ import { createKeyRing, type KeyRing } from './access/key-ring.js';
 import { createKeyService } from './access/key-service.js';
 import { isLoopbackHost } from './access/startup.js';
 import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
+import { createSqliteCustomerStore } from '../db/stores/customers.js';
 import { createSqliteRetentionStore } from '../db/stores/retention.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
 import { createCatalogService } from './domain/catalog-service.js';
+import { createCustomerService, type CustomerHistory } from './customers/customer-service.js';
 import { createDecisionLog, type DecisionLog } from './domain/decision-log.js';
 import { createDecisionService } from './domain/decision-service.js';
 import { seedDemoCatalog } from './domain/demo-catalog.js';
@@ -62,6 +64,15 @@ export type EngineConfig = Pick<
  * and cost the decisions their p99 (bench:soak at 1,000 req/s: 10–14 ms with cycles back to back, see README).
  */
 export const LEARNER_MIN_GAP_MS = 100;
+
+/** The customer view lists this many of the latest contacts. */
+const CONTACTS_IN_VIEW = 100;
+
+/**
+ * PLACEHOLDER (issue #10 merge): an event's `decide` is not checked before the event is recorded yet. The channel
+ * part replaces this with the decision path's own pre-check (undeclared channel → 422, unknown candidate, …).
+ */
+const checkDecidePlaceholder = (): void => {};
 
 export interface EngineOptions {
   logger: Logger;
@@ -170,10 +181,12 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
           intervalMs: config.retentionIntervalMs,
           now,
           onPruned: (count) => logger.info({ count, retentionMs: config.retentionMs }, 'pruned decisions past retention'),
+          onPrunedEvents: (count) => logger.info({ count }, 'pruned expired customer events'),
           onError: logError('retention failed'),
         });
 
   const keyStore = createSqliteKeyStore(db);
+  const customerStore = createSqliteCustomerStore(db);
   const keyRing = createKeyRing({ store: keyStore, onError: logError('API key refresh failed') });
 
   const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
@@ -214,6 +227,16 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     // This process's own key changes reload the ring at once; other processes' within KEY_REFRESH_INTERVAL_MS.
     keys: createKeyService({ store: keyStore, now, onChange: () => keyRing.reload() }),
     access: createAccessService({ ring: keyRing, mode: config.auth, loopback: isLoopbackHost(config.host) }),
+    customers: createCustomerService({
+      store: customerStore,
+      now,
+      features: () => state.encoder().features,
+      decide: (request) => services.decisions.decide(request),
+      checkDecide: checkDecidePlaceholder,
+      history: (customerId): CustomerHistory => ({ contacts: customerStore.contacts(customerId, CONTACTS_IN_VIEW), suppressions: [] }),
+      // A decision still buffered for its group commit would otherwise be written with the id after the erasure.
+      beforeErase: () => decisionLog.flush(),
+    }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog)) {
     logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');

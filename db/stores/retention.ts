@@ -5,6 +5,7 @@
  * cursor stays meaningful.
  */
 import { transaction, type Db } from '../open.js';
+import { pruneExpiredEvents } from './customers.js';
 import { perDb } from './statement-cache.js';
 
 /** The retention job's storage port. */
@@ -15,6 +16,8 @@ export interface RetentionStore {
    * Returns the decisions deleted.
    */
   pruneBatch(cutoffMs: number, limit: number): number;
+  /** Deletes at most `limit` customer events with `expires_at <= nowMs` (DESIGN.md §8.1). Returns the events deleted. */
+  pruneEvents(nowMs: number, limit: number): number;
 }
 
 const stmts = perDb((db: Db) => {
@@ -52,5 +55,8 @@ export function pruneDecisions(db: Db, cutoffMs: number, limit: number): number 
 }
 
 export function createSqliteRetentionStore(db: Db): RetentionStore {
-  return { pruneBatch: (cutoffMs, limit) => pruneDecisions(db, cutoffMs, limit) };
+  return {
+    pruneBatch: (cutoffMs, limit) => pruneDecisions(db, cutoffMs, limit),
+    pruneEvents: (nowMs, limit) => pruneExpiredEvents(db, nowMs, limit),
+  };
 }

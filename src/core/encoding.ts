@@ -15,12 +15,22 @@
  * A missing (undefined or null) feature encodes as all zeros: "no evidence", so it moves no weight.
  */
 
+import { parsePolicyDuration, POLICY_DURATION_MESSAGE } from './duration.js';
 import { RAW_NUMERIC_CLIP } from './limits.js';
+
+/**
+ * An event-fed set (DESIGN.md §4, §8.1): its value is the set of its `values` the customer had an event of within
+ * `ttl` (a policy duration, src/core/duration.ts). The encoder does not read it: the effective context carries the
+ * set (src/customers/effective-context.ts).
+ */
+export interface EventFeed {
+  ttl: string;
+}
 
 export type FeatureSpec =
   | { name: string; type: 'numeric'; min?: number; max?: number; mean?: number; std?: number }
   | { name: string; type: 'categorical'; values: string[] }
-  | { name: string; type: 'set'; values: string[] }
+  | { name: string; type: 'set'; values: string[]; events?: EventFeed }
   | { name: string; type: 'boolean' };
 
 /** A compiled schema. `slots[i]` names x[i]; `slots.length === dimension`; `slots[0] === 'bias'`. */
@@ -93,6 +103,30 @@ function validateValues(spec: Record<string, unknown>, at: string, problems: Enc
   });
 }
 
+function validateEvents(spec: Record<string, unknown>, at: string, problems: EncodingProblem[]): void {
+  const events = spec['events'];
+  if (events === undefined) return;
+  if (spec['type'] !== 'set') {
+    problems.push({ field: `${at}.events`, message: 'only a set feature can be fed by events' });
+    return;
+  }
+  if (!isRecord(events)) {
+    problems.push({ field: `${at}.events`, message: 'must be an object {ttl}' });
+    return;
+  }
+  for (const key of Object.keys(events)) {
+    if (key !== 'ttl') problems.push({ field: `${at}.events.${key}`, message: 'unknown field' });
+  }
+  if (parsePolicyDuration(events['ttl']) === undefined) {
+    problems.push({ field: `${at}.events.ttl`, message: `must be ${POLICY_DURATION_MESSAGE}` });
+  }
+}
+
+/** The TTL in ms of an event-fed feature; undefined for every other feature. Assumes a valid spec. */
+export function eventTtlMs(spec: FeatureSpec): number | undefined {
+  return spec.type === 'set' && spec.events ? parsePolicyDuration(spec.events.ttl) : undefined;
+}
+
 function validateNumeric(spec: Record<string, unknown>, at: string, problems: EncodingProblem[]): void {
   const before = problems.length;
   for (const key of ['min', 'max', 'mean', 'std']) {
@@ -146,6 +180,7 @@ export function validateFeatureSpecs(features: unknown): EncodingProblem[] {
     if (type === 'numeric') validateNumeric(spec, at, problems);
     else if (type === 'categorical' || type === 'set') validateValues(spec, at, problems);
     else if (type !== 'boolean') problems.push({ field: `${at}.type`, message: `must be one of ${FEATURE_TYPES.join(', ')}` });
+    validateEvents(spec, at, problems);
     if (problems.length > before) return;
     for (const slot of featureSlots(spec as FeatureSpec)) {
       const owner = slotOwner.get(slot);
@@ -162,7 +197,8 @@ export function validateFeatureSpecs(features: unknown): EncodingProblem[] {
 
 /**
  * Whether two schemas encode every context identically: the same features (by value, whatever the key order of
- * their specs) in the same order, and the same channels in the same order.
+ * their specs) in the same order, and the same channels in the same order. An event feed's TTL counts too: it
+ * changes which sets the contexts carry, so a new TTL is a new schema version.
  */
 export function sameSchema(
   a: { features: readonly FeatureSpec[]; channels: readonly string[] },
@@ -184,8 +220,12 @@ function copySpec(spec: FeatureSpec): FeatureSpec {
       return Object.freeze(out);
     }
     case 'categorical':
-    case 'set':
       return Object.freeze({ name: spec.name, type: spec.type, values: Object.freeze([...spec.values]) as string[] });
+    case 'set': {
+      const values = Object.freeze([...spec.values]) as string[];
+      if (!spec.events) return Object.freeze({ name: spec.name, type: spec.type, values });
+      return Object.freeze({ name: spec.name, type: spec.type, values, events: Object.freeze({ ttl: spec.events.ttl }) });
+    }
     case 'boolean':
       return Object.freeze({ name: spec.name, type: 'boolean' });
   }

@@ -6,6 +6,7 @@ import type { FeatureSpec } from '../core/encoding.js';
 import type { Likelihood } from '../core/types.js';
 import type { AccessService } from '../access/access-service.js';
 import type { KeyService } from '../access/key-service.js';
+import type { CustomerService } from '../customers/customer-service.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -223,4 +224,6 @@ export interface Services {
   keys: KeyService;
   /** Whether keys are enforced and which key a request presented. */
   access: AccessService;
+  /** The customer brain: profiles, events, erasure (DESIGN.md §8.1). */
+  customers: CustomerService;
 }

@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Services } from '../domain/types.js';
 import { authenticate } from './access/authenticate.js';
 import { registerActions } from './actions.js';
+import { registerCustomers } from './customers.js';
 import { registerDecisions } from './decisions.js';
 import { registerDocs } from './docs.js';
 import type { AppEnv, KairosApp, RouteDeps } from './env.js';
@@ -106,6 +107,7 @@ export function createApp(deps: AppDeps): KairosApp {
   registerDecisions(app, routeDeps);
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
+  registerCustomers(app, routeDeps);
   registerKeys(app, routeDeps);
   registerHealth(app, routeDeps);
   registerDocs(app, routeDeps);

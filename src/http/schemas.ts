@@ -62,7 +62,15 @@ export const FeatureSpecSchema = z
       std: scaling,
     }),
     z.strictObject({ name: featureName, type: z.literal('categorical'), values: featureValues }),
-    z.strictObject({ name: featureName, type: z.literal('set'), values: featureValues }),
+    z.strictObject({
+      name: featureName,
+      type: z.literal('set'),
+      values: featureValues,
+      events: z
+        .strictObject({ ttl: z.string().max(32).openapi({ example: '90d' }) })
+        .optional()
+        .openapi({ description: 'Event-fed: the value is the set of these event types the customer had within `ttl` (e.g. 90d).' }),
+    }),
     z.strictObject({ name: featureName, type: z.literal('boolean') }),
   ])
   .openapi('FeatureSpec');

@@ -4,6 +4,7 @@
  * folded into the posteriors), with their feedback, so the database stops growing under steady load. It deletes in
  * small transactions and yields to the event loop between them, so a request never waits for more than one batch;
  * it never runs on the request path. A pending or not yet learned decision is never deleted.
+ * Each run also deletes the customer events past their expiry (they no longer feed any feature), in slices too.
  */
 import type { RetentionStore } from '../../db/stores/retention.js';
 import { runInSlices, SLICE_BUDGET_MS, slicedJob, type SlicedJob } from '../sliced-work.js';
@@ -20,8 +21,10 @@ export function createPruner(deps: {
   retentionMs: number;
   intervalMs: number;
   now: () => number;
-  /** Called after a run that deleted something (logged). */
+  /** Called after a run that deleted decisions (logged). */
   onPruned: (count: number) => void;
+  /** Called after a run that deleted expired customer events. */
+  onPrunedEvents?: (count: number) => void;
   onError: (error: unknown) => void;
   /** Decisions in the first slice (tests use small ones to see several slices). */
   batchSize?: number;
@@ -29,14 +32,14 @@ export function createPruner(deps: {
   const batchSize = deps.batchSize ?? PRUNE_BATCH;
   return slicedJob(
     async (stopped) => {
-      const cutoff = deps.now() - deps.retentionMs;
-      const total = await runInSlices((limit) => deps.store.pruneBatch(cutoff, limit), {
-        budgetMs: SLICE_BUDGET_MS,
-        initialRows: batchSize,
-        maxRows: Math.max(batchSize, MAX_SLICE),
-        stopped,
-      });
+      const now = deps.now();
+      const cutoff = now - deps.retentionMs;
+      const slices = { budgetMs: SLICE_BUDGET_MS, initialRows: batchSize, maxRows: Math.max(batchSize, MAX_SLICE), stopped };
+      const total = await runInSlices((limit) => deps.store.pruneBatch(cutoff, limit), slices);
       if (total > 0) deps.onPruned(total);
+      if (stopped()) return total;
+      const events = await runInSlices((limit) => deps.store.pruneEvents(now, limit), slices);
+      if (events > 0) deps.onPrunedEvents?.(events);
       return total;
     },
     deps.intervalMs,

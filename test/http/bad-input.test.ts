@@ -35,6 +35,8 @@ const DECISION = '/v1/decisions';
 const FEEDBACK = '/v1/decisions/{decisionId}/feedback';
 const CONTEXT = { age: 30, segment: 'mass' };
 const KEYS = '/v1/keys';
+const CUSTOMER = '/v1/customers/c-1';
+const CUSTOMER_EVENTS = '/v1/customers/c-1/events';
 const DEEP = '['.repeat(10_000) + ']'.repeat(10_000);
 const HUGE = 'x'.repeat(100_000);
 const ACTION = { name: 'C', category: 'sales', value: 1 };
@@ -224,6 +226,54 @@ const ROWS: BadInput[] = [
 
   // ---- a rejected decision counts none of its context keys ---------------------------------------------------------
   { name: 'an unknown candidate with an unknown context key', method: 'POST', path: DECISION, body: { channel: 'app', context: { ...CONTEXT, typo: 1 }, candidates: ['ghost'] }, status: 422, code: 'unprocessable', field: 'candidates.0' },
+
+  // ---- the customer brain: PUT/PATCH/GET/DELETE /v1/customers/{customerId}, POST …/events (issue #10) ------------
+  malformed('PUT', CUSTOMER),
+  empty('PUT', CUSTOMER),
+  textPlain('PUT', CUSTOMER, { attributes: {} }),
+  gzip('PATCH', CUSTOMER, { attributes: {} }),
+  validation('attributes missing', 'PUT', CUSTOMER, {}, 'attributes'),
+  validation('attributes an array', 'PUT', CUSTOMER, { attributes: [1] }, 'attributes'),
+  validation('an attribute that is an object', 'PUT', CUSTOMER, { attributes: { address: { city: 'Gent' } } }, 'attributes.address'),
+  validation('an attribute that is null (PUT)', 'PUT', CUSTOMER, { attributes: { age: null } }, 'attributes.age'),
+  validation('an attribute array of numbers', 'PUT', CUSTOMER, { attributes: { products: [1, 2] } }, 'attributes.products'),
+  validation('an attribute of 1e309', 'PUT', CUSTOMER, '{"attributes":{"income":1e309}}', 'attributes.income'),
+  validation('attributes over 256 keys', 'PUT', CUSTOMER, { attributes: Object.fromEntries(Array.from({ length: 257 }, (_, i) => [`k${i}`, i])) }, 'attributes'),
+  validation('attributes over 64 KiB', 'PUT', CUSTOMER, { attributes: { note: 'n'.repeat(65_536) } }, 'attributes'),
+  validation('an attribute key over 128 characters', 'PUT', CUSTOMER, { attributes: { ['k'.repeat(129)]: 1 } }, `attributes.${'k'.repeat(129)}`),
+  validation('an empty attribute key', 'PATCH', CUSTOMER, { attributes: { '': 1 } }, 'attributes'),
+  validation('an unknown field', 'PUT', CUSTOMER, { attributes: {}, segment: 'mass' }, 'segment'),
+  validation('an object in a PATCH', 'PATCH', CUSTOMER, { attributes: { address: { city: 'Gent' } } }, 'attributes.address'),
+  validation('a PATCH over 256 keys', 'PATCH', CUSTOMER, { attributes: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, true])) }, 'attributes'),
+  validation('a customer id with a space', 'PUT', '/v1/customers/a%20b', { attributes: {} }, 'customerId'),
+  validation('a 129-character customer id', 'GET', `/v1/customers/${'c'.repeat(129)}`, undefined, 'customerId'),
+  validation('path traversal as the customer id', 'DELETE', '/v1/customers/..%2F..', undefined, 'customerId'),
+  { name: 'an unknown customer', method: 'GET', path: '/v1/customers/nobody', status: 404, code: 'not_found', field: 'customerId' },
+  malformed('POST', CUSTOMER_EVENTS),
+  empty('POST', CUSTOMER_EVENTS),
+  textPlain('POST', CUSTOMER_EVENTS, { type: 'marriage' }),
+  validation('an event with no type', 'POST', CUSTOMER_EVENTS, {}, 'type'),
+  validation('an event type with a space', 'POST', CUSTOMER_EVENTS, { type: 'house purchase' }, 'type'),
+  validation('an event type over 64 characters', 'POST', CUSTOMER_EVENTS, { type: 't'.repeat(65) }, 'type'),
+  validation('an empty eventId', 'POST', CUSTOMER_EVENTS, { eventId: '', type: 'marriage' }, 'eventId'),
+  validation('a 129-character eventId', 'POST', CUSTOMER_EVENTS, { eventId: 'e'.repeat(129), type: 'marriage' }, 'eventId'),
+  validation('a NUL in the eventId', 'POST', CUSTOMER_EVENTS, { eventId: 'e\u0000', type: 'marriage' }, 'eventId'),
+  validation('an event an hour in the future', 'POST', CUSTOMER_EVENTS, { type: 'marriage', at: new Date(Date.now() + 3_600_000).toISOString() }, 'at'),
+  validation('an event time that is not ISO-8601', 'POST', CUSTOMER_EVENTS, { type: 'marriage', at: 'yesterday' }, 'at'),
+  validation('an event time with no zone', 'POST', CUSTOMER_EVENTS, { type: 'marriage', at: '2026-01-01T10:00:00' }, 'at'),
+  validation('an event time as a number', 'POST', CUSTOMER_EVENTS, { type: 'marriage', at: 1_700_000_000_000 }, 'at'),
+  validation('an event attribute that is an object', 'POST', CUSTOMER_EVENTS, { type: 'marriage', attributes: { spouse: { name: 'A' } } }, 'attributes.spouse'),
+  validation('decide on a bad channel', 'POST', CUSTOMER_EVENTS, { type: 'marriage', decide: { channel: 'call centre' } }, 'decide.channel'),
+  validation('decide with 0 slots', 'POST', CUSTOMER_EVENTS, { type: 'marriage', decide: { channel: 'app', slots: 0 } }, 'decide.slots'),
+  validation('decide with an unknown field', 'POST', CUSTOMER_EVENTS, { type: 'marriage', decide: { channel: 'app', context: {} } }, 'decide.context'),
+  validation('an unknown event field', 'POST', CUSTOMER_EVENTS, { type: 'marriage', when: 'now' }, 'when'),
+  wrongMethod('POST', CUSTOMER),
+  wrongMethod('GET', CUSTOMER_EVENTS),
+  validation('an events ttl of 7x', 'PUT', '/v1/schema', { features: [{ name: 'life', type: 'set', values: ['a'], events: { ttl: '7x' } }] }, 'features.0.events.ttl'),
+  validation('an events ttl of 0d', 'PUT', '/v1/schema', { features: [{ name: 'life', type: 'set', values: ['a'], events: { ttl: '0d' } }] }, 'features.0.events.ttl'),
+  validation('an unknown key inside events', 'PUT', '/v1/schema', { features: [{ name: 'life', type: 'set', values: ['a'], events: { ttl: '7d', max: 3 } }] }, 'features.0.events.max'),
+  validation('events on a boolean feature', 'PUT', '/v1/schema', { features: [{ name: 'vip', type: 'boolean', events: { ttl: '7d' } }] }, 'features.0.events'),
+  validation('events with no ttl', 'PUT', '/v1/schema', { features: [{ name: 'life', type: 'set', values: ['a'], events: {} }] }, 'features.0.events.ttl'),
 
   // ---- paths that name nothing ----------------------------------------------------------------------------------
   { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, code: 'not_found', field: 'path' },

@@ -63,6 +63,8 @@ describe('OpenAPI document', () => {
       '/v1/stats': ['get'],
       '/v1/decisions': ['post'],
       '/v1/decisions/{decisionId}/feedback': ['post'],
+      '/v1/customers/{customerId}': ['delete', 'get', 'patch', 'put'],
+      '/v1/customers/{customerId}/events': ['post'],
       '/v1/keys': ['get', 'post'],
       '/v1/keys/{keyId}': ['delete'],
       '/healthz': ['get'],

@@ -37,6 +37,12 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/decisions': APP,
   'POST /v1/decisions/{decisionId}/feedback': APP,
 
+  'PUT /v1/customers/{customerId}': APP,
+  'PATCH /v1/customers/{customerId}': APP,
+  'GET /v1/customers/{customerId}': ['app', 'analyst', 'ops'],
+  'DELETE /v1/customers/{customerId}': OPS,
+  'POST /v1/customers/{customerId}/events': APP,
+
   'POST /v1/keys': OPS,
   'GET /v1/keys': OPS,
   'DELETE /v1/keys/{keyId}': OPS,
