@@ -13,6 +13,9 @@ import { createKeyService } from './access/key-service.js';
 import { isLoopbackHost } from './access/startup.js';
 import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
 import { createSqliteRetentionStore } from '../db/stores/retention.js';
+import { createSqliteChannelStore } from '../db/stores/channels.js';
+import { createSqliteContactPolicyStore } from '../db/stores/contact-policy.js';
+import { createPolicyService } from './policies/policy-service.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
 import { createCatalogService } from './domain/catalog-service.js';
@@ -214,6 +217,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     // This process's own key changes reload the ring at once; other processes' within KEY_REFRESH_INTERVAL_MS.
     keys: createKeyService({ store: keyStore, now, onChange: () => keyRing.reload() }),
     access: createAccessService({ ring: keyRing, mode: config.auth, loopback: isLoopbackHost(config.host) }),
+    policies: createPolicyService({ channels: createSqliteChannelStore(db), contactPolicy: createSqliteContactPolicyStore(db), state, now }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog)) {
     logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');

@@ -17,6 +17,8 @@ import type { Logger } from 'pino';
 import type { Services } from '../domain/types.js';
 import { authenticate } from './access/authenticate.js';
 import { registerActions } from './actions.js';
+import { registerChannels } from './channels.js';
+import { registerContactPolicy } from './contact-policy.js';
 import { registerDecisions } from './decisions.js';
 import { registerDocs } from './docs.js';
 import type { AppEnv, KairosApp, RouteDeps } from './env.js';
@@ -106,6 +108,8 @@ export function createApp(deps: AppDeps): KairosApp {
   registerDecisions(app, routeDeps);
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
+  registerChannels(app, routeDeps);
+  registerContactPolicy(app, routeDeps);
   registerKeys(app, routeDeps);
   registerHealth(app, routeDeps);
   registerDocs(app, routeDeps);
