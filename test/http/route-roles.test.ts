@@ -42,6 +42,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
   actionId: 'no-such-action',
   decisionId: 'no-such-decision',
   keyId: 'key_no_such_key',
+  channelId: 'no-such-channel',
   file: 'favicon-16x16.png',
 };
 
