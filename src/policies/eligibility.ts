@@ -8,7 +8,7 @@
  * to be a bool (`1 + 2`, `'x'`, `channel`) is refused at compile time; one whose result depends on the data
  * (`customer.vip`) is accepted, and a non-boolean result at decision time counts as an error, like a missing key.
  */
-import { celEnv, CelScalar, isCelError, mapType, objectType, parse, plan } from '@bufbuild/cel';
+import { celEnv, celMap, CelScalar, isCelError, mapType, objectType, parse, plan, type CelMap } from '@bufbuild/cel';
 import { inferType, undeclaredIdentifier, type CelExpr, type StaticType } from './eligibility-types.js';
 
 /** Longest accepted rule, in characters: a rule is evaluated by every decision on its action. */
@@ -18,7 +18,8 @@ export interface EligibilityRule {
   readonly source: string;
   /**
    * true / false, or 'error' when evaluation fails (a missing key, a type mismatch, a non-boolean result): the
-   * decision path treats 'error' as not eligible and counts it. `now` is Unix ms.
+   * decision path treats 'error' as not eligible and counts it. `now` is Unix ms. `customer` is wrapped for CEL once
+   * per object and the wrapper reused: do not mutate a context between evaluations (build a new object instead).
    */
   evaluate(customer: Record<string, unknown>, channel: string, now: number): boolean | 'error';
 }
@@ -50,6 +51,20 @@ function positionOf(source: string, offset: number | undefined): { line: number;
   if (offset === undefined || offset < 0) return { line: 1, column: 1 };
   const before = source.slice(0, offset).split('\n');
   return { line: before.length, column: before[before.length - 1]!.length + 1 };
+}
+
+/**
+ * The customer as a CEL map, built once per context object: a decision evaluates every candidate's rule over the same
+ * effective context, and wrapping it is most of a simple rule's cost. Keyed weakly, so a context is not kept alive.
+ */
+const customerMaps = new WeakMap<Record<string, unknown>, CelMap>();
+function customerMap(customer: Record<string, unknown>): CelMap {
+  let map = customerMaps.get(customer);
+  if (!map) {
+    map = celMap(new Map(Object.entries(customer)) as never);
+    customerMaps.set(customer, map);
+  }
+  return map;
 }
 
 function timestampOf(ms: number): unknown {
@@ -99,7 +114,7 @@ export function compileEligibility(source: string): EligibilityCompileResult {
       evaluate(customer, channel, now) {
         let result: unknown;
         try {
-          result = program({ customer, channel, now: timestampOf(now) });
+          result = program({ customer: customerMap(customer), channel, now: timestampOf(now) });
         } catch {
           return 'error';
         }

@@ -17,6 +17,15 @@ describe('compileEligibility', () => {
     expect(rule.evaluate({ age: 17, products: [] }, 'app', NOW)).toBe(false);
   });
 
+  it('reuses one context across rules, and reads a new context object afresh', () => {
+    const adult = compiled('customer.age >= 18');
+    const rich = compiled('customer.income > 50000.0');
+    const context = { age: 30, income: 60_000 };
+    expect([adult.evaluate(context, 'app', NOW), rich.evaluate(context, 'app', NOW)]).toEqual([true, true]);
+    expect(adult.evaluate({ ...context, age: 12 }, 'app', NOW)).toBe(false);
+    expect(adult.evaluate(context, 'app', NOW)).toBe(true);
+  });
+
   it('reads channel and now', () => {
     expect(compiled("channel == 'app'").evaluate({}, 'app', NOW)).toBe(true);
     expect(compiled("channel == 'app'").evaluate({}, 'email', NOW)).toBe(false);
