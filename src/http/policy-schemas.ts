@@ -60,7 +60,7 @@ const suppressionRule = z.strictObject({
   within: duration,
   scope: z.enum(['action', 'category']),
   for: duration,
-  categories: z.array(z.enum(CATEGORIES)).max(CATEGORIES.length).optional().openapi({ description: 'Limits the rule to actions of these categories.' }),
+  categories: z.array(z.enum(CATEGORIES)).min(1).max(CATEGORIES.length).optional().openapi({ description: 'Limits the rule to actions of these categories.' }),
 });
 
 const threshold = (value: z.ZodNumber, description: string) =>

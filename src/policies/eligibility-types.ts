@@ -64,7 +64,9 @@ export function inferType(expr: CelExpr, scope: ReadonlyMap<string, StaticType> 
       if (name === '_?_:_' && args.length === 3) {
         const a = inferType(args[1]!, scope);
         const b = inferType(args[2]!, scope);
-        return a === b ? a : a === 'dyn' || b === 'dyn' ? 'dyn' : 'dyn';
+        if (a === b) return a;
+        // One branch may be a bool: the result depends on the data. Two different non-bool types are never a bool.
+        return a === 'bool' || b === 'bool' || a === 'dyn' || b === 'dyn' ? 'dyn' : a;
       }
       if (ARITHMETIC.has(name)) {
         // + on strings, lists, timestamps and durations is still never a bool; the operand type is a fair guess.

@@ -258,6 +258,7 @@ const ROWS: BadInput[] = [
   validation('after 0', 'PUT', POLICY, { suppression: [{ ...RULE, after: 0 }] }, 'suppression.0.after'),
   validation('outcome not in the enum', 'PUT', POLICY, { suppression: [{ ...RULE, outcome: 'click' }] }, 'suppression.0.outcome'),
   validation('scope not in the enum', 'PUT', POLICY, { suppression: [{ ...RULE, scope: 'channel' }] }, 'suppression.0.scope'),
+  validation('an empty category list', 'PUT', POLICY, { suppression: [{ ...RULE, categories: [] }] }, 'suppression.0.categories'),
   validation('an unknown category', 'PUT', POLICY, { suppression: [{ ...RULE, categories: ['marketing'] }] }, 'suppression.0.categories.0'),
   validation('a propensity threshold over 1', 'PUT', POLICY, { suppression: [], thresholds: { propensity: { default: 1.5 } } }, 'thresholds.propensity.default'),
   validation('a negative priority threshold', 'PUT', POLICY, { suppression: [], thresholds: { priority: { default: -1 } } }, 'thresholds.priority.default'),

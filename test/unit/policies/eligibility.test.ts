@@ -50,12 +50,13 @@ describe('compileEligibility', () => {
   });
 
   it('refuses a rule whose result is never a bool, and an undeclared variable, with its position', () => {
-    for (const source of ['1 + 2', "'x'", 'channel', 'now', '[1, 2]', "true ? 1 : 2", 'size(customer)', 'customer.products.map(p, p)']) {
+    for (const source of ['1 + 2', "'x'", 'channel', 'now', '[1, 2]', "true ? 1 : 2", "customer.vip ? 1 : 'x'", 'size(customer)', 'customer.products.map(p, p)']) {
       const result = compileEligibility(source);
       expect(result.ok, source).toBe(false);
       if (!result.ok) expect(result.message, source).toMatch(/must be a boolean expression/);
     }
     expect(compileEligibility('customer.age >= 18 &&\n  vip')).toMatchObject({ ok: false, line: 2, column: 3, message: expect.stringMatching(/'vip'/) });
+    expect(compiled('customer.vip ? true : customer.age > 30').evaluate({ vip: false, age: 40 }, 'app', NOW)).toBe(true);
     // A macro's own variable is declared inside it.
     expect(compiled("customer.products.exists(p, p == 'card')").evaluate({ products: ['card'] }, 'app', NOW)).toBe(true);
   });
