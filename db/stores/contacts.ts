@@ -21,7 +21,7 @@ const stmts = perDb((db: Db) => ({
   // contacts_customer_at_idx narrows to the customer; a customer's rows are few, so the OR costs nothing measurable.
   recent: db.sqlite.prepare<[string, number, number, number], Row>(
     'SELECT decision_id, action_id, channel, category, at, outcome, outcome_at FROM contacts ' +
-      'WHERE customer_id = ? AND (at > ? OR outcome_at > ?) ORDER BY at DESC, decision_id DESC LIMIT ?',
+      'WHERE customer_id = ? AND (at > ? OR outcome_at > ?) ORDER BY at DESC LIMIT ?',
   ),
   dayCounts: db.sqlite.prepare<[number], { action_id: string; decisions: number }>(
     'SELECT action_id, decisions FROM action_day_counts WHERE day = ?',
