@@ -14,6 +14,9 @@ import { isLoopbackHost } from './access/startup.js';
 import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
 import { createSqliteCustomerStore } from '../db/stores/customers.js';
 import { createSqliteRetentionStore } from '../db/stores/retention.js';
+import { createSqliteChannelStore } from '../db/stores/channels.js';
+import { createSqliteContactPolicyStore } from '../db/stores/contact-policy.js';
+import { createPolicyService } from './policies/policy-service.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
 import { createCatalogService } from './domain/catalog-service.js';
@@ -237,6 +240,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       // A decision still buffered for its group commit would otherwise be written with the id after the erasure.
       beforeErase: () => decisionLog.flush(),
     }),
+    policies: createPolicyService({ channels: createSqliteChannelStore(db), contactPolicy: createSqliteContactPolicyStore(db), state, now }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog)) {
     logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');

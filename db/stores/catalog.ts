@@ -6,7 +6,17 @@ import { transaction, type Db } from '../open.js';
 import { actions } from '../schema/actions.js';
 import { featureSchemas } from '../schema/feature-schemas.js';
 
-export interface ActionRecord {
+/** The engagement policies of an action (DESIGN.md §8.3); null = none. Unix ms. */
+export interface EngagementPolicy {
+  /** CEL source, compiled when the catalog is loaded (src/policies/policy-cache.ts). */
+  eligibility: string | null;
+  startAt: number | null;
+  endAt: number | null;
+  dailyCap: number | null;
+  mandatory: boolean;
+}
+
+export interface ActionRecord extends EngagementPolicy {
   id: string;
   name: string;
   category: string;
@@ -19,6 +29,10 @@ export interface ActionRecord {
   createdAt: number;
   updatedAt: number;
 }
+
+
+/** What upsertAction writes: omitted engagement policies are none (a PUT replaces every field). */
+export type ActionUpsert = Omit<ActionRecord, 'createdAt' | 'updatedAt' | keyof EngagementPolicy> & Partial<EngagementPolicy>;
 
 export interface SchemaRecord {
   version: number;
@@ -40,6 +54,11 @@ const toAction = (row: ActionRow): ActionRecord => ({
   channels: row.channels,
   active: row.active,
   likelihood: row.likelihood,
+  eligibility: row.eligibility,
+  startAt: row.startAt,
+  endAt: row.endAt,
+  dailyCap: row.dailyCap,
+  mandatory: row.mandatory,
   createdAt: row.createdAt,
   updatedAt: row.updatedAt,
 });
@@ -68,7 +87,7 @@ export function getAction(db: Db, id: string): ActionRecord | undefined {
  */
 export function upsertAction(
   db: Db,
-  input: Omit<ActionRecord, 'createdAt' | 'updatedAt'>,
+  input: ActionUpsert,
   nowMs: number,
 ): { record: ActionRecord; created: boolean } {
   return transaction(db, () => {
@@ -81,6 +100,11 @@ export function upsertAction(
       channels: [...input.channels],
       active: input.active,
       likelihood: input.likelihood,
+      eligibility: input.eligibility ?? null,
+      startAt: input.startAt ?? null,
+      endAt: input.endAt ?? null,
+      dailyCap: input.dailyCap ?? null,
+      mandatory: input.mandatory ?? false,
       updatedAt: nowMs,
     };
     if (existing) {

@@ -4,6 +4,7 @@ import { checkFeatureLimits, MAX_ACTION_LEVER, MAX_ACTION_VALUE, MAX_ACTIONS, MA
 import type { Db } from '../../db/open.js';
 import { getAction, getCurrentSchema, insertSchema, upsertAction, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
 import { AppError } from '../errors.js';
+import { checkEngagementPolicies, type EngagementFields } from '../policies/engagement.js';
 import type { EngineState } from './engine-state.js';
 import {
   CATEGORIES,
@@ -34,6 +35,11 @@ export function toAction(rec: ActionRecord): Action {
     active: rec.active,
     lever: rec.lever,
     likelihood: rec.likelihood,
+    eligibility: rec.eligibility,
+    startAt: rec.startAt === null ? null : new Date(rec.startAt).toISOString(),
+    endAt: rec.endAt === null ? null : new Date(rec.endAt).toISOString(),
+    dailyCap: rec.dailyCap,
+    mandatory: rec.mandatory,
     createdAt: new Date(rec.createdAt).toISOString(),
     updatedAt: new Date(rec.updatedAt).toISOString(),
   };
@@ -57,7 +63,7 @@ function catalogChannels(actions: readonly ActionRecord[]): string[] {
   return [...seen];
 }
 
-function validateActionInput(input: ActionInput): void {
+function validateActionInput(input: ActionInput, state: EngineState): EngagementFields {
   const errors: { field: string; message: string }[] = [];
   if (!CATEGORIES.includes(input.category)) {
     errors.push({ field: 'category', message: `must be one of ${CATEGORIES.join(', ')}` });
@@ -74,7 +80,11 @@ function validateActionInput(input: ActionInput): void {
   input.channels?.forEach((channel, i) => {
     if (channel.trim() === '') errors.push({ field: `channels.${i}`, message: 'must not be empty' });
   });
-  if (errors.length > 0) throw new AppError('validation', 'the action is invalid', errors);
+  const engagement = checkEngagementPolicies(input, state.policies, errors);
+  // A rule's fault is spelled out in the detail too: its position is what the author needs first.
+  const rule = errors.find((e) => e.field === 'eligibility');
+  if (errors.length > 0) throw new AppError('validation', rule ? `the action is invalid: eligibility ${rule.message}` : 'the action is invalid', errors);
+  return engagement;
 }
 
 export function createCatalogService(deps: CatalogDeps): CatalogService {
@@ -117,7 +127,7 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
     },
 
     putAction(actionId: string, input: ActionInput) {
-      validateActionInput(input);
+      const engagement = validateActionInput(input, state);
       const previous = getAction(db, actionId);
       if (!previous && state.actions().length >= MAX_ACTIONS) {
         throw new AppError('conflict', `the catalog already holds the maximum of ${MAX_ACTIONS} actions`);
@@ -133,6 +143,7 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
           channels: input.channels ?? [],
           active: input.active ?? true,
           likelihood: input.likelihood ?? previous?.likelihood ?? deps.defaultLikelihood,
+          ...engagement,
         },
         deps.now(),
       );

@@ -11,6 +11,9 @@ import type { Db } from '../../db/open.js';
 import { listActions, getCurrentSchema, insertSchema, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
 import { loadModels } from '../../db/stores/models.js';
 import { priorPosterior, type LearningPolicy } from '../learner/fold.js';
+import { createSqliteChannelStore } from '../../db/stores/channels.js';
+import { createSqliteContactPolicyStore } from '../../db/stores/contact-policy.js';
+import { createPolicyCache, type PolicyCache } from '../policies/policy-cache.js';
 
 export interface ModelEntry {
   actionId: string;
@@ -45,7 +48,9 @@ export interface EngineState {
   action(actionId: string): ActionRecord | undefined;
   /** The action's current model; the prior when it has none for the current schema. */
   model(actionId: string): ModelEntry;
-  /** Re-reads catalog, schema and models from the database. */
+  /** Channels, the contact policy and the compiled eligibility rules (src/policies), reloaded with the catalog. */
+  readonly policies: PolicyCache;
+  /** Re-reads catalog, schema, models and policies from the database. */
   reload(): void;
   /** Installs posteriors that were just committed. */
   swapModels(entries: readonly ModelEntry[]): void;
@@ -69,6 +74,7 @@ export function createEngineState(db: Db, policy: LearningPolicy, onNonFinite?: 
   let actionList: ActionRecord[] = [];
   let actionById = new Map<string, ActionRecord>();
   let models = new Map<string, ModelEntry>();
+  const policies = createPolicyCache({ channels: createSqliteChannelStore(db), contactPolicy: createSqliteContactPolicyStore(db) });
 
   const reload = (): void => {
     const nextSchema = getCurrentSchema(db) ?? schema;
@@ -78,6 +84,8 @@ export function createEngineState(db: Db, policy: LearningPolicy, onNonFinite?: 
     schema = nextSchema;
     actionList = listActions(db);
     actionById = new Map(actionList.map((a) => [a.id, a]));
+    policies.reloadPolicies();
+    policies.compileRules(actionList);
     const next = new Map<string, ModelEntry>();
     for (const rec of loadModels(db)) {
       const finite = isFinitePosterior(rec.posterior);
@@ -121,6 +129,7 @@ export function createEngineState(db: Db, policy: LearningPolicy, onNonFinite?: 
 
   return {
     policy,
+    policies,
     schema: () => schema,
     encoder: () => encoder,
     actions: () => actionList,

@@ -47,6 +47,7 @@ export function createStatsService(deps: {
       ...counts(decisions, responses, ignores),
       responseRateCi: wilsonInterval(responses, responses + ignores),
       byChannel,
+      eligibilityErrors: state.policies.eligibilityErrors()[actionId] ?? 0,
       model: {
         likelihood: entry.posterior.likelihood,
         observations: entry.posterior.observations,
@@ -84,6 +85,7 @@ export function createStatsService(deps: {
         totals: { ...counts(total.d, total.r, total.i), responseRateCi: wilsonInterval(total.r, total.r + total.i) },
         unknownContextKeys: deps.unknownKeys?.snapshot() ?? {},
         refusedOutcomes: deps.refusedOutcomes?.() ?? 0,
+        eligibilityErrors: state.policies.eligibilityErrors(),
       };
     },
   };

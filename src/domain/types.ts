@@ -7,6 +7,7 @@ import type { Likelihood } from '../core/types.js';
 import type { AccessService } from '../access/access-service.js';
 import type { KeyService } from '../access/key-service.js';
 import type { CustomerService } from '../customers/customer-service.js';
+import type { PolicyService } from '../policies/types.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -23,6 +24,14 @@ export interface ActionInput {
   lever?: number;
   /** Model likelihood for this action; default from config (logistic). */
   likelihood?: Likelihood;
+  /** Engagement policies (DESIGN.md §8.3): a CEL rule over customer, channel and now. */
+  eligibility?: string;
+  /** ISO-8601; outside [startAt, endAt) the action is not a candidate. */
+  startAt?: string;
+  endAt?: string;
+  /** At most this many decisions offer it per UTC day. */
+  dailyCap?: number;
+  mandatory?: boolean;
 }
 
 export interface Action {
@@ -34,6 +43,11 @@ export interface Action {
   active: boolean;
   lever: number;
   likelihood: Likelihood;
+  eligibility: string | null;
+  startAt: string | null;
+  endAt: string | null;
+  dailyCap: number | null;
+  mandatory: boolean;
   createdAt: string;
   updatedAt: string;
 }
@@ -158,6 +172,8 @@ export interface ActionStats extends ChannelCounts {
   actionId: string;
   responseRateCi: [number, number] | null;
   byChannel: Record<string, ChannelCounts>;
+  /** Eligibility rule evaluations that failed (missing key, non-boolean result) since the process started. */
+  eligibilityErrors: number;
   model: {
     likelihood: Likelihood;
     observations: number;
@@ -174,6 +190,8 @@ export interface StatsOverview {
   unknownContextKeys: Record<string, number>;
   /** Outcomes the learner refused since the process started (outside the limits, or non-finite models). */
   refusedOutcomes: number;
+  /** Eligibility rule errors per action since the process started (actions with none are absent). */
+  eligibilityErrors: Record<string, number>;
 }
 
 export interface CatalogService {
@@ -226,4 +244,6 @@ export interface Services {
   access: AccessService;
   /** The customer brain: profiles, events, erasure (DESIGN.md §8.1). */
   customers: CustomerService;
+  /** Channels and the contact policy (DESIGN.md §8.2). */
+  policies: PolicyService;
 }

@@ -18,6 +18,8 @@ import type { Services } from '../domain/types.js';
 import { authenticate } from './access/authenticate.js';
 import { registerActions } from './actions.js';
 import { registerCustomers } from './customers.js';
+import { registerChannels } from './channels.js';
+import { registerContactPolicy } from './contact-policy.js';
 import { registerDecisions } from './decisions.js';
 import { registerDocs } from './docs.js';
 import type { AppEnv, KairosApp, RouteDeps } from './env.js';
@@ -108,6 +110,8 @@ export function createApp(deps: AppDeps): KairosApp {
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
   registerCustomers(app, routeDeps);
+  registerChannels(app, routeDeps);
+  registerContactPolicy(app, routeDeps);
   registerKeys(app, routeDeps);
   registerHealth(app, routeDeps);
   registerDocs(app, routeDeps);

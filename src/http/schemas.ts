@@ -124,6 +124,13 @@ export const PutActionBody = z
       .optional()
       .openapi({ description: `Business lever L in P × V × L; > 0 and ≤ ${MAX_ACTION_LEVER}; default 1.` }),
     likelihood: likelihood.optional(),
+    eligibility: z.string().max(4096).optional().openapi({
+      description: "CEL over `customer` (the effective context), `channel` and `now`, e.g. `customer.age >= 18 && !('mortgage' in customer.products)`; compiled at PUT (a 400 names the line and column).",
+    }),
+    startAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'ISO-8601; before it the action is not a candidate.' }),
+    endAt: z.iso.datetime({ offset: true }).optional().openapi({ description: 'ISO-8601, after startAt; from it on the action is not a candidate.' }),
+    dailyCap: z.number().int().min(1).max(1e9).optional().openapi({ description: 'At most this many decisions offer it per UTC day.' }),
+    mandatory: z.boolean().optional().openapi({ description: 'Offered ahead of every other; channel limits do not stop it (suppression does).' }),
   })
   .openapi('PutActionRequest');
 
@@ -137,6 +144,11 @@ export const ActionSchema = z
     active: z.boolean(),
     lever: z.number(),
     likelihood,
+    eligibility: z.string().nullable(),
+    startAt: isoTime.nullable(),
+    endAt: isoTime.nullable(),
+    dailyCap: z.number().int().nullable(),
+    mandatory: z.boolean(),
     createdAt: isoTime,
     updatedAt: isoTime,
   })
@@ -222,6 +234,7 @@ export const ActionStatsSchema = z
     ...countsShape,
     responseRateCi: interval,
     byChannel: z.record(z.string(), ChannelCountsSchema),
+    eligibilityErrors: z.number().int().openapi({ description: 'Eligibility rule evaluations that failed (missing key, non-boolean result) since the process started' }),
     model: z.object({
       likelihood,
       observations: z.number(),
@@ -242,6 +255,9 @@ export const StatsOverviewSchema = z
     refusedOutcomes: z.number().int().openapi({
       description: 'Outcomes this process\'s learner refused since it started: outside the limits, or they would have made a model non-finite (the model kept its last finite state)',
     }),
+    eligibilityErrors: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: 'Eligibility rule errors per action since the process started (actions with none absent)' }),
   })
   .openapi('StatsOverview');
 

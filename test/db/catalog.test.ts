@@ -21,11 +21,14 @@ const offer = {
   likelihood: 'logistic' as const,
 };
 
+/** What an action written without engagement policies holds (DESIGN.md §8.3). */
+const NO_POLICIES = { eligibility: null, startAt: null, endAt: null, dailyCap: null, mandatory: false };
+
 describe('actions', () => {
   it('creates, reads back every field, and lists', () => {
     const { record, created } = upsertAction(t.db, offer, 1_000);
     expect(created).toBe(true);
-    expect(record).toEqual({ ...offer, createdAt: 1_000, updatedAt: 1_000 });
+    expect(record).toEqual({ ...offer, ...NO_POLICIES, createdAt: 1_000, updatedAt: 1_000 });
     expect(getAction(t.db, 'card-upgrade')).toEqual(record);
     expect(listActions(t.db)).toEqual([record]);
     expect(getAction(t.db, 'nope')).toBeUndefined();
@@ -36,9 +39,18 @@ describe('actions', () => {
     const change = { ...offer, name: 'Gold card', category: 'retention', value: 0, lever: 2, channels: [], active: false, likelihood: 'linear' as const };
     const { record, created } = upsertAction(t.db, change, 2_000);
     expect(created).toBe(false);
-    expect(record).toEqual({ ...change, createdAt: 1_000, updatedAt: 2_000 });
+    expect(record).toEqual({ ...change, ...NO_POLICIES, createdAt: 1_000, updatedAt: 2_000 });
     expect(getAction(t.db, offer.id)).toEqual(record);
     expect(listActions(t.db)).toHaveLength(1);
+  });
+
+  it('stores the engagement policies, and a later write without them clears them', () => {
+    const policies = { eligibility: 'customer.age >= 18', startAt: 1_000, endAt: 9_000, dailyCap: 50, mandatory: true };
+    const { record } = upsertAction(t.db, { ...offer, ...policies }, 1_000);
+    expect(record).toMatchObject(policies);
+    expect(getAction(t.db, offer.id)).toEqual(record);
+    upsertAction(t.db, offer, 2_000);
+    expect(getAction(t.db, offer.id)).toMatchObject(NO_POLICIES);
   });
 
   it('lists by creation time, then id', () => {

@@ -42,6 +42,10 @@ const HUGE = 'x'.repeat(100_000);
 const ACTION = { name: 'C', category: 'sales', value: 1 };
 const TEXT = { 'content-type': 'text/plain' };
 const GZIP = { 'content-encoding': 'gzip' };
+const CHANNEL = '/v1/channels/email';
+const EMAIL = { name: 'E-mail', direction: 'outbound', contactCost: 1, limit: { contacts: 1, per: '7d' } };
+const POLICY = '/v1/contact-policy';
+const RULE = { after: 3, outcome: 'ignore', within: '30d', scope: 'action', for: '60d' };
 
 const json = (value: unknown): string => JSON.stringify(value);
 const malformed = (method: string, path: string): BadInput => ({
@@ -279,6 +283,48 @@ const ROWS: BadInput[] = [
   { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, code: 'not_found', field: 'path' },
   { name: 'an unknown API version', method: 'POST', path: '/v2/decisions', body: { channel: 'app', context: CONTEXT }, status: 404, code: 'not_found', field: 'path' },
   { name: 'path traversal out of the docs assets', method: 'GET', path: '/docs/assets/..%2F..%2Fpackage.json', status: 404, code: 'not_found', field: 'file' },
+
+  // ---- channels, the contact policy and engagement policies on actions (issue #10) ------------------------------
+  // The seed declares channels app and web, so undeclared channels are refused.
+  malformed('PUT', CHANNEL),
+  textPlain('PUT', CHANNEL, EMAIL),
+  validation('direction not in the enum', 'PUT', CHANNEL, { ...EMAIL, direction: 'sideways' }, 'direction'),
+  validation('a negative contact cost', 'PUT', CHANNEL, { ...EMAIL, contactCost: -1 }, 'contactCost'),
+  validation('contact cost a string', 'PUT', CHANNEL, { ...EMAIL, contactCost: '1' }, 'contactCost'),
+  validation('limit of 0 contacts', 'PUT', CHANNEL, { ...EMAIL, limit: { contacts: 0, per: '7d' } }, 'limit.contacts'),
+  validation('limit of 1.5 contacts', 'PUT', CHANNEL, { ...EMAIL, limit: { contacts: 1.5, per: '7d' } }, 'limit.contacts'),
+  validation('a 7x limit period', 'PUT', CHANNEL, { ...EMAIL, limit: { contacts: 1, per: '7x' } }, 'limit.per'),
+  validation('a 0d limit period', 'PUT', CHANNEL, { ...EMAIL, limit: { contacts: 1, per: '0d' } }, 'limit.per'),
+  validation('name missing', 'PUT', CHANNEL, { direction: 'outbound' }, 'name'),
+  validation('unknown field', 'PUT', CHANNEL, { ...EMAIL, cost: 1 }, 'cost'),
+  validation('a channel id with a space', 'PUT', '/v1/channels/call%20centre', EMAIL, 'channelId'),
+  validation('a 65-character channel id', 'PUT', `/v1/channels/${'c'.repeat(65)}`, EMAIL, 'channelId'),
+  { name: 'an unknown channel', method: 'GET', path: '/v1/channels/fax', status: 404, code: 'not_found', field: 'channelId' },
+  wrongMethod('DELETE', '/v1/channels'),
+  malformed('PUT', POLICY),
+  validation('suppression missing', 'PUT', POLICY, {}, 'suppression'),
+  validation('a 7x within', 'PUT', POLICY, { suppression: [{ ...RULE, within: '7x' }] }, 'suppression.0.within'),
+  validation('a 0d for', 'PUT', POLICY, { suppression: [{ ...RULE, for: '0d' }] }, 'suppression.0.for'),
+  validation('after 0', 'PUT', POLICY, { suppression: [{ ...RULE, after: 0 }] }, 'suppression.0.after'),
+  validation('outcome not in the enum', 'PUT', POLICY, { suppression: [{ ...RULE, outcome: 'click' }] }, 'suppression.0.outcome'),
+  validation('scope not in the enum', 'PUT', POLICY, { suppression: [{ ...RULE, scope: 'channel' }] }, 'suppression.0.scope'),
+  validation('an empty category list', 'PUT', POLICY, { suppression: [{ ...RULE, categories: [] }] }, 'suppression.0.categories'),
+  validation('an unknown category', 'PUT', POLICY, { suppression: [{ ...RULE, categories: ['marketing'] }] }, 'suppression.0.categories.0'),
+  validation('a propensity threshold over 1', 'PUT', POLICY, { suppression: [], thresholds: { propensity: { default: 1.5 } } }, 'thresholds.propensity.default'),
+  validation('a negative priority threshold', 'PUT', POLICY, { suppression: [], thresholds: { priority: { default: -1 } } }, 'thresholds.priority.default'),
+  validation('a threshold on an undeclared channel', 'PUT', POLICY, { suppression: [], thresholds: { propensity: { default: 0, channels: { fax: 0.1 } } } }, 'thresholds.propensity.channels.fax'),
+  wrongMethod('POST', POLICY),
+  validation('a CEL syntax error (400 with its position)', 'PUT', '/v1/actions/c', { ...ACTION, eligibility: 'customer.age >' }, 'eligibility'),
+  validation('CEL that is not boolean: 1 + 2', 'PUT', '/v1/actions/c', { ...ACTION, eligibility: '1 + 2' }, 'eligibility'),
+  validation("CEL that is not boolean: 'x'", 'PUT', '/v1/actions/c', { ...ACTION, eligibility: "'x'" }, 'eligibility'),
+  validation('CEL naming an undeclared variable', 'PUT', '/v1/actions/c', { ...ACTION, eligibility: 'age >= 18' }, 'eligibility'),
+  validation('eligibility a number', 'PUT', '/v1/actions/c', { ...ACTION, eligibility: 5 }, 'eligibility'),
+  validation('an undeclared channel in an action', 'PUT', '/v1/actions/c', { ...ACTION, channels: ['app', 'fax'] }, 'channels.1'),
+  validation('startAt after endAt', 'PUT', '/v1/actions/c', { ...ACTION, startAt: '2027-01-01T00:00:00Z', endAt: '2026-01-01T00:00:00Z' }, 'endAt'),
+  validation('startAt not a date-time', 'PUT', '/v1/actions/c', { ...ACTION, startAt: 'tomorrow' }, 'startAt'),
+  validation('dailyCap 0', 'PUT', '/v1/actions/c', { ...ACTION, dailyCap: 0 }, 'dailyCap'),
+  validation('dailyCap 2.5', 'PUT', '/v1/actions/c', { ...ACTION, dailyCap: 2.5 }, 'dailyCap'),
+  validation('mandatory a string', 'PUT', '/v1/actions/c', { ...ACTION, mandatory: 'yes' }, 'mandatory'),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */
@@ -297,12 +343,20 @@ async function snapshot(h: TestHarness): Promise<unknown> {
     expectStatus(reply, 200);
     return reply.body;
   };
-  return { rows, stats: await read('/v1/stats'), catalog: await read('/v1/actions'), schema: await read('/v1/schema') };
+  return {
+    rows,
+    stats: await read('/v1/stats'),
+    catalog: await read('/v1/actions'),
+    schema: await read('/v1/schema'),
+    channels: await read('/v1/channels'),
+    contactPolicy: await read('/v1/contact-policy'),
+  };
 }
 
-/** A schema, actions a and b, and one pending decision (of action a) whose id rows use as {decisionId}. */
+/** A schema, actions a and b, channels app and web, and one pending decision (of action a) whose id rows use as {decisionId}. */
 async function seed(): Promise<{ h: TestHarness; decisionId: string }> {
   const h = await seedTwoActions();
+  for (const channel of ['app', 'web']) expectStatus(await send(h, 'PUT', `/v1/channels/${channel}`, { name: channel, direction: 'inbound' }), 201);
   const decision = await send(h, 'POST', DECISION, { channel: 'app', context: CONTEXT, candidates: ['a'] });
   expectStatus(decision, 200);
   return { h, decisionId: decision.body.decisionId as string };

@@ -43,6 +43,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
   decisionId: 'no-such-decision',
   keyId: 'key_no_such_key',
   customerId: 'no-such-customer',
+  channelId: 'no-such-channel',
   file: 'favicon-16x16.png',
 };
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { openDb, type Db } from '../../db/open.js';
-import { insertSchema, upsertAction, type ActionRecord } from '../../db/stores/catalog.js';
+import { insertSchema, upsertAction, type ActionUpsert } from '../../db/stores/catalog.js';
 import { compileEncoder, type Encoder, type FeatureSpec } from '../../src/core/encoding.js';
 import type { Posterior } from '../../src/core/types.js';
 import type { ScriptIo } from '../../scripts/lib/args.js';
@@ -20,7 +20,7 @@ export const FEATURES: FeatureSpec[] = [
 ];
 export const CHANNELS = ['app', 'web'];
 
-type ActionSeed = Omit<ActionRecord, 'createdAt' | 'updatedAt'>;
+type ActionSeed = ActionUpsert;
 
 export const ACTIONS: ActionSeed[] = [
   { id: 'card-upgrade', name: 'Card upgrade', category: 'sales', value: 40, lever: 1, channels: [], active: true, likelihood: 'logistic' },

@@ -34,6 +34,13 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/actions/{actionId}/stats': READ,
   'GET /v1/stats': READ,
 
+  // Channels and the contact policy are configuration: ops writes them, analysts read them; apps need neither.
+  'PUT /v1/channels/{channelId}': OPS,
+  'GET /v1/channels': READ,
+  'GET /v1/channels/{channelId}': READ,
+  'PUT /v1/contact-policy': OPS,
+  'GET /v1/contact-policy': READ,
+
   'POST /v1/decisions': APP,
   'POST /v1/decisions/{decisionId}/feedback': APP,
 
