@@ -12,9 +12,12 @@ import { createKeyRing, type KeyRing } from './access/key-ring.js';
 import { createKeyService } from './access/key-service.js';
 import { isLoopbackHost } from './access/startup.js';
 import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
+import { createSqliteDecisionLifecycleStore } from '../db/stores/decision-lifecycle.js';
 import { createSqliteRetentionStore } from '../db/stores/retention.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
+import { BATCH_CHUNK, createBatchService } from './decisions/batch.js';
+import { createDecisionLifecycleService } from './decisions/lifecycle-service.js';
 import { createCatalogService } from './domain/catalog-service.js';
 import { createDecisionLog, type DecisionLog } from './domain/decision-log.js';
 import { createDecisionService } from './domain/decision-service.js';
@@ -214,6 +217,9 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     // This process's own key changes reload the ring at once; other processes' within KEY_REFRESH_INTERVAL_MS.
     keys: createKeyService({ store: keyStore, now, onChange: () => keyRing.reload() }),
     access: createAccessService({ ring: keyRing, mode: config.auth, loopback: isLoopbackHost(config.host) }),
+    lifecycle: createDecisionLifecycleService({ store: createSqliteDecisionLifecycleStore(db), log: decisionLog, now }),
+    // A chunk never takes more than half the write buffer, so a batch leaves room for the live traffic.
+    batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog)) {
     logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');

@@ -6,6 +6,7 @@ import type { FeatureSpec } from '../core/encoding.js';
 import type { Likelihood } from '../core/types.js';
 import type { AccessService } from '../access/access-service.js';
 import type { KeyService } from '../access/key-service.js';
+import type { BatchService, DecisionLifecycleService } from '../decisions/types.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -223,4 +224,8 @@ export interface Services {
   keys: KeyService;
   /** Whether keys are enforced and which key a request presented. */
   access: AccessService;
+  /** Deferred activation and the audit trail of a decision (src/decisions). */
+  lifecycle: DecisionLifecycleService;
+  /** Outbound lists: one decision per customer (src/decisions/batch.ts). */
+  batch: BatchService;
 }

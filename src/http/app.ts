@@ -18,6 +18,8 @@ import type { Services } from '../domain/types.js';
 import { authenticate } from './access/authenticate.js';
 import { registerActions } from './actions.js';
 import { registerDecisions } from './decisions.js';
+import { registerDecisionsBatch } from './decisions-batch.js';
+import { registerDecisionLifecycle } from './decisions-lifecycle.js';
 import { registerDocs } from './docs.js';
 import type { AppEnv, KairosApp, RouteDeps } from './env.js';
 import { registerFeedback } from './feedback.js';
@@ -50,6 +52,18 @@ export interface AppDeps {
   maxInflight?: number;
   /** A request unanswered after this many ms answers 503 + Retry-After; absent: no timeout. */
   requestTimeoutMs?: number;
+  /** The body limit of POST /v1/decisions/batch (in place of `bodyLimitBytes`); absent: `bodyLimitBytes`. */
+  batchBodyLimitBytes?: number;
+  /** The request timeout of POST /v1/decisions/batch (in place of `requestTimeoutMs`); absent: `requestTimeoutMs`. */
+  batchTimeoutMs?: number;
+}
+
+/** The outbound-list route, which gets its own body limit and timeout (src/http/decisions-batch.ts). */
+export const BATCH_PATH = '/v1/decisions/batch';
+
+/** Runs `special` on the batch route and `general` on every other path. */
+function byPath(special: MiddlewareHandler<AppEnv>, general: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return (c, next) => (c.req.path === BATCH_PATH ? special(c, next) : general(c, next));
 }
 
 /**
@@ -95,15 +109,21 @@ export function createApp(deps: AppDeps): KairosApp {
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', requestLog(deps.logger));
   app.use('*', authenticate(deps.services.access));
-  if (deps.requestTimeoutMs) app.use('*', requestTimeout(deps.requestTimeoutMs, RETRY_AFTER_SECONDS));
+  if (deps.requestTimeoutMs) {
+    const general = requestTimeout(deps.requestTimeoutMs, RETRY_AFTER_SECONDS);
+    app.use('*', byPath(requestTimeout(deps.batchTimeoutMs ?? deps.requestTimeoutMs, RETRY_AFTER_SECONDS), general));
+  }
   app.use('*', rejectContentEncoding());
-  app.use('/v1/*', requestBodyLimit(deps.bodyLimitBytes));
+  app.use('/v1/*', byPath(requestBodyLimit(deps.batchBodyLimitBytes ?? deps.bodyLimitBytes), requestBodyLimit(deps.bodyLimitBytes)));
   app.onError(createErrorHandler(deps.logger));
   app.notFound(notFoundOrNotAllowed(allowedMethodsOf(app)));
 
   registerSchema(app, routeDeps);
   registerActions(app, routeDeps);
+  // Before the decision-id routes' siblings: /v1/decisions/batch is a fixed path (POST only).
+  registerDecisionsBatch(app, routeDeps);
   registerDecisions(app, routeDeps);
+  registerDecisionLifecycle(app, routeDeps);
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
   registerKeys(app, routeDeps);
