@@ -4,6 +4,7 @@
  * limit, and who may call it.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/http/app.js';
 import type { TestHarness } from '../helpers/harness.js';
 import { expectStatus, send } from '../helpers/http.js';
 import { SEED_CONTEXT, seedTwoActions } from '../helpers/seed.js';
@@ -91,6 +92,33 @@ describe('POST /v1/decisions/batch', () => {
     const large = await send(h, 'POST', BATCH, { channel: 'app', requests: customers(200) });
     expectStatus(large, 413);
     expect(count(h, 'decisions')).toBe(50);
+  });
+
+  it('has its own request timeout: a batch is not cut by KAIROS_REQUEST_TIMEOUT, and one past its own stops deciding', async () => {
+    h = await seedTwoActions();
+    const t = h;
+    const app = (batchTimeoutMs: number) =>
+      ({ app: createApp({ services: t.services, logger: t.logger, bodyLimitBytes: 1 << 20, version: 'test', requestTimeoutMs: 1, batchTimeoutMs }) });
+    const body = { channel: 'app', requests: customers(2_000) };
+    // 2,000 decisions take far more than the 1 ms general timeout (8 chunks, each waiting for its commit).
+    const spared = await send(app(60_000), 'POST', BATCH, body);
+    expectStatus(spared, 200);
+    expect(spared.body.results).toHaveLength(2_000);
+    expect(count(h, 'decisions')).toBe(2_000);
+    const cut = await send(app(1), 'POST', BATCH, body);
+    expectStatus(cut, 503);
+    expect(cut.headers.get('retry-after')).toBe('1');
+    // The handler goes on after the 503 until its next chunk boundary: wait (in event-loop turns, bounded) until
+    // no decision has been added for 20 turns — a chunk takes two — then the chunks after the timeout were not decided.
+    let last = -1;
+    for (let quiet = 0, turns = 0; quiet < 20 && turns < 10_000; turns += 1) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const now = count(h, 'decisions') + h.engine.decisionLog.pending();
+      quiet = now === last ? quiet + 1 : 0;
+      last = now;
+    }
+    expect(last).toBeGreaterThanOrEqual(2_000);
+    expect(last).toBeLessThan(4_000);
   });
 
   it('app and ops may post a batch; analyst may not', async () => {
