@@ -100,6 +100,15 @@ describe('deferred activation', () => {
     expect(feedback(h)).toHaveLength(1);
   });
 
+  it('ignores whatever body an activate carries (clients send an empty JSON body or {})', async () => {
+    h = await seedTwoActions();
+    const a = await decide(h, { customerId: 'alice', activate: false });
+    const b = await decide(h, { customerId: 'bob', activate: false });
+    expectStatus(await send(h, 'POST', `/v1/decisions/${a}/activate`, '', { 'content-type': 'application/json' }), 204);
+    expectStatus(await send(h, 'POST', `/v1/decisions/${b}/activate`, {}), 204);
+    expect(contacts(h).map((c) => c.customer_id).sort()).toEqual(['alice', 'bob']);
+  });
+
   it('activating an unknown decision is a 404 naming decisionId', async () => {
     h = await seedTwoActions();
     const reply = await send(h, 'POST', '/v1/decisions/0190a5f2-7c1e-7c3a-8f00-1a2b3c4d5e6f/activate');
