@@ -3,7 +3,7 @@
  * batches. What the HTTP layer sees of it; the services throw `AppError` for expected failures.
  */
 import type { AppError } from '../errors.js';
-import type { DecisionRequest, DecisionResponse, Outcome } from '../domain/types.js';
+import type { DecisionResponse, Outcome } from '../domain/types.js';
 
 /** One chosen action of a decision, with its outcome once one is recorded. */
 export interface AuditedAction {
@@ -60,6 +60,3 @@ export interface BatchOptions {
 export interface BatchService {
   decide(request: BatchRequest, options?: BatchOptions): Promise<BatchEntry[]>;
 }
-
-/** The per-entry request the batch hands to the decision service. */
-export type BatchDecisionRequest = DecisionRequest & { customerId: string };
