@@ -4,7 +4,8 @@
  *
  * Middleware order: security headers → in-flight limit (503 before anything is parsed; /healthz and /readyz
  * exempt) → request id → request log (one info line per request) → access (API key and role: src/http/access) →
- * request timeout → content-encoding gate (415) → body limit (on /v1) → the route's media-type gate and zod
+ * request timeout → content-encoding gate (415) → body limit (on /v1; POST /v1/decisions/batch has its own limit and
+ * timeout, for up to 10,000 customers) → the route's media-type gate and zod
  * validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json; a known path
  * with another method answers 405 with `Allow`.
  * A JSON route given another content type answers 415 (the zod-openapi media-type gate), not 400.
@@ -120,7 +121,6 @@ export function createApp(deps: AppDeps): KairosApp {
 
   registerSchema(app, routeDeps);
   registerActions(app, routeDeps);
-  // Before the decision-id routes' siblings: /v1/decisions/batch is a fixed path (POST only).
   registerDecisionsBatch(app, routeDeps);
   registerDecisions(app, routeDeps);
   registerDecisionLifecycle(app, routeDeps);
