@@ -3,6 +3,8 @@
  * the demo catalog, batches of 1,000 and 10,000 customers with context on the email channel. Each size is timed
  * over `--reps` sequential calls after one warm-up call; the figure is customers per second of the median call,
  * measured at the client (the body upload, every decision with its group commit, and the answer's download).
+ * Meanwhile a probe sends GET /healthz back to back: its slowest answer shows how long the batch held the event loop
+ * (it yields between chunks).
  *
  *   npm run bench:batch -- [--reps 3] [--json]
  */
@@ -44,21 +46,39 @@ function customers(count: number, seed: number): { customerId: string; context: 
 
 interface Call {
   ms: number;
+  /** Slowest GET /healthz answered while the batch ran, and how many were answered. */
+  probeMaxMs: number;
+  probes: number;
   decided: number;
   offered: number;
   problems: number;
 }
 
 async function call(url: string, body: string, size: number): Promise<Call> {
+  let done = false;
+  let probeMaxMs = 0;
+  let probes = 0;
+  // Sequential probes until the batch is answered (bounded by it: one probe in flight at a time).
+  const probing = (async () => {
+    while (!done) {
+      const sent = performance.now();
+      const probe = await fetch(`${url}/healthz`);
+      await probe.arrayBuffer();
+      probeMaxMs = Math.max(probeMaxMs, performance.now() - sent);
+      probes += 1;
+    }
+  })();
   const start = performance.now();
   const res = await fetch(`${url}/v1/decisions/batch`, { method: 'POST', body, headers: { 'content-type': 'application/json' } });
   const text = await res.text();
   const ms = performance.now() - start;
+  done = true;
+  await probing;
   if (res.status !== 200) throw new Error(`the batch answered ${res.status}: ${text.slice(0, 500)}`);
   const results = (JSON.parse(text) as { results: { decisionId?: string; noAction?: boolean }[] }).results;
   if (results.length !== size) throw new Error(`${results.length} results for ${size} requests`);
   const decided = results.filter((r) => r.decisionId !== undefined);
-  return { ms, decided: decided.length, offered: decided.filter((r) => r.noAction === false).length, problems: size - decided.length };
+  return { ms, probeMaxMs, probes, decided: decided.length, offered: decided.filter((r) => r.noAction === false).length, problems: size - decided.length };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -77,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     // Service defaults (learner on, info log: one line per request, so one per batch). startServer reads the
     // listening line, which is at info.
     const server = await startServer(dir, { KAIROS_DEMO: 'true' }, { keepLogs: false });
-    const rows: { size: number; reps: number; medianMs: number; customersPerSecond: number; offeredShare: number; problems: number }[] = [];
+    const rows: { size: number; reps: number; medianMs: number; customersPerSecond: number; offeredShare: number; problems: number; healthzMaxMs: number; healthzAnswered: number }[] = [];
     try {
       let seed = 1;
       for (const size of SIZES) {
@@ -95,6 +115,8 @@ export async function main(argv: string[]): Promise<number> {
           customersPerSecond: Math.round(size / (ms / 1_000)),
           offeredShare: decided > 0 ? Math.round((calls.reduce((n, c) => n + c.offered, 0) / decided) * 1_000) / 1_000 : 0,
           problems: calls.reduce((n, c) => n + c.problems, 0),
+          healthzMaxMs: Math.round(Math.max(...calls.map((c) => c.probeMaxMs)) * 10) / 10,
+          healthzAnswered: calls.reduce((n, c) => n + c.probes, 0),
         });
       }
     } finally {
@@ -104,10 +126,10 @@ export async function main(argv: string[]): Promise<number> {
     const result = { bench: 'batch', channel: CHANNEL, node: process.version, rows };
     if (!values.json) {
       process.stdout.write('POST /v1/decisions/batch — real server on 127.0.0.1, demo catalog, email channel\n');
-      process.stdout.write('  size     reps  median ms  customers/s  offered  problems\n');
+      process.stdout.write('  size     reps  median ms  customers/s  offered  problems  /healthz max ms (answered)\n');
       for (const r of rows) {
         process.stdout.write(
-          `  ${String(r.size).padStart(6)}  ${String(r.reps).padStart(4)}  ${r.medianMs.toFixed(1).padStart(9)}  ${String(r.customersPerSecond).padStart(11)}  ${r.offeredShare.toFixed(3).padStart(7)}  ${String(r.problems).padStart(8)}\n`,
+          `  ${String(r.size).padStart(6)}  ${String(r.reps).padStart(4)}  ${r.medianMs.toFixed(1).padStart(9)}  ${String(r.customersPerSecond).padStart(11)}  ${r.offeredShare.toFixed(3).padStart(7)}  ${String(r.problems).padStart(8)}  ${r.healthzMaxMs.toFixed(1).padStart(15)} (${r.healthzAnswered})\n`,
         );
       }
     }
