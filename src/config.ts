@@ -27,6 +27,10 @@ export interface Config {
   maxInflight: number;
   /** A request not answered within this answers 503 + Retry-After (its work may still complete). */
   requestTimeoutMs: number;
+  /** Largest accepted body of POST /v1/decisions/batch (up to 10,000 customers with their context). */
+  batchBodyLimitBytes: number;
+  /** The request timeout of POST /v1/decisions/batch, in place of requestTimeoutMs (a batch decides for seconds). */
+  batchTimeoutMs: number;
   /** Likelihood for actions that do not name one. */
   defaultLikelihood: Likelihood;
   /** Prior response rate of a fresh logistic model (the bias prior mean is its logit). */
@@ -157,6 +161,11 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     }, 'a size from 1kb to 64mb'),
     maxInflight: read('KAIROS_MAX_INFLIGHT', '128', int(0, 100_000), 'an integer 0–100000 (0 = no limit)'),
     requestTimeoutMs: read('KAIROS_REQUEST_TIMEOUT', '10s', duration(100, 300_000), 'a duration from 100ms to 5m'),
+    batchBodyLimitBytes: read('KAIROS_BATCH_BODY_LIMIT', '16mb', (raw) => {
+      const size = parseSize(raw);
+      return size !== undefined && size >= 1024 && size <= 256 * 1024 ** 2 ? size : undefined;
+    }, 'a size from 1kb to 256mb'),
+    batchTimeoutMs: read('KAIROS_BATCH_TIMEOUT', '2m', duration(1_000, 600_000), 'a duration from 1s to 10m'),
     defaultLikelihood: read('KAIROS_LIKELIHOOD', 'logistic', oneOf<Likelihood>('logistic', 'linear'), 'logistic or linear'),
     priorRate: read('KAIROS_PRIOR_RATE', '0.05', (raw) => { const n = num(0, 1, true)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a rate in (0, 1)'),
     minPriority: read('KAIROS_MIN_PRIORITY', '0', num(-1e12, 1e12), 'a number'),

@@ -13,12 +13,15 @@ import { createKeyService } from './access/key-service.js';
 import { isLoopbackHost } from './access/startup.js';
 import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js';
 import { createSqliteCustomerStore } from '../db/stores/customers.js';
+import { createSqliteDecisionLifecycleStore } from '../db/stores/decision-lifecycle.js';
 import { createSqliteRetentionStore } from '../db/stores/retention.js';
 import { createSqliteChannelStore } from '../db/stores/channels.js';
 import { createSqliteContactPolicyStore } from '../db/stores/contact-policy.js';
 import { createPolicyService } from './policies/policy-service.js';
 import type { Config } from './config.js';
 import { createRng } from './core/rng.js';
+import { BATCH_CHUNK, createBatchService } from './decisions/batch.js';
+import { createDecisionLifecycleService } from './decisions/lifecycle-service.js';
 import { createCatalogService } from './domain/catalog-service.js';
 import { createCustomerService, type CustomerHistory } from './customers/customer-service.js';
 import { createDecisionLog, type DecisionLog } from './domain/decision-log.js';
@@ -241,6 +244,9 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       beforeErase: () => decisionLog.flush(),
     }),
     policies: createPolicyService({ channels: createSqliteChannelStore(db), contactPolicy: createSqliteContactPolicyStore(db), state, now }),
+    lifecycle: createDecisionLifecycleService({ store: createSqliteDecisionLifecycleStore(db), log: decisionLog, now }),
+    // A chunk never takes more than half the write buffer, so a batch leaves room for the live traffic.
+    batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog)) {
     logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');

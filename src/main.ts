@@ -93,6 +93,8 @@ function main(): void {
     version: VERSION,
     maxInflight: config.maxInflight,
     requestTimeoutMs: config.requestTimeoutMs,
+    batchBodyLimitBytes: config.batchBodyLimitBytes,
+    batchTimeoutMs: config.batchTimeoutMs,
   });
   engine.start();
 

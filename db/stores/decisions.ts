@@ -3,6 +3,7 @@
  * decision service (one transaction per flush); read back when feedback arrives; closed by the expirer, which
  * turns every still-unanswered action into an implicit 'ignore'.
  */
+import type { ActivationResult } from '../../src/decisions/decision-store.js';
 import { transaction, type Db } from '../open.js';
 import { perDb } from './statement-cache.js';
 import { blobToFloat64, float64ToBlob } from './float64-blob.js';
@@ -15,6 +16,10 @@ export interface DecisionActionRecord {
   sampledPropensity: number;
   priority: number;
   probability: number;
+  /** The action's category when decided (written to its contact row). Default '' when the writer does not know it. */
+  category?: string;
+  /** This customer's recent ignores of this action at decision time (decision_actions.recent_ignores); default 0. */
+  recentIgnores?: number;
 }
 
 export interface DecisionRecord {
@@ -31,6 +36,13 @@ export interface DecisionRecord {
   status: 'pending' | 'closed';
   /** Chosen actions, by slot. */
   actions: DecisionActionRecord[];
+  /**
+   * Deferred activation (DESIGN.md §8.5): false = decided but not yet shown, so no contact and nothing learned until
+   * it is activated. Default true.
+   */
+  activated?: boolean;
+  /** Default 'policy'. */
+  group?: 'policy' | 'control';
 }
 
 interface DecisionRow {
@@ -42,6 +54,8 @@ interface DecisionRow {
   x: Buffer;
   seed: string;
   status: 'pending' | 'closed';
+  activated: number;
+  group: 'policy' | 'control';
 }
 
 interface DecisionActionRow {
@@ -51,28 +65,32 @@ interface DecisionActionRow {
   sampled_propensity: number;
   priority: number;
   probability: number;
+  recent_ignores: number;
 }
 
 function prepare(db: Db) {
   const s = db.sqlite;
   return {
-    insertDecision: s.prepare<[string, number, string | null, string, number, Buffer, string, string]>(
-      `INSERT INTO decisions (id, created_at, customer_id, channel, schema_version, x, seed, status)
+    insertDecision: s.prepare<[string, number, string | null, string, number, Buffer, string, string, number, string]>(
+      `INSERT INTO decisions (id, created_at, customer_id, channel, schema_version, x, seed, status, activated, "group")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    insertAction: s.prepare<[string, string, number, number, number, number, number, number]>(
+      `INSERT INTO decision_actions (decision_id, action_id, slot, propensity, sampled_propensity, priority, probability, recent_ignores)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
-    insertAction: s.prepare<[string, string, number, number, number, number, number]>(
-      `INSERT INTO decision_actions (decision_id, action_id, slot, propensity, sampled_propensity, priority, probability)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
+    insertContact: s.prepare<[string, string, string, string, string, number]>(
+      `INSERT INTO contacts (decision_id, action_id, customer_id, channel, category, at) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     decision: s.prepare<[string], DecisionRow>(
-      'SELECT id, created_at, customer_id, channel, schema_version, x, seed, status FROM decisions WHERE id = ?',
+      'SELECT id, created_at, customer_id, channel, schema_version, x, seed, status, activated, "group" FROM decisions WHERE id = ?',
     ),
     actions: s.prepare<[string], DecisionActionRow>(
-      `SELECT action_id, slot, propensity, sampled_propensity, priority, probability
+      `SELECT action_id, slot, propensity, sampled_propensity, priority, probability, recent_ignores
        FROM decision_actions WHERE decision_id = ? ORDER BY slot`,
     ),
-    due: s.prepare<[number, number], { id: string }>(
-      `SELECT id FROM decisions WHERE status = 'pending' AND created_at < ? ORDER BY created_at, id LIMIT ?`,
+    due: s.prepare<[number, number], { id: string; activated: number }>(
+      `SELECT id, activated FROM decisions WHERE status = 'pending' AND created_at < ? ORDER BY created_at, id LIMIT ?`,
     ),
     // One implicit ignore per chosen action that has no outcome yet; the UNIQUE(decision_id, action_id) index
     // makes an existing outcome (from the client) win.
@@ -83,6 +101,19 @@ function prepare(db: Db) {
        ON CONFLICT (decision_id, action_id) DO NOTHING`,
     ),
     close: s.prepare<[string]>(`UPDATE decisions SET status = 'closed' WHERE id = ? AND status = 'pending'`),
+    activation: s.prepare<[string], { activated: number; status: 'pending' | 'closed'; actions: number }>(
+      `SELECT activated, status, (SELECT count(*) FROM decision_actions da WHERE da.decision_id = d.id) AS actions
+       FROM decisions d WHERE id = ?`,
+    ),
+    // The category is the action's at activation (decision_actions does not keep it); '' when it was deleted.
+    activationContacts: s.prepare<[number, string]>(
+      `INSERT INTO contacts (decision_id, action_id, customer_id, channel, category, at)
+       SELECT d.id, da.action_id, d.customer_id, d.channel, coalesce(a.category, ''), ?
+       FROM decisions d JOIN decision_actions da ON da.decision_id = d.id LEFT JOIN actions a ON a.id = da.action_id
+       WHERE d.id = ? AND d.customer_id IS NOT NULL
+       ON CONFLICT (decision_id, action_id) DO NOTHING`,
+    ),
+    markActivated: s.prepare<[string]>('UPDATE decisions SET activated = 1 WHERE id = ? AND activated = 0'),
   };
 }
 
@@ -91,9 +122,15 @@ const stmts = perDb(prepare);
 type Statements = ReturnType<typeof prepare>;
 
 function insertOne(s: Statements, r: DecisionRecord): void {
-  s.insertDecision.run(r.id, r.createdAt, r.customerId, r.channel, r.schemaVersion, float64ToBlob(r.x), r.seed, r.status);
+  const activated = r.activated ?? true;
+  s.insertDecision.run(r.id, r.createdAt, r.customerId, r.channel, r.schemaVersion, float64ToBlob(r.x), r.seed, r.status, activated ? 1 : 0, r.group ?? 'policy');
   for (const a of r.actions) {
-    s.insertAction.run(r.id, a.actionId, a.slot, a.propensity, a.sampledPropensity, a.priority, a.probability);
+    s.insertAction.run(r.id, a.actionId, a.slot, a.propensity, a.sampledPropensity, a.priority, a.probability, a.recentIgnores ?? 0);
+  }
+  // A contact is an activated decision that offered something to a known customer (DESIGN.md §8.2), written in the
+  // decision's own transaction so no reader sees the decision without its contacts.
+  if (activated && r.customerId !== null) {
+    for (const a of r.actions) s.insertContact.run(r.id, a.actionId, r.customerId, r.channel, a.category ?? '', r.createdAt);
   }
 }
 
@@ -166,6 +203,8 @@ export function getDecision(db: Db, id: string): DecisionRecord | undefined {
     x: blobToFloat64(row.x),
     seed: row.seed,
     status: row.status,
+    activated: row.activated === 1,
+    group: row.group,
     actions: s.actions.all(id).map((a) => ({
       actionId: a.action_id,
       slot: a.slot,
@@ -173,23 +212,43 @@ export function getDecision(db: Db, id: string): DecisionRecord | undefined {
       sampledPropensity: a.sampled_propensity,
       priority: a.priority,
       probability: a.probability,
+      recentIgnores: a.recent_ignores,
     })),
   };
 }
 
 /**
- * Closes at most `limit` pending decisions created before `cutoffMs` (oldest first): each chosen action with no
- * outcome yet gets an 'ignore' from source 'timeout' at `nowMs`. One transaction; returns the decisions closed.
- * Idempotent: a closed decision is never revisited.
+ * Closes at most `limit` pending decisions created before `cutoffMs` (oldest first): each chosen action of an
+ * activated decision with no outcome yet gets an 'ignore' from source 'timeout' at `nowMs`. A decision never
+ * activated was never shown: it is closed with no ignore, so it is dropped from learning (DESIGN.md §8.5). One
+ * transaction; returns the decisions closed. Idempotent: a closed decision is never revisited.
  */
 export function expireDecisions(db: Db, cutoffMs: number, nowMs: number, limit: number): number {
   const s = stmts(db);
   return transaction(db, () => {
     let closed = 0;
-    for (const { id } of s.due.all(cutoffMs, limit)) {
-      s.timeoutIgnores.run(nowMs, id);
+    for (const { id, activated } of s.due.all(cutoffMs, limit)) {
+      if (activated === 1) s.timeoutIgnores.run(nowMs, id);
       closed += s.close.run(id).changes;
     }
     return closed;
+  });
+}
+
+/**
+ * Activates a deferred decision at `atMs` (DESIGN.md §8.5): writes its contact rows (one per offered action, when it
+ * has a customer) and marks it activated, in one transaction, or within the caller's (feedback activates implicitly
+ * in the transaction that records the outcome, so the contacts_outcome trigger sees the rows).
+ */
+export function activateDecision(db: Db, id: string, atMs: number): ActivationResult {
+  const s = stmts(db);
+  return transaction(db, (): ActivationResult => {
+    const row = s.activation.get(id);
+    if (!row) return 'unknown';
+    if (row.activated === 1) return 'already';
+    if (row.status === 'closed' && row.actions > 0) return 'expired';
+    s.activationContacts.run(atMs, id);
+    s.markActivated.run(id);
+    return 'activated';
   });
 }

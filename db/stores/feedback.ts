@@ -2,7 +2,8 @@
  * The append-only feedback log. `seq` (AUTOINCREMENT, so never reused) is the learner's cursor: it reads rows
  * after its applied seq, in seq order, and stores the new cursor with the posteriors it produced.
  */
-import type { Db } from '../open.js';
+import { transaction, type Db } from '../open.js';
+import { activateDecision } from './decisions.js';
 import { perDb } from './statement-cache.js';
 import { blobToFloat64 } from './float64-blob.js';
 
@@ -76,6 +77,17 @@ export function insertFeedback(
   const existing = s.existing.get(input.decisionId, input.actionId);
   if (!existing) throw new Error(`feedback for ${input.decisionId}/${input.actionId} conflicted but cannot be read`);
   return { inserted: false, existing: toRecord(existing) };
+}
+
+/**
+ * An outcome on a decision not yet activated activates it implicitly (DESIGN.md §8.5): its contact rows are written
+ * (at the outcome's time) before the feedback row, in one transaction, so the contacts_outcome trigger fills them.
+ */
+export function insertFeedbackActivating(db: Db, input: Omit<FeedbackRecord, 'seq'>): ReturnType<typeof insertFeedback> {
+  return transaction(db, () => {
+    activateDecision(db, input.decisionId, input.createdAt);
+    return insertFeedback(db, input);
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
- * Retention in SQLite: deletes old decisions that can no longer matter to learning, with their chosen actions and
- * their feedback. The running counts in `action_counts` are lifetime totals kept by insert
+ * Retention in SQLite: deletes old decisions that can no longer matter to learning, with their chosen actions, their
+ * feedback and their contact rows. The running counts in `action_counts` are lifetime totals kept by insert
  * triggers and are not touched. Feedback seq is AUTOINCREMENT, so deleted seqs are never reused and the learner's
  * cursor stays meaningful.
  */
@@ -35,6 +35,9 @@ const stmts = perDb((db: Db) => {
        ORDER BY d.created_at LIMIT ?`,
     ),
     deleteFeedback: s.prepare<[string]>('DELETE FROM feedback WHERE decision_id = ?'),
+    // The contact history is personal data kept no longer than its decision (suppression and limit windows are
+    // shorter than the retention in any sensible policy).
+    deleteContacts: s.prepare<[string]>('DELETE FROM contacts WHERE decision_id = ?'),
     // Also done by ON DELETE CASCADE, but only on connections with foreign_keys on; explicit is cheap and certain.
     deleteActions: s.prepare<[string]>('DELETE FROM decision_actions WHERE decision_id = ?'),
     deleteDecision: s.prepare<[string]>('DELETE FROM decisions WHERE id = ?'),
@@ -47,6 +50,7 @@ export function pruneDecisions(db: Db, cutoffMs: number, limit: number): number 
     let deleted = 0;
     for (const { id } of s.prunable.all(cutoffMs, limit)) {
       s.deleteFeedback.run(id);
+      s.deleteContacts.run(id);
       s.deleteActions.run(id);
       deleted += s.deleteDecision.run(id).changes;
     }

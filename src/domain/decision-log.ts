@@ -7,6 +7,10 @@
  *
  * Backpressure: when `maxPending` records are waiting for their commit, a new append is refused with 503
  * (`AppError('unavailable')` with Retry-After) instead of letting memory grow.
+ *
+ * The overlay: the contact rows and offers of records appended but not yet committed (`pendingContacts`,
+ * `pendingOffers`), so a decision taken in the group-commit window sees the ones before it in this process — two
+ * quick decisions for one customer cannot both pass a contact limit, nor two offers a daily cap's last unit.
  */
 import type { DecisionRecord } from '../../db/stores/decisions.js';
 import { AppError } from '../errors.js';
@@ -20,6 +24,19 @@ export interface DecisionWriter {
   writeBatch(records: readonly DecisionRecord[]): Map<number, Error>;
   /** Whether a thrown error is transient (the database is locked): the batch is refused with 503, not 500. */
   isTransient(error: unknown): boolean;
+}
+
+/** A contact row as the contacts table holds it (db/schema/contacts.ts), without the customer id it is keyed by. */
+export interface ContactRow {
+  decisionId: string;
+  actionId: string;
+  channel: string;
+  category: string;
+  /** Unix ms (the activation time). */
+  at: number;
+  outcome: 'response' | 'ignore' | null;
+  /** Unix ms. */
+  outcomeAt: number | null;
 }
 
 export interface DecisionLogOptions {
@@ -43,12 +60,18 @@ export interface DecisionLog {
   holds(decisionId: string): boolean;
   /** Records waiting for their commit. */
   pending(): number;
+  /** Contact rows of this customer's activated records waiting for their commit (oldest first); [] when none. */
+  pendingContacts(customerId: string): readonly ContactRow[];
+  /** How many records waiting for their commit offer this action (daily budgets count every decision). */
+  pendingOffers(actionId: string): number;
   /** Flushes, and refuses every later append (503). */
   close(): void;
 }
 
 /** Seconds a client refused by backpressure is told to wait (Retry-After). */
 const RETRY_AFTER_S = 1;
+
+const NO_CONTACTS: readonly ContactRow[] = Object.freeze([]);
 
 const unavailable = (detail: string): AppError => new AppError('unavailable', detail, undefined, { retryAfterSeconds: RETRY_AFTER_S });
 
@@ -62,6 +85,10 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   const { writer, flushMs, maxPending, onError } = options;
   let buffer: Waiting[] = [];
   let ids = new Set<string>();
+  // The overlay of what `buffer` holds, rebuilt with it at every flush (the write is synchronous: once a batch is
+  // taken out of the buffer its rows are committed, or failed, before any other code runs).
+  let contactsByCustomer = new Map<string, ContactRow[]>();
+  let offersByAction = new Map<string, number>();
   let scheduled: { cancel(): void } | undefined;
   let closed = false;
 
@@ -72,6 +99,8 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
     const batch = buffer;
     buffer = [];
     ids = new Set();
+    contactsByCustomer = new Map();
+    offersByAction = new Map();
     let failures: Map<number, Error>;
     try {
       failures = writer.writeBatch(batch.map((w) => w.record));
@@ -113,6 +142,17 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
     }
   };
 
+  const overlay = (record: DecisionRecord): void => {
+    for (const a of record.actions) offersByAction.set(a.actionId, (offersByAction.get(a.actionId) ?? 0) + 1);
+    // The same rule as the store's contact rows (db/stores/decisions.ts insertOne).
+    if ((record.activated ?? true) === false || record.customerId === null || record.actions.length === 0) return;
+    let rows = contactsByCustomer.get(record.customerId);
+    if (!rows) contactsByCustomer.set(record.customerId, (rows = []));
+    for (const a of record.actions) {
+      rows.push({ decisionId: record.id, actionId: a.actionId, channel: record.channel, category: a.category ?? '', at: record.createdAt, outcome: null, outcomeAt: null });
+    }
+  };
+
   return {
     admit,
     append(record) {
@@ -124,12 +164,15 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
       return new Promise<void>((resolve, reject) => {
         buffer.push({ record, resolve, reject });
         ids.add(record.id);
+        overlay(record);
         schedule();
       });
     },
     flush,
     holds: (decisionId) => ids.has(decisionId),
     pending: () => buffer.length,
+    pendingContacts: (customerId) => contactsByCustomer.get(customerId) ?? NO_CONTACTS,
+    pendingOffers: (actionId) => offersByAction.get(actionId) ?? 0,
     close() {
       flush();
       closed = true;

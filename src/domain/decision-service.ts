@@ -8,6 +8,7 @@ import { createRng, randomSeed } from '../core/rng.js';
 import { createDecisionScratch, decide, type DecisionScratch } from '../core/thompson.js';
 import type { Posterior, Rng } from '../core/types.js';
 import type { ActionRecord } from '../../db/stores/catalog.js';
+import type { DecisionActionRecord } from '../../db/stores/decisions.js';
 import { AppError } from '../errors.js';
 import type { DecisionLog } from './decision-log.js';
 import { covarianceOf, type EngineState } from './engine-state.js';
@@ -71,7 +72,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     const decisionId = uuidv7(createdAt);
 
     let decided: DecidedAction[] = [];
-    const records: { actionId: string; slot: number; propensity: number; sampledPropensity: number; priority: number; probability: number }[] = [];
+    const records: DecisionActionRecord[] = [];
     if (actions.length > 0) {
       const entries = actions.map((a) => state.model(a.id));
       const posteriors: Posterior[] = entries.map((e) => e.posterior);
@@ -110,6 +111,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
           sampledPropensity: entry.sampledPropensity,
           priority: entry.priority,
           probability: entry.probability,
+          category: action.category,
+          recentIgnores: 0,
         });
         return entry;
       });
@@ -126,6 +129,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       seed: String(seed),
       status: records.length > 0 ? 'pending' : 'closed',
       actions: records,
+      activated: request.activate !== false,
+      group: 'policy',
     });
     // Counted only now that the decision is accepted: a rejected request (400, 422) changes no state.
     if (report.unknownKeys.length > 0) deps.unknownKeys?.add(report.unknownKeys);

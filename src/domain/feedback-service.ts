@@ -4,7 +4,7 @@
  */
 import type { Db } from '../../db/open.js';
 import { getDecision } from '../../db/stores/decisions.js';
-import { insertFeedback } from '../../db/stores/feedback.js';
+import { insertFeedback, insertFeedbackActivating } from '../../db/stores/feedback.js';
 import { MAX_ABS_REWARD } from '../core/limits.js';
 import { AppError } from '../errors.js';
 import type { DecisionLog } from './decision-log.js';
@@ -37,7 +37,15 @@ export function createFeedbackService(deps: FeedbackDeps): FeedbackService {
         const message = `must be a finite number with |reward| ≤ ${MAX_ABS_REWARD}`;
         throw new AppError('validation', `reward ${message}`, [{ field: 'reward', message }]);
       }
-      const result = insertFeedback(deps.db, {
+      // Deferred activation: a decision never activated is closed by the expirer without an ignore (dropped from
+      // learning); a late outcome must not bring it back. One not yet closed is activated by its outcome.
+      if (decision.activated === false && decision.status === 'closed') {
+        throw new AppError('conflict', `decision '${decisionId}' was never activated within its feedback window: it was dropped from learning`, [
+          { field: 'decisionId', message: 'closed unactivated after the feedback window' },
+        ]);
+      }
+      const write = decision.activated === false ? insertFeedbackActivating : insertFeedback;
+      const result = write(deps.db, {
         decisionId,
         actionId,
         outcome: request.outcome,

@@ -8,6 +8,7 @@ import type { AccessService } from '../access/access-service.js';
 import type { KeyService } from '../access/key-service.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import type { PolicyService } from '../policies/types.js';
+import type { BatchService, DecisionLifecycleService } from '../decisions/types.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -246,4 +247,8 @@ export interface Services {
   customers: CustomerService;
   /** Channels and the contact policy (DESIGN.md §8.2). */
   policies: PolicyService;
+  /** Deferred activation and the audit trail of a decision (src/decisions). */
+  lifecycle: DecisionLifecycleService;
+  /** Outbound lists: one decision per customer (src/decisions/batch.ts). */
+  batch: BatchService;
 }

@@ -4,7 +4,8 @@
  *
  * Middleware order: security headers → in-flight limit (503 before anything is parsed; /healthz and /readyz
  * exempt) → request id → request log (one info line per request) → access (API key and role: src/http/access) →
- * request timeout → content-encoding gate (415) → body limit (on /v1) → the route's media-type gate and zod
+ * request timeout → content-encoding gate (415) → body limit (on /v1; POST /v1/decisions/batch has its own limit and
+ * timeout, for up to 10,000 customers) → the route's media-type gate and zod
  * validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json; a known path
  * with another method answers 405 with `Allow`.
  * A JSON route given another content type answers 415 (the zod-openapi media-type gate), not 400.
@@ -21,6 +22,8 @@ import { registerCustomers } from './customers.js';
 import { registerChannels } from './channels.js';
 import { registerContactPolicy } from './contact-policy.js';
 import { registerDecisions } from './decisions.js';
+import { registerDecisionsBatch } from './decisions-batch.js';
+import { registerDecisionLifecycle } from './decisions-lifecycle.js';
 import { registerDocs } from './docs.js';
 import type { AppEnv, KairosApp, RouteDeps } from './env.js';
 import { registerFeedback } from './feedback.js';
@@ -53,6 +56,18 @@ export interface AppDeps {
   maxInflight?: number;
   /** A request unanswered after this many ms answers 503 + Retry-After; absent: no timeout. */
   requestTimeoutMs?: number;
+  /** The body limit of POST /v1/decisions/batch (in place of `bodyLimitBytes`); absent: `bodyLimitBytes`. */
+  batchBodyLimitBytes?: number;
+  /** The request timeout of POST /v1/decisions/batch (in place of `requestTimeoutMs`); absent: `requestTimeoutMs`. */
+  batchTimeoutMs?: number;
+}
+
+/** The outbound-list route, which gets its own body limit and timeout (src/http/decisions-batch.ts). */
+export const BATCH_PATH = '/v1/decisions/batch';
+
+/** Runs `special` on the batch route and `general` on every other path. */
+function byPath(special: MiddlewareHandler<AppEnv>, general: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  return (c, next) => (c.req.path === BATCH_PATH ? special(c, next) : general(c, next));
 }
 
 /**
@@ -98,15 +113,20 @@ export function createApp(deps: AppDeps): KairosApp {
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', requestLog(deps.logger));
   app.use('*', authenticate(deps.services.access));
-  if (deps.requestTimeoutMs) app.use('*', requestTimeout(deps.requestTimeoutMs, RETRY_AFTER_SECONDS));
+  if (deps.requestTimeoutMs) {
+    const general = requestTimeout(deps.requestTimeoutMs, RETRY_AFTER_SECONDS);
+    app.use('*', byPath(requestTimeout(deps.batchTimeoutMs ?? deps.requestTimeoutMs, RETRY_AFTER_SECONDS), general));
+  }
   app.use('*', rejectContentEncoding());
-  app.use('/v1/*', requestBodyLimit(deps.bodyLimitBytes));
+  app.use('/v1/*', byPath(requestBodyLimit(deps.batchBodyLimitBytes ?? deps.bodyLimitBytes), requestBodyLimit(deps.bodyLimitBytes)));
   app.onError(createErrorHandler(deps.logger));
   app.notFound(notFoundOrNotAllowed(allowedMethodsOf(app)));
 
   registerSchema(app, routeDeps);
   registerActions(app, routeDeps);
+  registerDecisionsBatch(app, routeDeps);
   registerDecisions(app, routeDeps);
+  registerDecisionLifecycle(app, routeDeps);
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
   registerCustomers(app, routeDeps);

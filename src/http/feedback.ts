@@ -11,7 +11,8 @@ const postFeedback = createRoute({
   summary: 'Record the outcome of a decision',
   description:
     'The first outcome for a (decision, action) pair is learned exactly once (202). Posting it again answers 200 ' +
-    'with `duplicate: true` and the outcome first recorded; nothing is learned twice.',
+    'with `duplicate: true` and the outcome first recorded; nothing is learned twice. An outcome on a decision taken ' +
+    'with `activate: false` activates it first; one never activated within the feedback window is a 409.',
   request: {
     params: DecisionIdParams,
     body: { required: true, content: { 'application/json': { schema: FeedbackBody } } },
@@ -19,7 +20,7 @@ const postFeedback = createRoute({
   responses: {
     202: { description: 'Recorded; will be learned', content: { 'application/json': { schema: FeedbackResponseSchema } } },
     200: { description: 'Already recorded (duplicate)', content: { 'application/json': { schema: FeedbackResponseSchema } } },
-    ...problemResponses(400, 404, 413, 415, 422),
+    ...problemResponses(400, 404, 409, 413, 415, 422),
   },
 });
 

@@ -168,6 +168,9 @@ export const DecisionBody = z
     candidates: z.array(actionId).max(10_000).optional(),
     exclude: z.array(actionId).max(10_000).optional(),
     slots: z.number().int().min(1).max(MAX_SLOTS).default(1),
+    activate: z.boolean().optional().openapi({
+      description: 'false: deferred activation — decide now, show later; no contact and nothing learned until POST /v1/decisions/{decisionId}/activate (or an outcome). Default true.',
+    }),
   })
   .openapi('DecisionRequest');
 

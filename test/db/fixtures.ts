@@ -2,7 +2,7 @@
 import type { DecisionActionRecord, DecisionRecord } from '../../db/stores/decisions.js';
 
 export function chosen(actionId: string, slot: number): DecisionActionRecord {
-  return { actionId, slot, propensity: 0.1 + slot / 10, sampledPropensity: 0.2 + slot / 10, priority: 3.5 - slot, probability: 0.6 - slot / 10 };
+  return { actionId, slot, propensity: 0.1 + slot / 10, sampledPropensity: 0.2 + slot / 10, priority: 3.5 - slot, probability: 0.6 - slot / 10, recentIgnores: 0 };
 }
 
 export function decision(id: string, createdAt: number, actionIds: string[], overrides: Partial<DecisionRecord> = {}): DecisionRecord {
@@ -16,6 +16,8 @@ export function decision(id: string, createdAt: number, actionIds: string[], ove
     seed: String(4_000_000_000 + createdAt),
     status: actionIds.length > 0 ? 'pending' : 'closed',
     actions: actionIds.map(chosen),
+    activated: true,
+    group: 'policy',
     ...overrides,
   };
 }

@@ -45,6 +45,8 @@ describe('pruneDecisions', () => {
     for (const id of ['old-pending', 'old-unlearned', 'recent']) expect(getDecision(t.db, id), id).toBeDefined();
     expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM feedback WHERE decision_id = 'old-learned'`).get()).toEqual({ n: 0 });
     expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM decision_actions WHERE decision_id = 'old-learned'`).get()).toEqual({ n: 0 });
+    expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM contacts WHERE decision_id = 'old-learned'`).get()).toEqual({ n: 0 });
+    expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM contacts WHERE decision_id = 'recent'`).get()).toEqual({ n: 1 });
     // The running counts are lifetime totals.
     expect(countsByActionAndChannel(t.db)).toEqual(countsBefore);
     expect(pruneDecisions(t.db, 500, 100)).toBe(0);

@@ -37,6 +37,11 @@ const CONTEXT = { age: 30, segment: 'mass' };
 const KEYS = '/v1/keys';
 const CUSTOMER = '/v1/customers/c-1';
 const CUSTOMER_EVENTS = '/v1/customers/c-1/events';
+const ACTIVATE = '/v1/decisions/{decisionId}/activate';
+const AUDIT = '/v1/decisions/{decisionId}';
+const BATCH = '/v1/decisions/batch';
+const UNKNOWN_DECISION = '0190a5f2-7c1e-7c3a-8f00-1a2b3c4d5e6f';
+const ENTRY = { customerId: 'c1', context: CONTEXT };
 const DEEP = '['.repeat(10_000) + ']'.repeat(10_000);
 const HUGE = 'x'.repeat(100_000);
 const ACTION = { name: 'C', category: 'sales', value: 1 };
@@ -278,6 +283,34 @@ const ROWS: BadInput[] = [
   validation('an unknown key inside events', 'PUT', '/v1/schema', { features: [{ name: 'life', type: 'set', values: ['a'], events: { ttl: '7d', max: 3 } }] }, 'features.0.events.max'),
   validation('events on a boolean feature', 'PUT', '/v1/schema', { features: [{ name: 'vip', type: 'boolean', events: { ttl: '7d' } }] }, 'features.0.events'),
   validation('events with no ttl', 'PUT', '/v1/schema', { features: [{ name: 'life', type: 'set', values: ['a'], events: {} }] }, 'features.0.events.ttl'),
+  // ---- a decision's life: activate, the audit trail, outbound batches (DESIGN.md §8.5) -------------------------
+  { name: 'activate of an unknown decision', method: 'POST', path: `/v1/decisions/${UNKNOWN_DECISION}/activate`, status: 404, code: 'not_found', field: 'decisionId' },
+  { name: 'activate of an emoji decision id', method: 'POST', path: '/v1/decisions/%F0%9F%98%80/activate', status: 404, code: 'not_found', field: 'decisionId' },
+  validation('activate of a 100 KB decision id', 'POST', `/v1/decisions/${HUGE}/activate`, undefined, 'decisionId'),
+  wrongMethod('GET', ACTIVATE),
+  wrongMethod('DELETE', AUDIT),
+  { name: 'GET of an unknown decision', method: 'GET', path: `/v1/decisions/${UNKNOWN_DECISION}`, status: 404, code: 'not_found', field: 'decisionId' },
+  { name: 'GET of a NUL decision id', method: 'GET', path: '/v1/decisions/%00', status: 404, code: 'not_found', field: 'decisionId' },
+  validation('GET of a 100 KB decision id', 'GET', `/v1/decisions/${HUGE}`, undefined, 'decisionId'),
+  validation('activate a string', 'POST', DECISION, { channel: 'app', context: CONTEXT, activate: 'false' }, 'activate'),
+  malformed('POST', BATCH),
+  empty('POST', BATCH),
+  textPlain('POST', BATCH, { channel: 'app', requests: [ENTRY] }),
+  gzip('POST', BATCH, { channel: 'app', requests: [ENTRY] }),
+  wrongMethod('PUT', BATCH),
+  validation('a batch over 10,000 entries', 'POST', BATCH, { channel: 'app', requests: Array.from({ length: 10_001 }, (_, i) => ({ customerId: `c${i}` })) }, 'requests'),
+  validation('a batch with no entries', 'POST', BATCH, { channel: 'app', requests: [] }, 'requests'),
+  validation('batch requests a string', 'POST', BATCH, { channel: 'app', requests: 'everyone' }, 'requests'),
+  validation('a batch entry whose customer id is a number', 'POST', BATCH, { channel: 'app', requests: [ENTRY, { customerId: 7 }] }, 'requests.1.customerId'),
+  validation('a batch entry with no customer id', 'POST', BATCH, { channel: 'app', requests: [{ context: CONTEXT }] }, 'requests.0.customerId'),
+  validation('a batch entry whose context is an array', 'POST', BATCH, { channel: 'app', requests: [{ customerId: 'c1', context: [1] }] }, 'requests.0.context'),
+  validation('an unknown field in a batch entry', 'POST', BATCH, { channel: 'app', requests: [{ ...ENTRY, contxt: {} }] }, 'requests.0.contxt'),
+  validation('a batch with no channel', 'POST', BATCH, { requests: [ENTRY] }, 'channel'),
+  validation('a batch channel with a space', 'POST', BATCH, { channel: 'call centre', requests: [ENTRY] }, 'channel'),
+  validation('batch slots 0', 'POST', BATCH, { channel: 'app', requests: [ENTRY], slots: 0 }, 'slots'),
+  validation('batch activate a string', 'POST', BATCH, { channel: 'app', requests: [ENTRY], activate: 'no' }, 'activate'),
+  validation('an unknown batch field', 'POST', BATCH, { channel: 'app', requests: [ENTRY], candidates: ['a'] }, 'candidates'),
+  validation('duplicate key in a batch, the last one wrong', 'POST', BATCH, `{"channel":"app","requests":[{"customerId":"c1"}],"requests":5}`, 'requests'),
 
   // ---- paths that name nothing ----------------------------------------------------------------------------------
   { name: 'an unknown route', method: 'GET', path: '/v1/nothing-here', status: 404, code: 'not_found', field: 'path' },
@@ -405,6 +438,24 @@ describe('the bad-input table', () => {
       expect(await snapshot(h), `state changed after: ${reply.text.slice(0, 300)}`).toEqual(before);
     });
   }
+});
+
+describe('a second activate', () => {
+  it('answers 204 again and changes nothing: the contacts count and every table are unchanged', async () => {
+    h = await seedTwoActions();
+    const deferred = await send(h, 'POST', DECISION, { customerId: 'alice', channel: 'app', context: CONTEXT, candidates: ['a'], activate: false });
+    expectStatus(deferred, 200);
+    const path = `/v1/decisions/${deferred.body.decisionId as string}/activate`;
+    expectStatus(await send(h, 'POST', path), 204);
+    const contacts = () => (h!.db.sqlite.prepare('SELECT count(*) AS n FROM contacts').get() as { n: number }).n;
+    expect(contacts()).toBe(1);
+    const before = await snapshot(h);
+    const again = await send(h, 'POST', path);
+    expectStatus(again, 204);
+    expect(again.text).toBe('');
+    expect(contacts()).toBe(1);
+    expect(await snapshot(h)).toEqual(before);
+  });
 });
 
 describe('duplicate JSON keys: the last one wins, consistently', () => {

@@ -38,6 +38,13 @@ describe('loadConfig', () => {
     for (const bad of ['50ms', '10m', 'soon']) expect(() => loadConfig({ KAIROS_REQUEST_TIMEOUT: bad })).toThrow(/KAIROS_REQUEST_TIMEOUT/);
   });
 
+  it('reads the batch route’s body limit (default 16mb) and timeout (default 2m), naming each bad value', () => {
+    expect(loadConfig({})).toMatchObject({ batchBodyLimitBytes: 16 * 1024 ** 2, batchTimeoutMs: 120_000 });
+    expect(loadConfig({ KAIROS_BATCH_BODY_LIMIT: '32mb', KAIROS_BATCH_TIMEOUT: '30s' })).toMatchObject({ batchBodyLimitBytes: 32 * 1024 ** 2, batchTimeoutMs: 30_000 });
+    for (const bad of ['512b', '300mb', 'big']) expect(() => loadConfig({ KAIROS_BATCH_BODY_LIMIT: bad })).toThrow(/KAIROS_BATCH_BODY_LIMIT/);
+    for (const bad of ['500ms', '11m', 'later']) expect(() => loadConfig({ KAIROS_BATCH_TIMEOUT: bad })).toThrow(/KAIROS_BATCH_TIMEOUT/);
+  });
+
   it('accepts a draw correlation in [0, 1) and names the variable otherwise', () => {
     expect(loadConfig({ KAIROS_DRAW_CORRELATION: '0' }).drawCorrelation).toBe(0);
     expect(loadConfig({ KAIROS_DRAW_CORRELATION: '0.5' }).drawCorrelation).toBe(0.5);

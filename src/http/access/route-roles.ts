@@ -3,7 +3,9 @@
  * test/http/route-roles.test.ts walks every route the app registers against this table, so a route added without
  * an entry fails the suite. ops is listed on every protected route (ops may do everything).
  *
- * - app: decisions and feedback (later: activate, batch, customers and events except DELETE, Personalizer).
+ * - app: decisions and feedback, activate, batch, and reading a decision back (GET /v1/decisions/{decisionId}: an app
+ *   that defers activation shows the decision later, so it must read what was decided; later: customers and events
+ *   except DELETE, Personalizer).
  * - analyst: every GET that reads data (schema, catalog, stats; later lift, evaluations, dashboard, metrics).
  * - ops: everything, including the schema, the catalog and the keys.
  * - public: the orchestrator probes, and the API description and its viewer — they hold no data, only the
@@ -43,6 +45,9 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
 
   'POST /v1/decisions': APP,
   'POST /v1/decisions/{decisionId}/feedback': APP,
+  'POST /v1/decisions/{decisionId}/activate': APP,
+  'POST /v1/decisions/batch': APP,
+  'GET /v1/decisions/{decisionId}': ['app', 'analyst', 'ops'],
 
   'PUT /v1/customers/{customerId}': APP,
   'PATCH /v1/customers/{customerId}': APP,
