@@ -95,3 +95,21 @@ export function priorityBar(rule: ArbitrationRule, scale: number): number {
   if (rule.slots === 1) bar = Math.max(bar, rule.cost);
   return bar;
 }
+
+/**
+ * Why a decision that offered nothing said nothing (DESIGN.md §8.5 `noActionReason`), from its actions' statuses:
+ * `not_worth_contact` when some action cleared the thresholds but not the cost, else `below_threshold`. A decision
+ * with no candidate at all (`no_candidates`) or stopped by a contact limit is the caller's to name.
+ */
+export function noActionReasonOf(status: ArrayLike<number>): 'not_worth_contact' | 'below_threshold' {
+  for (let i = 0; i < status.length; i++) if (status[i] === ACTION_STATUS.notWorthContact) return 'not_worth_contact';
+  return 'below_threshold';
+}
+
+/**
+ * The `excluded` reason (DESIGN.md §8.5, `explain: true`) of an action the arbitration left out, or undefined for an
+ * action that was chosen, merely outranked, or unscorable (not an exclusion reason of the contract).
+ */
+export function exclusionReasonOf(status: number): 'below_threshold' | 'not_worth_contact' | undefined {
+  return status === ACTION_STATUS.belowThreshold ? 'below_threshold' : status === ACTION_STATUS.notWorthContact ? 'not_worth_contact' : undefined;
+}

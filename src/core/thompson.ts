@@ -56,7 +56,7 @@ import { predictiveFromMoments } from './update.js';
 export const DRAW_CORRELATION = 0.9;
 
 export { createDecisionScratch, type DecisionScratch } from './decision-scratch.js';
-export { ACTION_STATUS, ACTION_STATUS_NAMES } from './arbitration.js';
+export { ACTION_STATUS, ACTION_STATUS_NAMES, exclusionReasonOf, noActionReasonOf } from './arbitration.js';
 
 export interface DecisionInput {
   /** The K candidate actions' posteriors, all of dimension x.length. */
