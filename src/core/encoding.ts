@@ -48,10 +48,13 @@ export const HISTORY_IGNORES_SLOT = 'history.ignores';
 export const HISTORY_CONTACTS_SLOT = 'history.contacts';
 
 /**
- * Counts beyond this encode like it: x = log1p(min(n, C)) / log1p(C), in [0, 1]. Why this shape (measured with
- * `npm run bench:regret -- --dataset fatigue`, README): the first ignores say the most about a customer's interest and
- * later ones less — the log keeps the slot's effect concave in n — and the cap keeps one customer's long history
- * from putting x far outside the range the models have seen.
+ * Counts beyond this encode like it: x = log1p(min(n, C)) / log1p(C), in [0, 1]. Why this shape: the first ignores
+ * say the most about a customer's interest and later ones less — the log keeps the slot's effect concave in n — and
+ * the cap keeps one customer's long history from putting x far outside the range the models have seen. Measured
+ * (`npm run bench:regret -- --dataset fatigue --compare-encodings`, seeds 1–5, a truth linear in the raw counts on
+ * the logit scale): cumulative value 1,088 ± 233 with this encoding against 98 ± 140 with min(n, C)/C, and −1,317 ± 95
+ * without the slots. The linear encoding spends most of its [0, 1] range on counts the window rarely holds, so the
+ * models see little difference between 0, 1 and 2 ignores, where the decisions are made.
  */
 export const HISTORY_COUNT_CAP = 10;
 const HISTORY_NORM = Math.log1p(HISTORY_COUNT_CAP);
