@@ -8,7 +8,8 @@ import { contactHistoryOverride } from '../../../src/core/contact-history.js';
 import { compileEncoder, encodeContext, encodeHistoryCount } from '../../../src/core/encoding.js';
 import type { Posterior } from '../../../src/core/types.js';
 import { updatePosterior } from '../../../src/core/update.js';
-import { evolvedPosterior, randomContext } from './support.js';
+import { normalQuantile } from '../../../src/core/normal-table.js';
+import { evolvedPosterior, normalCdf, randomContext } from './support.js';
 
 const { chosen: CHOSEN, belowThreshold: BELOW, notWorthContact: NOT_WORTH, outranked: OUTRANKED } = ACTION_STATUS;
 
@@ -227,5 +228,30 @@ describe('reasons of the arbitration for the answer', () => {
     const y = new Float64Array(plain.dimension);
     expect(contactHistoryOverride(plain, y, 2, [1], values)).toBeUndefined();
     expect([...y]).toEqual([0, 0, 0]);
+  });
+});
+
+describe('slates and the cost charged once', () => {
+  it('Monte Carlo no-action probability of a two-slot slate matches P(p₁ + p₂ ≤ cost) by quadrature', () => {
+    // Independent draws (ρ = 0), scores zᵢ ~ N(mᵢ, vᵢ): the slate of both is offered when σ(z₁) + σ(z₂) > cost.
+    const m = [logit(0.3), logit(0.2)];
+    const v = [0.8, 1.5];
+    const cost = 0.6;
+    const posteriors = [scalar(m[0]!, v[0]!), scalar(m[1]!, v[1]!)];
+    let offered = 0;
+    const steps = 4000;
+    for (let s = 0; s < steps; s++) {
+      // midpoint rule over u₁'s quantiles; inner probability exact
+      const z1 = m[0]! + Math.sqrt(v[0]!) * normalQuantile((s + 0.5) / steps);
+      const need = cost - 1 / (1 + Math.exp(-z1));
+      offered += need <= 0 ? 1 : need >= 1 ? 0 : 1 - normalCdf((logit(need) - m[1]!) / Math.sqrt(v[1]!));
+    }
+    const exact = 1 - offered / steps;
+    const draws = 100_000;
+    const r = run(posteriors, { slots: 2, contactCost: cost, probabilityDraws: draws, correlation: 0 });
+    expect(Math.abs(r.noAction - exact)).toBeLessThan(4 * Math.sqrt((exact * (1 - exact)) / draws) + 1e-3);
+    // when offered, the slate is both actions: each one's probability is 1 − P(no action)
+    expect(r.probability[0]).toBeCloseTo(1 - r.noAction, 12);
+    expect(r.probability[1]).toBeCloseTo(1 - r.noAction, 12);
   });
 });
