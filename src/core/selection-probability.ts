@@ -256,7 +256,7 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
 
 /** The probability that no action clears the threshold: E_c Π P(pⱼ < T | c). */
 export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number): number {
-  return allBelow(k, moments, threshold, -1);
+  return Math.min(1, allBelow(k, moments, threshold, -1)); // the weights' rounding can carry a sure silence past 1
 }
 
 /** The shared deviate's quadrature nodes and weights: the atom at 0 alone when nothing is shared. */

@@ -195,6 +195,7 @@ describe('selection probabilities with costs and thresholds', () => {
     const exact = run(posteriors, { contactCost: 0.05, probabilityDraws: 1, probabilityMethod: 'exact' });
     expect(exact.probability.every(Number.isNaN)).toBe(true); // the quadrature answered
     expect(exact.noAction).toBeGreaterThanOrEqual(0.99);
+    expect(exact.noAction).toBeLessThanOrEqual(1); // a sure silence, not 1 + rounding
     const mc = run(posteriors, { contactCost: 0.05, probabilityDraws: 5_000 });
     expect(mc.noAction).toBeGreaterThanOrEqual(0.99);
     // while without the cost the same catalog always says something
