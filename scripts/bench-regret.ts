@@ -16,6 +16,7 @@ import { DATASETS, runDataset, type Dataset } from './regret/datasets.js';
 import type { EnginePolicy } from './regret/players/engine.js';
 import { playSyntheticOverHttp } from './regret/http-synthetic.js';
 import { formatReplayTable, replayJson } from './regret/protocols/replay.js';
+import { fatigueJson, formatFatigueTable } from './regret/protocols/fatigue.js';
 import { formatJson, formatTable } from './regret/report.js';
 import { regretChart } from './regret/svg.js';
 
@@ -25,7 +26,7 @@ const HELP = `Usage: npm run bench:regret -- --dataset <${DATASETS.join('|')}> [
   --seeds N          seeds 1..N (default 5)
   --rounds N         rounds to play (default: the data set's; delay 1,000,000; mushroom 50,000)
   --batch N[,M..]    feedback folded in every N rounds, one Kairos row per value (default 1;
-                     delay: the δ values, default 1,3,10,32,100,316,1000; drift/obd: the first value)
+                     delay: the δ values, default 1,3,10,32,100,316,1000; drift/obd/fatigue: the first value; fatigue default 100)
   --half-life H      drift: the forgetting row's half-life in observations per action (default 300, or
                      KAIROS_FORGETTING_HALF_LIFE when set); other data sets: turn forgetting on with H
   --prior-rate P     override KAIROS_PRIOR_RATE (a tuned second row, never the headline)
@@ -33,6 +34,7 @@ const HELP = `Usage: npm run bench:regret -- --dataset <${DATASETS.join('|')}> [
   --data DIR         data directory (default ../shared/data from the repository root)
   --plot FILE.svg    write the cumulative-regret chart (synthetic, mushroom, statlog, adult)
   --json             print only the JSON line
+  --compare-encodings  fatigue only: also play the history engine with linear counts min(n, 10)/10
   --http             synthetic only: also play it through a running service (concurrency 1, feedback after each
                      decision; --seeds runs) and compare with the in-process regret
   --quiet            no progress on stderr
@@ -62,6 +64,7 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
       http: { type: 'boolean', default: false },
+      'compare-encodings': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -95,10 +98,14 @@ async function main(): Promise<void> {
     batches: values.batch === undefined ? undefined : positiveInts(values.batch, '--batch'),
     policy,
     halfLife,
+    compareEncodings: values['compare-encodings'],
     onProgress: quiet ? undefined : (message) => process.stderr.write(`  ${message}\n`),
   });
 
-  if (result.kind === 'replay') {
+  if (result.kind === 'fatigue') {
+    if (!values.json) console.log(`${formatFatigueTable(result.report)}\n`);
+    console.log(fatigueJson(result.report));
+  } else if (result.kind === 'replay') {
     if (!values.json) console.log(`${formatReplayTable(result.rows, seeds)}\n`);
     console.log(replayJson(result.rows, seeds, { policy }));
   } else {

@@ -117,7 +117,7 @@ export async function main(
       const now = Date.now();
       const schemaVersion = transaction(db, () => {
         const s = snapshot.schema;
-        const rec = insertSchema(db, s.features, s.channels, s.dimension, now);
+        const rec = insertSchema(db, s.features, s.channels, s.dimension, now, s.contactHistory);
         for (const a of snapshot.actions) {
           upsertAction(
             db,

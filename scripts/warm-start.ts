@@ -90,7 +90,8 @@ export async function main(
     return withStore(dbFile, { mustExist: true, synchronous: config.synchronous }, async (db) => {
       const schema = getCurrentSchema(db);
       if (!schema) throw new ScriptFailure('the database has no feature schema yet (start the service or PUT /v1/schema first)');
-      const encoder = compileEncoder({ features: schema.features, channels: schema.channels });
+      // A history file carries no contact counts: with a contact-history schema both history slots stay 0.
+      const encoder = compileEncoder({ features: schema.features, channels: schema.channels, contactHistory: schema.contactHistory });
       const actions = new Map(listActions(db).map((a) => [a.id, a]));
       if (values.action !== undefined && !actions.has(values.action)) {
         throw new ScriptFailure(`unknown action '${values.action}'`);

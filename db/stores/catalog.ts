@@ -1,6 +1,6 @@
 /** The action catalog and the versioned feature schema. Timestamps are Unix milliseconds. */
 import { asc, desc, eq, sql } from 'drizzle-orm';
-import type { FeatureSpec } from '../../src/core/encoding.js';
+import type { ContactHistorySpec, FeatureSpec } from '../../src/core/encoding.js';
 import type { Likelihood } from '../../src/core/types.js';
 import { transaction, type Db } from '../open.js';
 import { actions } from '../schema/actions.js';
@@ -38,9 +38,18 @@ export interface SchemaRecord {
   version: number;
   features: FeatureSpec[];
   channels: string[];
+  /** The contact-history option (two slots after the channel block); absent = none. */
+  contactHistory?: ContactHistorySpec;
   dimension: number;
   createdAt: number;
 }
+
+/**
+ * The contact-history option is kept in the `features` JSON as one trailing entry of this type, so no migration is
+ * needed: the store adds it on write and takes it off on read, and nothing above the store ever sees it.
+ */
+const HISTORY_ENTRY = 'contact-history';
+type StoredFeature = FeatureSpec | { type: typeof HISTORY_ENTRY; window: string };
 
 type ActionRow = typeof actions.$inferSelect;
 type SchemaRow = typeof featureSchemas.$inferSelect;
@@ -63,13 +72,18 @@ const toAction = (row: ActionRow): ActionRecord => ({
   updatedAt: row.updatedAt,
 });
 
-const toSchema = (row: SchemaRow): SchemaRecord => ({
-  version: row.version,
-  features: row.features,
-  channels: row.channels,
-  dimension: row.dimension,
-  createdAt: row.createdAt,
-});
+const toSchema = (row: SchemaRow): SchemaRecord => {
+  const stored = row.features as StoredFeature[];
+  const history = stored.find((f) => f.type === HISTORY_ENTRY) as { window: string } | undefined;
+  return {
+    version: row.version,
+    features: stored.filter((f): f is FeatureSpec => f.type !== HISTORY_ENTRY),
+    channels: row.channels,
+    ...(history ? { contactHistory: { window: history.window } } : {}),
+    dimension: row.dimension,
+    createdAt: row.createdAt,
+  };
+};
 
 /** Every action, oldest first (ties by id), active or not. */
 export function listActions(db: Db): ActionRecord[] {
@@ -129,6 +143,7 @@ export function insertSchema(
   channels: string[],
   dimension: number,
   nowMs: number,
+  contactHistory?: ContactHistorySpec,
 ): SchemaRecord {
   return transaction(db, () => {
     const top = db.orm
@@ -139,10 +154,15 @@ export function insertSchema(
       version: (top?.version ?? 0) + 1,
       features: structuredClone(features),
       channels: [...channels],
+      ...(contactHistory ? { contactHistory: { window: contactHistory.window } } : {}),
       dimension,
       createdAt: nowMs,
     };
-    db.orm.insert(featureSchemas).values(record).run();
+    const stored: StoredFeature[] = contactHistory ? [...record.features, { type: HISTORY_ENTRY, window: contactHistory.window }] : record.features;
+    db.orm
+      .insert(featureSchemas)
+      .values({ version: record.version, features: stored as FeatureSpec[], channels: record.channels, dimension, createdAt: nowMs })
+      .run();
     return record;
   });
 }

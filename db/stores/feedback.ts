@@ -18,8 +18,12 @@ export interface FeedbackRecord {
   source: 'client' | 'timeout' | 'import';
 }
 
-/** A feedback row with what learning needs from its decision. */
-export type LearnRow = FeedbackRecord & { x: Float64Array; schemaVersion: number };
+/**
+ * A feedback row with what learning needs from its decision: the stored context x and, from the decided action,
+ * `recentIgnores` — the customer's ignores of that action within the contact-history window when it was decided
+ * (0 for decisions without it), which the learner writes into x's `history.ignores` slot.
+ */
+export type LearnRow = FeedbackRecord & { x: Float64Array; schemaVersion: number; recentIgnores: number };
 
 interface FeedbackRow {
   seq: number;
@@ -43,8 +47,12 @@ function prepare(db: Db) {
     existing: s.prepare<[string, string], FeedbackRow>(
       `SELECT ${COLUMNS} FROM feedback f WHERE f.decision_id = ? AND f.action_id = ?`,
     ),
-    after: s.prepare<[number, number], FeedbackRow & { x: Buffer; schema_version: number }>(
-      `SELECT ${COLUMNS}, d.x, d.schema_version FROM feedback f JOIN decisions d ON d.id = f.decision_id
+    // recent_ignores comes from the decided action (decision_id, action_id); a LEFT JOIN, so an outcome whose action
+    // row is missing is still learned, with 0. A decision lists an action at most once, so the join adds no rows.
+    after: s.prepare<[number, number], FeedbackRow & { x: Buffer; schema_version: number; recent_ignores: number }>(
+      `SELECT ${COLUMNS}, d.x, d.schema_version, coalesce(da.recent_ignores, 0) AS recent_ignores
+       FROM feedback f JOIN decisions d ON d.id = f.decision_id
+       LEFT JOIN decision_actions da ON da.decision_id = f.decision_id AND da.action_id = f.action_id
        WHERE f.seq > ? ORDER BY f.seq LIMIT ?`,
     ),
     maxSeq: s.prepare<[], { seq: number }>('SELECT coalesce(max(seq), 0) AS seq FROM feedback'),
@@ -91,13 +99,14 @@ export function insertFeedbackActivating(db: Db, input: Omit<FeedbackRecord, 'se
 }
 
 /**
- * Up to `limit` outcomes with seq > afterSeq, in seq order, each joined with its decision's encoded context.
+ * Up to `limit` outcomes with seq > afterSeq, in seq order, each joined with its decision's encoded context and its
+ * decided action's recent ignores.
  * An outcome whose decision row is missing has nothing to learn from and is skipped.
  */
 export function readFeedbackAfter(db: Db, afterSeq: number, limit: number): LearnRow[] {
   return stmts(db)
     .after.all(afterSeq, limit)
-    .map((row) => ({ ...toRecord(row), x: blobToFloat64(row.x), schemaVersion: row.schema_version }));
+    .map((row) => ({ ...toRecord(row), x: blobToFloat64(row.x), schemaVersion: row.schema_version, recentIgnores: row.recent_ignores }));
 }
 
 /** The highest seq written so far; 0 when the log is empty. */

@@ -3,7 +3,7 @@
  * catalog, and every model (dimensions, finite numbers, symmetric positive definite precision — proven by
  * factoring it, which also yields the `cholPrecision` the import stores).
  */
-import { compileEncoder, validateFeatureSpecs, type FeatureSpec } from '../../src/core/encoding.js';
+import { compileEncoder, validateContactHistory, validateFeatureSpecs, type FeatureSpec } from '../../src/core/encoding.js';
 import { cholesky } from '../../src/core/linalg.js';
 import type { Likelihood, Posterior } from '../../src/core/types.js';
 import { CATEGORIES } from '../../src/domain/types.js';
@@ -63,12 +63,14 @@ function checkSchema(schema: unknown, problems: FieldProblem[]): Snapshot['schem
   if (!isStringList(schema.channels)) problems.push({ field: 'schema.channels', message: 'must be a list of distinct non-empty strings' });
   if (!isCount(schema.version) || schema.version < 1) problems.push({ field: 'schema.version', message: 'must be an integer ≥ 1' });
   if (!isCount(schema.dimension)) problems.push({ field: 'schema.dimension', message: 'must be a non-negative integer' });
+  problems.push(...validateContactHistory(schema.contactHistory).map((p) => ({ field: `schema.${p.field}`, message: p.message })));
   if (problems.length > before) return undefined;
+  const contactHistory = schema.contactHistory as { window: string } | undefined;
   const features = schema.features as FeatureSpec[];
   const channels = schema.channels as string[];
   let dimension: number;
   try {
-    dimension = compileEncoder({ features, channels }).dimension;
+    dimension = compileEncoder({ features, channels, contactHistory }).dimension;
   } catch (error) {
     problems.push({ field: 'schema.features', message: (error as Error).message });
     return undefined;
@@ -77,7 +79,7 @@ function checkSchema(schema: unknown, problems: FieldProblem[]): Snapshot['schem
     problems.push({ field: 'schema.dimension', message: `is ${String(schema.dimension)} but the features and channels encode to ${dimension}` });
     return undefined;
   }
-  return { features, channels, dimension, version: schema.version as number };
+  return { features, channels, ...(contactHistory ? { contactHistory } : {}), dimension, version: schema.version as number };
 }
 
 function checkActions(actions: unknown, problems: FieldProblem[]): Snapshot['actions'] | undefined {

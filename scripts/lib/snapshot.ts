@@ -19,6 +19,8 @@ export const SNAPSHOT_FORMAT_VERSION = 1;
 export interface SnapshotSchema {
   features: FeatureSpec[];
   channels: string[];
+  /** The schema's contact-history option (absent = none; files written before it have none). */
+  contactHistory?: { window: string };
   dimension: number;
   version: number;
 }
@@ -90,7 +92,13 @@ export function planSnapshot(db: Db, now: Date): SnapshotPlan | undefined {
       format: SNAPSHOT_FORMAT,
       formatVersion: SNAPSHOT_FORMAT_VERSION,
       exportedAt: now.toISOString(),
-      schema: { features: schema.features, channels: schema.channels, dimension: schema.dimension, version: schema.version },
+      schema: {
+        features: schema.features,
+        channels: schema.channels,
+        ...(schema.contactHistory ? { contactHistory: schema.contactHistory } : {}),
+        dimension: schema.dimension,
+        version: schema.version,
+      },
       actions,
       appliedSeq: getAppliedSeq(db),
     },

@@ -16,9 +16,11 @@ import { runBandit, type PlayerSpec } from './protocols/bandit.js';
 import { DEFAULT_DELAYS, runDelay } from './protocols/delay.js';
 import { runDrift } from './protocols/drift.js';
 import { runReplay, type ReplayRow } from './protocols/replay.js';
+import { runFatigue, type FatigueReport } from './protocols/fatigue.js';
+import { DEFAULT_FATIGUE } from './data/fatigue.js';
 import type { RegretReport } from './report.js';
 
-export const DATASETS = ['synthetic', 'mushroom', 'statlog', 'adult', 'delay', 'drift', 'obd'] as const;
+export const DATASETS = ['synthetic', 'mushroom', 'statlog', 'adult', 'delay', 'drift', 'obd', 'fatigue'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /**
@@ -38,11 +40,18 @@ export interface RunOptions {
   /** drift: the forgetting row's half-life. */
   halfLife?: number;
   onProgress?: (message: string) => void;
+  /** fatigue: also play the history engine with linear count encoding (measures the encoding choice). */
+  compareEncodings?: boolean;
 }
 
-export type RunResult = { kind: 'regret'; report: RegretReport } | { kind: 'replay'; rows: ReplayRow[] };
+export type RunResult =
+  | { kind: 'regret'; report: RegretReport }
+  | { kind: 'replay'; rows: ReplayRow[] }
+  | { kind: 'fatigue'; report: FatigueReport };
 
 const DEFAULT_ROUNDS: Record<'mushroom', number> = { mushroom: 50_000 };
+/** fatigue: outcomes folded every this many contacts (an outbound programme learns in batches, not per contact). */
+const FATIGUE_BATCH = 100;
 
 function banditPlayers(batches: readonly number[], policy: EnginePolicy): PlayerSpec[] {
   return [
@@ -149,6 +158,12 @@ export function runDataset(dataset: Dataset, options: RunOptions): RunResult {
           notes: ['target (issue #3): with forgetting on, second-half regret within 125 % of the fresh learner\'s; the change-detection row restarts every arm when an arm\'s outcomes leave its model (KAIROS_CHANGE_DETECTION=on)'],
         },
       };
+    }
+    case 'fatigue': {
+      const config = { ...DEFAULT_FATIGUE, rounds: options.rounds ?? DEFAULT_FATIGUE.rounds };
+      const batch = options.batches?.[0] ?? FATIGUE_BATCH;
+      const run = { config, seeds, policy, batch, compareEncodings: options.compareEncodings ?? false };
+      return { kind: 'fatigue', report: runFatigue(options.onProgress ? { ...run, onProgress: options.onProgress } : run) };
     }
     case 'obd':
       return { kind: 'replay', rows: runReplay({ dataDir, seeds, policy, batch: options.batches?.[0] ?? 1, onProgress: options.onProgress }) };

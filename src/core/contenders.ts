@@ -43,15 +43,19 @@ const PRUNE_SDS = 6;
 
 /**
  * Fills `scratch.active` with the actions that can win a re-draw (see `decide`) and sets the others'
- * `drawPriority` to −∞ once; returns how many are active. Linear actions (Student-t scores) are never pruned.
+ * `drawPriority` to NaN once (never selected); returns how many are active. `bars[i]` is the priority below which
+ * action i is never offered (arbitration.ts `priorityBar`); an action only counts toward the bar of `slots` sure
+ * winners when its lowest plausible priority clears its own bar (and, with a propensity threshold, when its value ×
+ * lever is positive, so the bar covers that threshold). Linear actions (Student-t scores) are never pruned.
  */
 export function markContenders(
   scratch: ContenderBuffers,
   k: number,
   slots: number,
-  threshold: number,
+  bars: Float64Array,
   values: Float64Array,
   levers: Float64Array,
+  propensityThreshold = -Infinity,
 ): number {
   const { means, variances, linear, scorable, lower, upper, active, drawPriority, top } = scratch;
   for (let i = 0; i < k; i++) {
@@ -69,15 +73,16 @@ export function markContenders(
     const half = PRUNE_SDS * Math.sqrt(variances[i]!);
     const a = scale * sigmoid(means[i]! - half);
     const b = scale * sigmoid(means[i]! + half);
-    lower[i] = Math.min(a, b);
     upper[i] = Math.max(a, b);
+    const sure = Math.min(a, b) > bars[i]! && (scale > 0 || propensityThreshold === -Infinity);
+    lower[i] = sure ? Math.min(a, b) : -Infinity;
   }
   // The slots-th largest lower bound: an action whose upper bound is below it is beaten by `slots` others in every draw.
   const bar = selectTop(lower, k, slots, -Infinity, top) < slots ? -Infinity : lower[top[slots - 1]!]!;
   let count = 0;
   for (let i = 0; i < k; i++) {
-    if (upper[i]! < bar || upper[i]! < threshold || scorable[i] === 0) {
-      drawPriority[i] = -Infinity;
+    if (upper[i]! < bar || upper[i]! < bars[i]! || scorable[i] === 0) {
+      drawPriority[i] = Number.NaN;
     } else {
       active[count++] = i;
     }

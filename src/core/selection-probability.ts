@@ -97,6 +97,14 @@ export interface ScoreMoments {
   scales: Float64Array;
   /** ρ in [0, 1): the share of the deviates' variance common to all actions. */
   correlation: number;
+  /**
+   * Optional per-action thresholds τⱼ on the priority (arbitration.ts: the priority and propensity thresholds and the
+   * contact cost folded into one bar). With them action j is eligible only when pⱼ ≥ τⱼ, so a rival blocks i at level
+   * t only when it draws above max(t, τⱼ), and the `threshold` arguments below are ignored. Whether the bar is strict
+   * (the cost is: net value > 0) does not matter here: for a rival with spread {pⱼ = τⱼ} has probability 0, and
+   * certain rivals (sd 0) are compared with the same tie rule as without thresholds.
+   */
+  taus?: Float64Array;
 }
 
 /** Conditional sds above a rival's conditional centre beyond which its draw is treated as impossible. */
@@ -132,7 +140,8 @@ function stratumNodes(from: number): Float64Array | undefined {
 
 /** The probability that the policy chooses action i (one slot, logistic scores, threshold T). */
 export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number): number {
-  const { means, sds, scales, correlation } = moments;
+  const { means, sds, scales, correlation, taus } = moments;
+  if (taus) threshold = taus[i]!;
   const common = Math.sqrt(correlation);
   const own = Math.sqrt(1 - correlation);
   const scale = scales[i]!;
@@ -154,7 +163,7 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     if (j === i) continue;
     if (sds[j]! > 0 && previous >= 0) {
       const r = rivals[previous]!;
-      if (means[r] === means[j] && sds[r] === sds[j] && scales[r] === scales[j]) {
+      if (means[r] === means[j] && sds[r] === sds[j] && scales[r] === scales[j] && (!taus || taus[r] === taus[j])) {
         counts[previous] = counts[previous]! + 1;
         continue;
       }
@@ -173,9 +182,14 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
   const rivalScale = new Float64Array(n);
   const rivalCentre = new Float64Array(n);
   const reach = new Float64Array(n);
+  // Per rival its own bar τⱼ (−∞ without thresholds) and, per shared value, P(pⱼ < τⱼ | c): below the bar it blocks
+  // nobody, so at a level t < τⱼ its chance of staying harmless is that constant.
+  const rivalBar = new Float64Array(n).fill(-Infinity);
+  const floor = new Float64Array(n);
   for (let r = 0; r < n; r++) {
     rivalSd[r] = sds[rivals[r]!]! * own;
     rivalScale[r] = scales[rivals[r]!]!;
+    if (taus) rivalBar[r] = taus[rivals[r]!]!;
   }
   // P(i beats every rival | i's score is z), for the centres of the current shared value.
   const beats = (z: number): number => {
@@ -183,6 +197,11 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     let product = 1;
     for (let r = 0; r < n; r++) {
       if (reach[r]! < t) continue;
+      if (t < rivalBar[r]!) {
+        product *= counts[r] === 1 ? floor[r]! : Math.pow(floor[r]!, counts[r]!);
+        if (product < NEGLIGIBLE) return 0;
+        continue;
+      }
       const sdJ = rivalSd[r]!;
       // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
       const cdf = rivalScale[r] === scale && sdJ > 0
@@ -201,6 +220,9 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
       const j = rivals[r]!;
       rivalCentre[r] = means[j]! + sds[j]! * shift;
       reach[r] = rivalScale[r]! * sigmoid(rivalCentre[r]! + PRUNE_SDS * rivalSd[r]!);
+      // A rival that cannot reach its own bar never blocks: reach below every level skips it.
+      if (reach[r]! < rivalBar[r]!) reach[r] = -Infinity;
+      else if (rivalBar[r]! > -Infinity) floor[r] = priorityBelow(rivalBar[r]!, rivalCentre[r]!, rivalSd[r]!, rivalScale[r]!, false);
     }
     // The part of i's conditional draw that clears the threshold, u ≥ uT: its mass and, when the threshold cuts,
     // strata of that part alone (so the threshold costs no quadrature error).
@@ -234,7 +256,7 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
 
 /** The probability that no action clears the threshold: E_c Π P(pⱼ < T | c). */
 export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number): number {
-  return allBelow(k, moments, threshold, -1);
+  return Math.min(1, allBelow(k, moments, threshold, -1)); // the weights' rounding can carry a sure silence past 1
 }
 
 /** The shared deviate's quadrature nodes and weights: the atom at 0 alone when nothing is shared. */
@@ -247,7 +269,7 @@ function sharedRule(correlation: number): { values: Float64Array; weights: Float
  * when skip is −1), at most t for j > skip (ties go to the lower index, as in `decide`).
  */
 function allBelow(k: number, moments: ScoreMoments, t: number, skip: number): number {
-  const { means, sds, scales, correlation } = moments;
+  const { means, sds, scales, correlation, taus } = moments;
   const common = Math.sqrt(correlation);
   const own = Math.sqrt(1 - correlation);
   const { values, weights } = sharedRule(correlation);
@@ -255,7 +277,7 @@ function allBelow(k: number, moments: ScoreMoments, t: number, skip: number): nu
   for (let q = 0; q < values.length; q++) {
     let product = 1;
     for (let j = 0; j < k && product > 0; j++) {
-      if (j !== skip) product *= priorityBelow(t, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, skip >= 0 && j > skip);
+      if (j !== skip) product *= priorityBelow(taus ? (skip < 0 ? taus[j]! : Math.max(t, taus[j]!)) : t, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, skip >= 0 && j > skip);
     }
     total += weights[q]! * product;
   }

@@ -5,7 +5,12 @@
  * linear NIG model, σ² ~ IG(a, b)), so drawing that scalar is exactly equivalent to drawing θ and far cheaper
  * (Agrawal & Goyal 2013, "Thompson sampling for contextual bandits with linear payoffs"; Chapelle & Li 2011).
  * v costs one forward substitution with the kept Cholesky factor, O(d²). Arbitration is Pega's
- * priority = sampled propensity × value × lever; the top `slots` actions whose priority clears the threshold win.
+ * priority = sampled propensity × value × lever, gated by the thresholds and the contact cost (arbitration.ts); the
+ * top `slots` actions that pass win.
+ *
+ * Per-action slot: x may differ per action in one slot (`slotOverride`, the contact-history slot "this customer's
+ * recent ignores of this action"). Each action's m and v are the shared part's plus that slot's patch, so scoring
+ * stays O(nnz²) per action with a kept covariance and x is never copied per action.
  *
  * Shared optimism: the deviate behind action i's draw is εᵢ = √ρ·max(0, w) + √(1−ρ)·uᵢ, with one common w per
  * decision and independent uᵢ, all standard normal (ρ = `DRAW_CORRELATION` by default). See `DRAW_CORRELATION`
@@ -14,6 +19,8 @@
  * Allocation: everything per action lives in the caller's `DecisionScratch`; a call allocates only the small
  * `chosen` array and the result object.
  */
+import { ACTION_STATUS, arbitrationRule, gateStatus, priorityBar, slateWorthIt, type ArbitrationRule } from './arbitration.js';
+import { ensureCapacity, type DecisionScratch } from './decision-scratch.js';
 import { quadFormInverse } from './linalg.js';
 import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
 import { markContenders, selectTop, sparseQuadForm } from './contenders.js';
@@ -48,6 +55,9 @@ import { predictiveFromMoments } from './update.js';
  */
 export const DRAW_CORRELATION = 0.9;
 
+export { createDecisionScratch, type DecisionScratch } from './decision-scratch.js';
+export { ACTION_STATUS, ACTION_STATUS_NAMES, exclusionReasonOf, noActionReasonOf } from './arbitration.js';
+
 export interface DecisionInput {
   /** The K candidate actions' posteriors, all of dimension x.length. */
   posteriors: readonly Posterior[];
@@ -57,8 +67,23 @@ export interface DecisionInput {
   levers: Float64Array;
   /** The encoded context (bias in slot 0). */
   x: Float64Array;
-  /** Minimum priority for an action to be offered. */
-  threshold: number;
+  /** v1 name of `priorityThreshold`, used when that is not given. Neither: no priority threshold. */
+  threshold?: number;
+  /** Minimum priority (sampled propensity × value × lever) for an action to be offered. */
+  priorityThreshold?: number;
+  /** Minimum sampled propensity p̃ (the Thompson draw) for an action to be offered. */
+  propensityThreshold?: number;
+  /**
+   * The channel's contact cost (≥ 0). With it an action is offered only when priority − cost > 0; with slots > 1 the
+   * cost is charged once: the top-`slots` slate is offered only when its summed priority exceeds it. Absent: no
+   * net-value rule (v1).
+   */
+  contactCost?: number;
+  /**
+   * x differs per action only in slot `index`: action k is scored with x[index] = values[k] (x[index] itself is
+   * ignored). values needs ≥ K finite entries.
+   */
+  slotOverride?: { index: number; values: Float64Array };
   /** How many actions to offer at most (integer ≥ 1). */
   slots: number;
   /** Monte Carlo re-draws for the selection probabilities (integer ≥ 0). */
@@ -81,7 +106,7 @@ export interface DecisionInput {
 }
 
 export interface DecisionResult {
-  /** Indices into `posteriors`, best priority first; [] = no action clears the threshold. */
+  /** Indices into `posteriors`, best priority first; [] = no action is offered. */
   chosen: number[];
   /** Posterior predictive per action (MacKay-corrected response probability, or the expected reward). */
   propensity: Float64Array;
@@ -91,108 +116,18 @@ export interface DecisionResult {
   priority: Float64Array;
   /** Estimated probability that the policy chooses each action (among the chosen, for slots > 1). */
   probability: Float64Array;
-  /** Estimated probability that no action clears the threshold. */
+  /** Estimated probability that no action is offered. */
   noActionProbability: number;
+  /**
+   * Per action, ACTION_STATUS: 0 chosen, 1 below_threshold, 2 not_worth_contact, 3 outranked, 4 unscorable
+   * (names in ACTION_STATUS_NAMES).
+   */
+  status: Uint8Array;
   /**
    * Actions left out because their score was not finite (a posterior with a NaN or infinite mean or covariance):
    * never chosen, and reported with propensity, sampled, priority and probability 0.
    */
   unscorable: number;
-}
-
-/** Preallocated per-action buffers, grown when a decision has more actions or a longer context than before. */
-export interface DecisionScratch {
-  capacity: number;
-  dimension: number;
-  /** m = xᵀμ per action. */
-  means: Float64Array;
-  /** v = xᵀΛ⁻¹x per action. */
-  variances: Float64Array;
-  /** 1 for a linear posterior, 0 for logistic. */
-  linear: Uint8Array;
-  /** 1 when the action's score moments are finite, 0 when it is left out of the decision. */
-  scorable: Uint8Array;
-  propensity: Float64Array;
-  sampled: Float64Array;
-  priority: Float64Array;
-  probability: Float64Array;
-  /** Priorities of one Monte Carlo re-draw. */
-  drawPriority: Float64Array;
-  /** Times each action was chosen across the draws. */
-  counts: Float64Array;
-  /** Indices of the current top `slots`, best first. */
-  top: Int32Array;
-  /** Priority bounds per action at z = m ∓ 6√v, for pruning re-draws. */
-  lower: Float64Array;
-  upper: Float64Array;
-  /** Indices of the actions re-drawn for the selection probabilities. */
-  active: Int32Array;
-  /** √v per action. */
-  sds: Float64Array;
-  /** value × lever per action. */
-  scales: Float64Array;
-  /** Per re-drawn action: start index and odd stride into the normal quantile table. */
-  offset: Int32Array;
-  stride: Int32Array;
-  /** Indices of the context's non-zero slots, length ≥ d. */
-  nonZero: Int32Array;
-  /** Forward-substitution buffer, length ≥ d. */
-  work: Float64Array;
-  /** Length-K views of the result arrays, cached per K. */
-  viewSize: number;
-  views: { propensity: Float64Array; sampled: Float64Array; priority: Float64Array; probability: Float64Array };
-}
-
-/** Scratch for decisions over up to maxK actions with contexts of dimension d (grown on demand). */
-export function createDecisionScratch(maxK: number, d: number): DecisionScratch {
-  const k = Math.max(1, Math.floor(maxK));
-  const scratch: DecisionScratch = {
-    capacity: k,
-    dimension: Math.max(1, Math.floor(d)),
-    means: new Float64Array(k),
-    variances: new Float64Array(k),
-    linear: new Uint8Array(k),
-    scorable: new Uint8Array(k),
-    propensity: new Float64Array(k),
-    sampled: new Float64Array(k),
-    priority: new Float64Array(k),
-    probability: new Float64Array(k),
-    drawPriority: new Float64Array(k),
-    counts: new Float64Array(k),
-    top: new Int32Array(k),
-    lower: new Float64Array(k),
-    upper: new Float64Array(k),
-    active: new Int32Array(k),
-    sds: new Float64Array(k),
-    scales: new Float64Array(k),
-    offset: new Int32Array(k),
-    stride: new Int32Array(k),
-    work: new Float64Array(Math.max(1, Math.floor(d))),
-    nonZero: new Int32Array(Math.max(1, Math.floor(d))),
-    viewSize: -1,
-    views: { propensity: new Float64Array(0), sampled: new Float64Array(0), priority: new Float64Array(0), probability: new Float64Array(0) },
-  };
-  return scratch;
-}
-
-function ensureCapacity(scratch: DecisionScratch, k: number, d: number): void {
-  if (k > scratch.capacity) {
-    const grown = createDecisionScratch(Math.max(k, 2 * scratch.capacity), Math.max(d, scratch.dimension));
-    Object.assign(scratch, grown);
-  } else if (d > scratch.dimension) {
-    scratch.dimension = d;
-    scratch.work = new Float64Array(d);
-    scratch.nonZero = new Int32Array(d);
-  }
-  if (scratch.viewSize !== k) {
-    scratch.viewSize = k;
-    scratch.views = {
-      propensity: scratch.propensity.subarray(0, k),
-      sampled: scratch.sampled.subarray(0, k),
-      priority: scratch.priority.subarray(0, k),
-      probability: scratch.probability.subarray(0, k),
-    };
-  }
 }
 
 /**
@@ -210,60 +145,71 @@ function drawSample(scratch: DecisionScratch, posteriors: readonly Posterior[], 
   return m + Math.sqrt(sigma2 * v) * epsilon;
 }
 
-function checkInput(input: DecisionInput): void {
+function checkInput(input: DecisionInput): ArbitrationRule {
   const k = input.posteriors.length;
   if (input.values.length < k || input.levers.length < k) throw new RangeError(`values and levers need ${k} entries`);
   if (!Number.isInteger(input.slots) || input.slots < 1) throw new RangeError(`slots must be an integer ≥ 1, got ${input.slots}`);
   if (!Number.isInteger(input.probabilityDraws) || input.probabilityDraws < 0) {
     throw new RangeError(`probabilityDraws must be an integer ≥ 0, got ${input.probabilityDraws}`);
   }
-  if (Number.isNaN(input.threshold)) throw new RangeError('threshold must not be NaN');
+  const rule = arbitrationRule(input);
   const rho = input.correlation;
   if (rho !== undefined && !(rho >= 0 && rho < 1)) throw new RangeError(`correlation must lie in [0, 1), got ${rho}`);
   for (let i = 0; i < k; i++) {
     const d = input.posteriors[i]!.d;
     if (d !== input.x.length) throw new RangeError(`posterior ${i} has dimension ${d}, the context ${input.x.length}`);
   }
+  const override = input.slotOverride;
+  if (override) {
+    if (!Number.isInteger(override.index) || override.index < 0 || override.index >= input.x.length) {
+      throw new RangeError(`slotOverride.index must be an integer in [0, ${input.x.length}), got ${override.index}`);
+    }
+    if (override.values.length < k) throw new RangeError(`slotOverride.values needs ${k} entries`);
+    for (let i = 0; i < k; i++) {
+      if (!Number.isFinite(override.values[i])) throw new RangeError(`slotOverride.values[${i}] must be finite`);
+    }
+  }
+  return rule;
 }
 
 /**
- * Decides which actions (if any) to offer for context x. Consumes `rng` in a fixed order (the common deviate w, the
- * K draws, then the re-draws), so a decision replays exactly from its seed.
- *
- * `probability[i]` and `noActionProbability` are Monte Carlo frequencies over probabilityDraws fresh re-draws of
- * the K scores (reusing m and v) plus the draw that was actually made: M + 1 independent draws from the policy,
- * which keeps the estimate unbiased and guarantees every chosen action a probability ≥ 1/(M+1) (so inverse
- * propensity weights in off-policy evaluation stay finite). With M = 0 it is the indicator of the actual choice.
- * For slots = 1, Σ probability + noActionProbability = 1.
- *
- * Re-draws skip actions that cannot win: a logistic action whose priority at z = m + 6√v (a 1-in-10⁹ upper tail)
- * stays below the `slots`-th best priority any action surely reaches (at z = m − 6√v), or below the threshold, keeps
- * probability 0 without being re-drawn. Once models have learned, most of a large catalog is pruned this way and
- * the Monte Carlo cost follows the handful of actions that are really in contention. (The actual Thompson draw
- * is always made for every action.)
- *
- * The returned typed arrays are views into `scratch`, valid until its next use.
+ * Each action's score moments m = xᵀμ and v = xᵀΛ⁻¹x into the scratch, with slot `override.index` replaced per action.
+ * The shared slots' contribution is summed over x's non-zero slots other than the overridden one; the slot's own
+ * contribution is patched per action: m += xₛμₛ, v += 2xₛ·Σₛ,rest·x_rest + Σₛₛxₛ² (with a kept covariance), or one
+ * forward substitution over the patched copy (without). Returns how many actions are unscorable.
  */
-export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch): DecisionResult {
-  checkInput(input);
-  const { posteriors, values, levers, x, threshold, slots, probabilityDraws } = input;
+function scoreMoments(input: DecisionInput, scratch: DecisionScratch): { unscorable: number; anyLinear: boolean } {
+  const { posteriors, x, covariances, slotOverride } = input;
   const k = posteriors.length;
   const d = x.length;
-  ensureCapacity(scratch, k, d);
-  const { means, variances, sds, linear, propensity, sampled, priority, probability, drawPriority, counts, top, work } = scratch;
-
-  const { nonZero, scorable } = scratch;
+  const { means, variances, sds, linear, propensity, nonZero, scorable, work, patched } = scratch;
+  const s = slotOverride ? slotOverride.index : -1;
   let nnz = 0;
+  for (let j = 0; j < d; j++) if (x[j] !== 0 && j !== s) nonZero[nnz++] = j;
+  if (slotOverride && !covariances?.every((c) => c !== undefined)) patched.set(x);
   let anyLinear = false;
   let unscorable = 0;
-  for (let j = 0; j < d; j++) if (x[j] !== 0) nonZero[nnz++] = j;
-  const covariances = input.covariances;
   for (let i = 0; i < k; i++) {
     const post = posteriors[i]!;
-    let m = 0;
+    const xs = s >= 0 ? slotOverride!.values[i]! : 0;
+    let m = s >= 0 ? xs * post.mean[s]! : 0;
     for (let a = 0; a < nnz; a++) m += x[nonZero[a]!]! * post.mean[nonZero[a]!]!;
     const cov = covariances?.[i];
-    const v = cov ? sparseQuadForm(cov, d, x, nonZero, nnz) : quadFormInverse(post.cholPrecision, d, x, work);
+    let v: number;
+    if (cov) {
+      v = sparseQuadForm(cov, d, x, nonZero, nnz);
+      if (xs !== 0) {
+        const row = s * d;
+        let cross = 0;
+        for (let a = 0; a < nnz; a++) cross += cov[row + nonZero[a]!]! * x[nonZero[a]!]!;
+        v = Math.max(0, v + 2 * xs * cross + cov[row + s]! * xs * xs);
+      }
+    } else if (s >= 0) {
+      patched[s] = xs;
+      v = quadFormInverse(post.cholPrecision, d, patched, work);
+    } else {
+      v = quadFormInverse(post.cholPrecision, d, x, work);
+    }
     linear[i] = post.likelihood === 'linear' ? 1 : 0;
     anyLinear ||= linear[i] === 1;
     // A posterior that went non-finite (it cannot, through the guarded update; a stored or hand-built one could)
@@ -277,6 +223,39 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     sds[i] = Math.sqrt(variances[i]!);
     propensity[i] = finite ? finiteOr0(predictiveFromMoments(post.likelihood, m, v)) : 0;
   }
+  return { unscorable, anyLinear };
+}
+
+/**
+ * Decides which actions (if any) to offer for context x. Consumes `rng` in a fixed order (the common deviate w, the
+ * K draws, then the re-draws), so a decision replays exactly from its seed.
+ *
+ * Which draws are offered: arbitration.ts (thresholds on the sampled propensity and on the priority, then the
+ * contact cost on the net value, or on the slate's summed priority for slots > 1); `status` says why each action was
+ * or was not offered.
+ *
+ * `probability[i]` and `noActionProbability` are Monte Carlo frequencies over probabilityDraws fresh re-draws of
+ * the K scores (reusing m and v) plus the draw that was actually made, each gated by the same rule: M + 1
+ * independent draws from the policy, which keeps the estimate unbiased and guarantees every chosen action a
+ * probability ≥ 1/(M+1) (so inverse propensity weights in off-policy evaluation stay finite). With M = 0 it is the
+ * indicator of the actual choice. For slots = 1, Σ probability + noActionProbability = 1.
+ *
+ * Re-draws skip actions that cannot win: a logistic action whose priority at z = m + 6√v (a 1-in-10⁹ upper tail)
+ * stays below the `slots`-th best priority any surely eligible action reaches (at z = m − 6√v), or below its own bar
+ * (the thresholds and, for one slot, the cost), keeps probability 0 without being re-drawn. Once models have
+ * learned, most of a large catalog is pruned this way and the Monte Carlo cost follows the handful of actions that
+ * are really in contention. (The actual Thompson draw is always made for every action.)
+ *
+ * The returned typed arrays are views into `scratch`, valid until its next use.
+ */
+export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch): DecisionResult {
+  const rule = checkInput(input);
+  const { posteriors, values, levers, x, slots, probabilityDraws } = input;
+  const k = posteriors.length;
+  ensureCapacity(scratch, k, x.length);
+  const { means, sds, linear, sampled, priority, probability, drawPriority, counts, top, scorable, status, bars, scales } = scratch;
+  let { unscorable, anyLinear } = scoreMoments(input, scratch);
+
   const rho = input.correlation ?? DRAW_CORRELATION;
   const commonScale = Math.sqrt(rho);
   const ownScale = Math.sqrt(1 - rho);
@@ -286,27 +265,43 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     // A linear draw can overflow (σ² = b / Gamma(a) with a tiny Gamma draw): the largest finite number keeps its rank.
     const s = clampFinite(drawSample(scratch, posteriors, i, common + ownScale * rng.nextNormal(), rng));
     const p = s * values[i]! * levers[i]!; // NaN only as 0 × ∞: a value × lever beyond the limits (stored before them)
+    scales[i] = values[i]! * levers[i]!;
+    bars[i] = priorityBar(rule, scales[i]!);
     if (scorable[i] === 0 || Number.isNaN(p)) {
       if (scorable[i] === 1) unscorable++;
       scorable[i] = 0;
       sampled[i] = 0;
-      priority[i] = Number.NaN; // never ≥ threshold: selectTop skips it; reported as 0 by resultOf
+      priority[i] = Number.NaN; // reported as 0 by resultOf
+      drawPriority[i] = Number.NaN; // never selected
+      status[i] = ACTION_STATUS.unscorable;
       continue;
     }
     sampled[i] = s;
     priority[i] = clampFinite(p);
+    status[i] = gateStatus(rule, s, priority[i]!);
+    drawPriority[i] = status[i] === ACTION_STATUS.outranked ? priority[i]! : Number.NaN;
   }
 
-  const chosenCount = selectTop(priority, k, slots, threshold, top);
+  let chosenCount = selectTop(drawPriority, k, slots, -Infinity, top);
+  if (!slateWorthIt(rule, drawPriority, top, chosenCount)) {
+    chosenCount = 0;
+    for (let i = 0; i < k; i++) if (status[i] === ACTION_STATUS.outranked) status[i] = ACTION_STATUS.notWorthContact;
+  }
   const chosen: number[] = [];
-  for (let r = 0; r < chosenCount; r++) chosen.push(top[r]!);
+  for (let r = 0; r < chosenCount; r++) {
+    chosen.push(top[r]!);
+    status[top[r]!] = ACTION_STATUS.chosen;
+  }
 
   // The quadrature knows nothing of unscorable actions (it would treat one as a value-0 action), so a decision with
-  // one, or whose quadrature is not finite, takes the Monte Carlo path, which leaves them out.
-  if (probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !anyLinear && unscorable === 0) {
-    const { scales } = scratch;
-    for (let i = 0; i < k; i++) scales[i] = values[i]! * levers[i]!;
-    const moments = { means, sds, scales, correlation: rho };
+  // one, or whose quadrature is not finite, takes the Monte Carlo path, which leaves them out. With a propensity
+  // threshold or a cost, a non-positive value × lever has no bar on the priority scale: Monte Carlo too.
+  const gated = rule.propensityThreshold > -Infinity || rule.cost > -Infinity;
+  let exactOk = probabilityDraws > 0 && input.probabilityMethod === 'exact' && slots === 1 && !anyLinear && unscorable === 0;
+  if (exactOk && gated) for (let i = 0; i < k && exactOk; i++) exactOk = scales[i]! > 0;
+  if (exactOk) {
+    const moments = { means, sds, scales, correlation: rho, taus: gated ? bars : undefined };
+    const threshold = rule.priorityThreshold;
     const chosenExact = chosenCount > 0 ? chosenProbability(chosen[0]!, k, moments, threshold) : 0;
     const noActionExact = noActionProbabilityExact(k, moments, threshold);
     if (Number.isFinite(chosenExact) && Number.isFinite(noActionExact)) {
@@ -319,7 +314,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   counts.fill(0, 0, k);
   for (let r = 0; r < chosenCount; r++) counts[top[r]!] = 1;
   let noAction = chosenCount === 0 ? 1 : 0;
-  const contenders = probabilityDraws > 0 ? markContenders(scratch, k, slots, threshold, values, levers) : 0;
+  const contenders = probabilityDraws > 0 ? markContenders(scratch, k, slots, bars, values, levers, rule.propensityThreshold) : 0;
   const { active, offset, stride } = scratch;
   // Re-draws read the normal quantile table at index (offset + draw·stride) mod N: each draw's index is uniform and
   // independent across actions and of the common deviate's (independent random offsets), and an odd stride spreads
@@ -335,13 +330,20 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     for (let a = 0; a < contenders; a++) {
       const i = active[a]!;
       const epsilon = shared + ownScale * NORMAL_TABLE[(offset[a]! + draw * stride[a]!) & NORMAL_TABLE_MASK]!;
+      let s: number;
+      let p: number;
       if (linear[i] === 1) {
-        drawPriority[i] = drawSample(scratch, posteriors, i, epsilon, rng) * values[i]! * levers[i]!;
+        s = drawSample(scratch, posteriors, i, epsilon, rng);
+        p = s * scales[i]!;
       } else {
-        drawPriority[i] = (values[i]! * levers[i]!) / (1 + Math.exp(-(means[i]! + sds[i]! * epsilon)));
+        const e = 1 + Math.exp(-(means[i]! + sds[i]! * epsilon));
+        s = 1 / e;
+        p = scales[i]! / e;
       }
+      drawPriority[i] = gateStatus(rule, s, p) === ACTION_STATUS.outranked ? p : Number.NaN;
     }
-    const count = selectTop(drawPriority, k, slots, threshold, top);
+    let count = selectTop(drawPriority, k, slots, -Infinity, top);
+    if (!slateWorthIt(rule, drawPriority, top, count)) count = 0;
     if (count === 0) noAction++;
     for (let r = 0; r < count; r++) counts[top[r]!] = counts[top[r]!]! + 1;
   }
@@ -356,7 +358,7 @@ const clampFinite = (v: number): number => (v > Number.MAX_VALUE ? Number.MAX_VA
 
 /** The result over the scratch's length-K views; unscorable actions' entries read 0. */
 function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number, unscorable: number): DecisionResult {
-  const { propensity, sampled, priority, probability } = scratch.views;
+  const { propensity, sampled, priority, probability, status } = scratch.views;
   if (unscorable > 0) {
     for (let i = 0; i < priority.length; i++) {
       if (scratch.scorable[i] === 1) continue;
@@ -366,5 +368,5 @@ function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbabilit
       probability[i] = 0;
     }
   }
-  return { chosen, propensity, sampled, priority, probability, noActionProbability, unscorable };
+  return { chosen, propensity, sampled, priority, probability, noActionProbability, status, unscorable };
 }

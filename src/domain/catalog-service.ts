@@ -1,5 +1,12 @@
 /** The catalog: the feature schema and the actions, as the HTTP layer and the demo seeding see them. */
-import { compileEncoder, sameSchema, validateFeatureSpecs, type FeatureSpec } from '../core/encoding.js';
+import {
+  compileEncoder,
+  sameSchema,
+  validateContactHistory,
+  validateFeatureSpecs,
+  type ContactHistorySpec,
+  type FeatureSpec,
+} from '../core/encoding.js';
 import { checkFeatureLimits, MAX_ACTION_LEVER, MAX_ACTION_VALUE, MAX_ACTIONS, MAX_CHANNELS } from '../core/limits.js';
 import type { Db } from '../../db/open.js';
 import { getAction, getCurrentSchema, insertSchema, upsertAction, type ActionRecord, type SchemaRecord } from '../../db/stores/catalog.js';
@@ -51,6 +58,7 @@ export function toSchemaView(rec: SchemaRecord, slots: readonly string[]): Schem
     dimension: rec.dimension,
     features: rec.features,
     channels: rec.channels,
+    ...(rec.contactHistory ? { contactHistory: { ...rec.contactHistory } } : {}),
     slots: [...slots],
     createdAt: new Date(rec.createdAt).toISOString(),
   };
@@ -90,8 +98,12 @@ function validateActionInput(input: ActionInput, state: EngineState): Engagement
 export function createCatalogService(deps: CatalogDeps): CatalogService {
   const { db, state } = deps;
   return {
-    putSchema(features: FeatureSpec[], channels?: string[]): SchemaPutResult {
-      const problems = [...validateFeatureSpecs(features), ...(Array.isArray(features) ? checkFeatureLimits(features) : [])];
+    putSchema(features: FeatureSpec[], channels?: string[], contactHistory?: ContactHistorySpec): SchemaPutResult {
+      const problems = [
+        ...validateFeatureSpecs(features),
+        ...(Array.isArray(features) ? checkFeatureLimits(features) : []),
+        ...validateContactHistory(contactHistory),
+      ];
       if (problems.length > 0) throw new AppError('validation', 'the feature schema is invalid', problems);
       const schemaChannels = channels ?? catalogChannels(state.actions());
       if (schemaChannels.length > MAX_CHANNELS) {
@@ -100,7 +112,7 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
       }
       let dimension: number;
       try {
-        dimension = compileEncoder({ features, channels: schemaChannels }).dimension;
+        dimension = compileEncoder({ features, channels: schemaChannels, contactHistory }).dimension;
       } catch (error) {
         const message = (error as Error).message;
         throw new AppError('validation', message, [{ field: /^(a )?channel/.test(message) ? 'channels' : 'features', message }]);
@@ -113,11 +125,11 @@ export function createCatalogService(deps: CatalogDeps): CatalogService {
       // Writing an identical schema again would start every model from its prior for nothing: answer the current one.
       // Compared with the stored schema, not the cached one: another process may have written a newer version.
       const current = getCurrentSchema(db) ?? state.schema();
-      if (sameSchema({ features, channels: schemaChannels }, current)) {
+      if (sameSchema({ features, channels: schemaChannels, contactHistory }, current)) {
         if (current.version !== state.schema().version) state.reload();
         return { ...toSchemaView(current, state.encoder().slots), unchanged: true };
       }
-      const rec = insertSchema(db, features, schemaChannels, dimension, deps.now());
+      const rec = insertSchema(db, features, schemaChannels, dimension, deps.now(), contactHistory);
       state.reload();
       return { ...toSchemaView(rec, state.encoder().slots), unchanged: false };
     },

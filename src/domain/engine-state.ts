@@ -70,7 +70,7 @@ export function ensureSchema(db: Db, nowMs: number): SchemaRecord {
  */
 export function createEngineState(db: Db, policy: LearningPolicy, onNonFinite?: (actionId: string) => void): EngineState {
   let schema: SchemaRecord = ensureSchema(db, Date.now());
-  let encoder: Encoder = compileEncoder({ features: schema.features, channels: schema.channels });
+  let encoder: Encoder = compileEncoder({ features: schema.features, channels: schema.channels, contactHistory: schema.contactHistory });
   let actionList: ActionRecord[] = [];
   let actionById = new Map<string, ActionRecord>();
   let models = new Map<string, ModelEntry>();
@@ -79,7 +79,7 @@ export function createEngineState(db: Db, policy: LearningPolicy, onNonFinite?: 
   const reload = (): void => {
     const nextSchema = getCurrentSchema(db) ?? schema;
     if (nextSchema.version !== schema.version || encoder.dimension !== nextSchema.dimension) {
-      encoder = compileEncoder({ features: nextSchema.features, channels: nextSchema.channels });
+      encoder = compileEncoder({ features: nextSchema.features, channels: nextSchema.channels, contactHistory: nextSchema.contactHistory });
     }
     schema = nextSchema;
     actionList = listActions(db);

@@ -59,6 +59,8 @@ export interface SchemaView {
   features: FeatureSpec[];
   /** Channels one-hot encoded by this schema version (fixed when the schema is written). */
   channels: string[];
+  /** Contact-history slots (`history.ignores`, `history.contacts`) counted within `window`; absent = none. */
+  contactHistory?: { window: string };
   /** Name of every slot of the encoded vector x, in order (bias first). */
   slots: string[];
   createdAt: string;
@@ -196,7 +198,7 @@ export interface StatsOverview {
 }
 
 export interface CatalogService {
-  putSchema(features: FeatureSpec[], channels?: string[]): SchemaPutResult;
+  putSchema(features: FeatureSpec[], channels?: string[], contactHistory?: { window: string }): SchemaPutResult;
   getSchema(): SchemaView;
   putAction(actionId: string, input: ActionInput): { action: Action; created: boolean };
   listActions(): Action[];

@@ -37,7 +37,7 @@ const getSchema = createRoute({
 export function registerSchema(app: KairosApp, deps: RouteDeps): void {
   app.openapi(putSchema, (c) => {
     const body = c.req.valid('json');
-    return c.json(deps.services.catalog.putSchema(body.features, body.channels), 200);
+    return c.json(deps.services.catalog.putSchema(body.features, body.channels, body.contactHistory), 200);
   });
   app.openapi(getSchema, (c) => c.json(deps.services.catalog.getSchema(), 200));
 }

@@ -17,6 +17,7 @@ import {
   MAX_SCHEMA_NUMBER,
 } from '../core/limits.js';
 import { CATEGORIES } from '../domain/types.js';
+import { parsePolicyDuration, POLICY_DURATION_MESSAGE } from '../core/duration.js';
 
 /** Action ids appear in URLs and logs: 1–128 characters of [A-Za-z0-9_.:-]. */
 export const ACTION_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -88,6 +89,16 @@ export const PutSchemaBody = z
         });
       })
       .optional(),
+    contactHistory: z
+      .strictObject({
+        window: z.string().refine((w) => parsePolicyDuration(w) !== undefined, { message: `must be ${POLICY_DURATION_MESSAGE}` }),
+      })
+      .optional()
+      .openapi({
+        description:
+          'Adds two slots after the channel block, learned like any feature: `history.ignores` (this customer\'s ignores ' +
+          'of this action within `window`) and `history.contacts` (their contacts on this channel within `window`).',
+      }),
   })
   .openapi('PutSchemaRequest');
 
@@ -97,6 +108,7 @@ export const SchemaViewSchema = z
     dimension: z.number().int(),
     features: z.array(FeatureSpecSchema),
     channels: z.array(z.string()),
+    contactHistory: z.object({ window: z.string() }).optional(),
     slots: z.array(z.string()).openapi({ description: 'Name of every slot of the encoded vector x, bias first.' }),
     createdAt: isoTime,
   })

@@ -2,6 +2,7 @@
  * How outcomes become posterior updates — the one piece of learning policy shared by the service's learner,
  * its workers, the warm-start script and the regret benchmark.
  */
+import { encodeHistoryCount, historySlotsOf, type Encoder } from '../core/encoding.js';
 import { createPrior, DEFAULT_LINEAR_PRIOR, DEFAULT_LOGISTIC_PRIOR } from '../core/prior.js';
 import type { Likelihood, ObservationBatch, Posterior, PriorConfig } from '../core/types.js';
 import { forgetTowardPrior, updatePosteriorGuarded } from '../core/update.js';
@@ -42,6 +43,18 @@ export function priorPosterior(policy: LearningPolicy, likelihood: Likelihood, d
 export function targetOf(likelihood: Likelihood, outcome: 'response' | 'ignore', reward: number | null): number {
   if (likelihood === 'linear' && reward !== null) return reward;
   return outcome === 'response' ? 1 : 0;
+}
+
+/**
+ * Writes an outcome's per-action contact-history slot into its stored context: the decision stored one x for all its
+ * actions with `history.ignores` at 0 (that slot differs per action, `slotOverride` in the core), so each outcome is
+ * learned with x[history.ignores] = encodeHistoryCount(the ignores of THAT action when it was decided) — the very x
+ * its action was scored with. A schema without contact history leaves x as it is. Mutates and returns x.
+ */
+export function withRecentIgnores(encoder: Encoder, x: Float64Array, recentIgnores: number): Float64Array {
+  const history = historySlotsOf(encoder);
+  if (history && x.length === encoder.dimension) x[history.ignores] = encodeHistoryCount(recentIgnores);
+  return x;
 }
 
 export interface LabelledRow {

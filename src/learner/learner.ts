@@ -18,7 +18,7 @@ import { saveModel } from '../../db/stores/models.js';
 import { periodic } from '../periodic.js';
 import type { EngineState, ModelEntry } from '../domain/engine-state.js';
 import { createChangeWatch } from './change-watch.js';
-import { groupByAction, priorPosterior, targetOf, type LabelledRow } from './fold.js';
+import { groupByAction, priorPosterior, targetOf, withRecentIgnores, type LabelledRow } from './fold.js';
 import type { Updater } from './updater.js';
 
 export interface LearnerDeps {
@@ -92,7 +92,8 @@ export function createLearner(deps: LearnerDeps): Learner {
           entry = state.model(row.actionId);
           starts.set(row.actionId, entry);
         }
-        labelled.push({ actionId: row.actionId, x: row.x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
+        const x = withRecentIgnores(state.encoder(), row.x, row.recentIgnores);
+        labelled.push({ actionId: row.actionId, x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
       }
       const batches = groupByAction(labelled, encoderDim);
       const watch = state.policy.changeDetection

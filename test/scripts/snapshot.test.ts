@@ -232,3 +232,17 @@ function skew(precision: number[], d: number): number[] {
   expect(d).toBeGreaterThan(1);
   return out;
 }
+
+describe('snapshot with a contact-history schema', () => {
+  it('carries the contactHistory window through export and import', async () => {
+    const src = fixture({ schema: false });
+    const window = { window: '30d' };
+    withDb(src.file, (db) => insertSchema(db, FEATURES, CHANNELS, src.encoder.dimension + 2, 1_000, window));
+    const snap = await exportTo(src);
+    expect(JSON.parse(readFileSync(snap, 'utf8')).schema).toMatchObject({ contactHistory: window, dimension: src.encoder.dimension + 2 });
+    const dst = fixture({ actions: [], schema: false });
+    const io = captureIo();
+    expect(await importMain(['--db', dst.file, '--in', snap], io, {}), io.err()).toBe(0);
+    withDb(dst.file, (db) => expect(getCurrentSchema(db)).toMatchObject({ features: FEATURES, channels: CHANNELS, contactHistory: window, dimension: src.encoder.dimension + 2 }));
+  });
+});
