@@ -25,7 +25,9 @@ import { createDecisionLifecycleService } from './decisions/lifecycle-service.js
 import { createCatalogService } from './domain/catalog-service.js';
 import { createCustomerService, type CustomerHistory } from './customers/customer-service.js';
 import { createDecisionLog, type DecisionLog } from './domain/decision-log.js';
-import { createDecisionService } from './domain/decision-service.js';
+import { checkDecisionTarget, createDecisionService } from './domain/decision-service.js';
+import { createSqliteBudgetStore, createSqliteContactStore } from '../db/stores/contacts.js';
+import { activeSuppressions, historyLookback } from './policies/contact-rules.js';
 import { seedDemoCatalog } from './domain/demo-catalog.js';
 import { createEngineState, type EngineState } from './domain/engine-state.js';
 import { createFeedbackService } from './domain/feedback-service.js';
@@ -78,7 +80,6 @@ const CONTACTS_IN_VIEW = 100;
  * PLACEHOLDER (issue #10 merge): an event's `decide` is not checked before the event is recorded yet. The channel
  * part replaces this with the decision path's own pre-check (undeclared channel → 422, unknown candidate, …).
  */
-const checkDecidePlaceholder = (): void => {};
 
 export interface EngineOptions {
   logger: Logger;
@@ -193,6 +194,15 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
 
   const keyStore = createSqliteKeyStore(db);
   const customerStore = createSqliteCustomerStore(db);
+  const contactStore = createSqliteContactStore(db);
+  const budgetStore = createSqliteBudgetStore(db);
+  /** A customer's contact history and active suppressions, as GET /v1/customers/{id} shows them. */
+  const customerHistory = (customerId: string, at: number): CustomerHistory => {
+    const policy = state.policies.contactPolicy();
+    const lookback = historyLookback(policy, state.policies.channels());
+    const rows = lookback > 0 ? contactStore.recent(customerId, at - lookback) : [];
+    return { contacts: customerStore.contacts(customerId, CONTACTS_IN_VIEW), suppressions: activeSuppressions(policy.suppression, rows, at) };
+  };
   const keyRing = createKeyRing({ store: keyStore, onError: logError('API key refresh failed') });
 
   const rootSeed = options.seed ?? randomBytes(4).readUInt32LE(0);
@@ -209,6 +219,11 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     decisions: createDecisionService({
       state,
       log: decisionLog,
+      reads: {
+        profile: (customerId, at) => customerStore.profile(customerId, at),
+        recentContacts: (customerId, since) => contactStore.recent(customerId, since),
+        offeredOn: (actionIds, day) => budgetStore.used(actionIds, day),
+      },
       rng: createRng(rootSeed),
       minPriority: config.minPriority,
       probabilityDraws: config.probabilityDraws,
@@ -238,8 +253,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       now,
       features: () => state.encoder().features,
       decide: (request) => services.decisions.decide(request),
-      checkDecide: checkDecidePlaceholder,
-      history: (customerId): CustomerHistory => ({ contacts: customerStore.contacts(customerId, CONTACTS_IN_VIEW), suppressions: [] }),
+      checkDecide: (request) => checkDecisionTarget(state, request),
+      history: customerHistory,
       // A decision still buffered for its group commit would otherwise be written with the id after the erasure.
       beforeErase: () => decisionLog.flush(),
     }),
@@ -248,7 +263,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     // A chunk never takes more than half the write buffer, so a batch leaves room for the live traffic.
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
   };
-  if (config.seedDemo && seedDemoCatalog(catalog)) {
+  if (config.seedDemo && seedDemoCatalog(catalog, services.policies)) {
     logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');
   }
 

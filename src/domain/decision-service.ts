@@ -1,24 +1,42 @@
 /**
- * One decision: eligibility (active, channel, candidates, exclude), encoding, contextual Thompson sampling over
- * the eligible actions' posteriors, arbitration on priority = sampled propensity × value × lever, and the
- * decision record (with the encoded context, so the learner can later fold the outcome in).
+ * One decision (DESIGN.md §7, §8): the effective context (stored profile, event-fed features, then the request's
+ * context), the candidates (src/domain/candidates.ts: catalog filters, schedule, budget, eligibility, suppression,
+ * contact limit), encoding, arbitration with thresholds, the channel's contact cost and the contact-history slots
+ * (src/domain/arbitrate.ts), and the decision record (with the encoded context, so the learner can later fold the
+ * outcome in). Channels, policies and rules are read from memory; a known customer costs one profile read and one
+ * contact-history read, the daily budgets one read when an action has a cap — each one prepared query or two.
  */
 import { encodeContext } from '../core/encoding.js';
 import { createRng, randomSeed } from '../core/rng.js';
-import { createDecisionScratch, decide, type DecisionScratch } from '../core/thompson.js';
-import type { Posterior, Rng } from '../core/types.js';
+import type { Rng } from '../core/types.js';
 import type { ActionRecord } from '../../db/stores/catalog.js';
-import type { DecisionActionRecord } from '../../db/stores/decisions.js';
+import type { CustomerProfile } from '../customers/customer-store.js';
+import { effectiveContext } from '../customers/effective-context.js';
 import { AppError } from '../errors.js';
+import { activeSuppressions, contactsWithin, historyLookback, thresholdsFor } from '../policies/contact-rules.js';
+import { utcDay } from '../policies/contact-store.js';
+import { checkChannel } from '../policies/policy-service.js';
+import type { ContactRow } from '../policies/types.js';
+import { historySlotsOf } from '../core/encoding.js';
+import { arbitrate, createArbitrationScratch } from './arbitrate.js';
+import { selectCandidates } from './candidates.js';
 import type { DecisionLog } from './decision-log.js';
-import { covarianceOf, type EngineState } from './engine-state.js';
+import type { EngineState } from './engine-state.js';
 import { uuidv7 } from './ids.js';
 import type { KeyCounter } from './key-counter.js';
-import type { Category, DecidedAction, DecisionRequest, DecisionResponse, DecisionService, DecisionTrace } from './types.js';
+import type { DecisionRequest, DecisionResponse, DecisionService, DecisionTrace } from './types.js';
+
+/** What the decision path reads from the store (the ports of src/customers and src/policies). */
+export interface DecisionReads {
+  profile(customerId: string, now: number): CustomerProfile | undefined;
+  recentContacts(customerId: string, since: number): ContactRow[];
+  offeredOn(actionIds: readonly string[], day: number): ReadonlyMap<string, number>;
+}
 
 export interface DecisionDeps {
   state: EngineState;
   log: DecisionLog;
+  reads: DecisionReads;
   /** Source of each decision's seed (the seed is stored with the decision so it can be replayed). */
   rng: Rng;
   minPriority: number;
@@ -30,112 +48,140 @@ export interface DecisionDeps {
   unknownKeys?: KeyCounter;
 }
 
-function eligibleActions(state: EngineState, request: DecisionRequest): ActionRecord[] {
-  const excluded = new Set(request.exclude ?? []);
-  let pool: ActionRecord[];
-  if (request.candidates !== undefined) {
-    const unknown = request.candidates.filter((id) => state.action(id) === undefined);
-    if (unknown.length > 0) {
-      throw new AppError(
-        'unprocessable',
-        `unknown action${unknown.length > 1 ? 's' : ''} in candidates: ${unknown.join(', ')}`,
-        unknown.map((id) => ({ field: `candidates.${request.candidates!.indexOf(id)}`, message: `action '${id}' does not exist` })),
-      );
-    }
-    pool = [...new Set(request.candidates)].map((id) => state.action(id)!);
-  } else {
-    pool = [...state.actions()];
+function candidatePool(state: EngineState, request: Pick<DecisionRequest, 'candidates'>): ActionRecord[] {
+  if (request.candidates === undefined) return [...state.actions()];
+  const unknown = request.candidates.filter((id) => state.action(id) === undefined);
+  if (unknown.length > 0) {
+    throw new AppError(
+      'unprocessable',
+      `unknown action${unknown.length > 1 ? 's' : ''} in candidates: ${unknown.join(', ')}`,
+      unknown.map((id) => ({ field: `candidates.${request.candidates!.indexOf(id)}`, message: `action '${id}' does not exist` })),
+    );
   }
-  return pool.filter(
-    (a) => a.active && !excluded.has(a.id) && (a.channels.length === 0 || a.channels.includes(request.channel)),
-  );
+  return [...new Set(request.candidates)].map((id) => state.action(id)!);
+}
+
+/** Throws the 422 a decision on this channel with these candidates would get (for a trigger, before its event is kept). */
+export function checkDecisionTarget(state: EngineState, request: Pick<DecisionRequest, 'channel' | 'candidates'>): void {
+  checkChannel(state, request.channel);
+  candidatePool(state, request);
 }
 
 export function createDecisionService(deps: DecisionDeps): DecisionService {
   const { state } = deps;
-  let scratch: DecisionScratch | undefined;
-  let scratchDimension = -1;
-  let scratchCapacity = 0;
+  const scratch = createArbitrationScratch();
 
   const decideTraced = async (request: DecisionRequest): Promise<{ response: DecisionResponse; trace: DecisionTrace }> => {
     deps.log.admit();
+    const now = deps.now();
+    checkChannel(state, request.channel);
+    const channel = state.policies.channel(request.channel);
+    const pool = candidatePool(state, request);
+    const customerId = request.customerId;
+    const profile = customerId !== undefined ? deps.reads.profile(customerId, now) : undefined;
+    if (profile === undefined && request.context === undefined) {
+      // Without a customer id the context is required, as in v1 (400); a customer not stored and no context is a 422.
+      if (customerId === undefined) throw new AppError('validation', 'a decision without a customerId needs a context', [{ field: 'context', message: 'required unless customerId names a stored customer' }]);
+      throw new AppError('unprocessable', `customer '${customerId}' is not stored and the request has no context`, [
+        { field: 'customerId', message: 'store the customer first (PUT /v1/customers/{customerId}) or send a context' },
+      ]);
+    }
     const encoder = state.encoder();
+    const context = effectiveContext(encoder.features, profile, request.context, now);
     const x = new Float64Array(encoder.dimension);
-    const report = encodeContext(encoder, request.context ?? {}, request.channel, x);
+    const report = encodeContext(encoder, context, request.channel, x);
     if (report.problems.length > 0) {
       throw new AppError('validation', 'the context does not match the feature schema', report.problems);
     }
-    const actions = eligibleActions(state, request);
-    const slots = request.slots ?? 1;
-    const seed = randomSeed(deps.rng);
-    const createdAt = deps.now();
-    const decisionId = uuidv7(createdAt);
 
-    let decided: DecidedAction[] = [];
-    const records: DecisionActionRecord[] = [];
-    if (actions.length > 0) {
-      const entries = actions.map((a) => state.model(a.id));
-      const posteriors: Posterior[] = entries.map((e) => e.posterior);
-      const covariances = entries.map(covarianceOf);
-      const values = Float64Array.from(actions, (a) => a.value);
-      const levers = Float64Array.from(actions, (a) => a.lever);
-      // Scratch buffers are reused across decisions; rebuilt only when the dimension changes or K outgrows them.
-      if (!scratch || encoder.dimension !== scratchDimension || actions.length > scratchCapacity) {
-        scratchCapacity = Math.max(actions.length, 64);
-        scratchDimension = encoder.dimension;
-        scratch = createDecisionScratch(scratchCapacity, scratchDimension);
-      }
-      const result = decide(
-        { posteriors, values, levers, x, threshold: deps.minPriority, slots, probabilityDraws: deps.probabilityDraws, probabilityMethod: 'exact', covariances, correlation: deps.drawCorrelation },
-        createRng(seed),
-        scratch,
-      );
-      decided = result.chosen.map((index, slot) => {
-        const action = actions[index]!;
-        const entry: DecidedAction = {
-          actionId: action.id,
-          name: action.name,
-          category: action.category as Category,
-          propensity: result.propensity[index]!,
-          sampledPropensity: result.sampled[index]!,
-          value: action.value,
-          priority: result.priority[index]!,
-          probability: result.probability[index]!,
-          mandatory: false,
-          reasons: [],
-        };
-        records.push({
-          actionId: action.id,
-          slot,
-          propensity: entry.propensity,
-          sampledPropensity: entry.sampledPropensity,
-          priority: entry.priority,
-          probability: entry.probability,
-          category: action.category,
-          recentIgnores: 0,
-        });
-        return entry;
-      });
+    // A known customer's contact history: committed rows plus this process's decisions not yet committed.
+    const policy = state.policies.contactPolicy();
+    let rows: ContactRow[] | undefined;
+    if (customerId !== undefined) {
+      const lookback = Math.max(historyLookback(policy, state.policies.channels()), historySlotsOf(encoder)?.windowMs ?? 0);
+      const pending = deps.log.pendingContacts(customerId);
+      rows = lookback > 0 ? deps.reads.recentContacts(customerId, now - lookback) : [];
+      if (pending.length > 0) rows = rows.concat(pending);
     }
+    const suppressedActions = new Set<string>();
+    const suppressedCategories = new Set<string>();
+    if (rows && rows.length > 0) {
+      for (const s of activeSuppressions(policy.suppression, rows, now)) (s.scope === 'action' ? suppressedActions : suppressedCategories).add(s.id);
+    }
+    const limit = channel?.limit;
+    const limitReached = limit != null && rows !== undefined && contactsWithin(rows, request.channel, now - limit.perMs) >= limit.contacts;
 
+    let offered: ReadonlyMap<string, number> | undefined;
+    const capped = () => pool.filter((a) => a.dailyCap !== null).map((a) => a.id);
+    const selection = selectCandidates(
+      pool,
+      {
+        channel: request.channel,
+        now,
+        customer: context,
+        exclude: request.exclude,
+        suppressedActions,
+        suppressedCategories,
+        limitReached,
+        offeredToday: (actionId) => ((offered ??= deps.reads.offeredOn(capped(), utcDay(now))).get(actionId) ?? 0) + deps.log.pendingOffers(actionId),
+        isEligible: (actionId) => state.policies.isEligible(actionId, context, request.channel, now),
+      },
+      request.explain === true,
+    );
+
+    const seed = randomSeed(deps.rng);
+    const thresholds = thresholdsFor(policy, request.channel, deps.minPriority);
+    const result = arbitrate(
+      {
+        state,
+        encoder,
+        actions: selection.eligible,
+        x,
+        history: rows ? { rows, channel: request.channel, now } : undefined,
+        slots: request.slots ?? 1,
+        propensityThreshold: thresholds.propensity,
+        priorityThreshold: thresholds.priority,
+        contactCost: channel?.contactCost,
+        probabilityDraws: deps.probabilityDraws,
+        drawCorrelation: deps.drawCorrelation,
+        explain: request.explain === true,
+      },
+      createRng(seed),
+      scratch,
+    );
+
+    const decisionId = uuidv7(now);
     // Group commit: the answer waits for the batch holding this decision to commit (src/domain/decision-log.ts).
     await deps.log.append({
       id: decisionId,
-      createdAt,
-      customerId: request.customerId ?? null,
+      createdAt: now,
+      customerId: customerId ?? null,
       channel: request.channel,
       schemaVersion: state.schema().version,
       x,
       seed: String(seed),
-      status: records.length > 0 ? 'pending' : 'closed',
-      actions: records,
+      status: result.records.length > 0 ? 'pending' : 'closed',
       activated: request.activate !== false,
       group: 'policy',
+      actions: result.records,
     });
     // Counted only now that the decision is accepted: a rejected request (400, 422) changes no state.
     if (report.unknownKeys.length > 0) deps.unknownKeys?.add(report.unknownKeys);
-    const response: DecisionResponse = { decisionId, channel: request.channel, actions: decided, noAction: decided.length === 0, group: 'policy' };
-    return { response, trace: { seed, schemaVersion: state.schema().version, candidates: actions.length } };
+    const noAction = result.decided.length === 0;
+    const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: 'policy' };
+    if (noAction) {
+      response.noActionReason = selection.eligible.length > 0 ? result.noActionReason : selection.limited > 0 ? 'contact_limit' : 'no_candidates';
+    }
+    if (request.explain === true) {
+      const excluded = selection.excluded.concat(result.excluded);
+      if (request.candidates !== undefined) {
+        const listed = new Set(request.candidates);
+        for (const a of state.actions()) if (!listed.has(a.id)) excluded.push({ actionId: a.id, reason: 'not_candidate' });
+      }
+      response.excluded = excluded;
+      response.context = context;
+    }
+    return { response, trace: { seed, schemaVersion: state.schema().version, candidates: selection.eligible.length } };
   };
 
   return {

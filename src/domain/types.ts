@@ -103,6 +103,8 @@ export const EXCLUSION_REASONS = [
   'contact_limit',
   'below_threshold',
   'not_worth_contact',
+  // Cleared every rule, but better actions took the slots (an addition to DESIGN.md §8.5's list).
+  'outranked',
 ] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];
 

@@ -14,9 +14,13 @@ const postDecision = createRoute({
   tags: ['decisions'],
   summary: 'Decide the next best action',
   description:
-    'Eligible actions are the active ones offered on `channel`, limited to `candidates` when given, minus `exclude`. ' +
-    'Each is scored by contextual Thompson sampling; priority = sampled propensity × value × lever. ' +
-    '`actions` is empty and `noAction` true when no priority clears the relevance threshold.',
+    'Candidates are the active actions offered on `channel` (a declared channel, once any is declared), limited to ' +
+    '`candidates` when given, minus `exclude`, then filtered by each action’s schedule, daily budget and eligibility rule, ' +
+    'the customer’s suppressions and the channel’s contact limit (mandatory actions pass the limit). With a stored ' +
+    '`customerId` the context may be omitted (stored attributes, then event-fed features, then `context`). Each candidate ' +
+    'is scored by contextual Thompson sampling; priority = sampled propensity × value × lever, net value = priority − ' +
+    'the channel’s contact cost. An action is offered only when its net value is positive and it clears the propensity ' +
+    'and priority thresholds of the contact policy; otherwise the answer is no action with `noActionReason`.',
   request: { body: { required: true, content: { 'application/json': { schema: DecisionBody } } } },
   responses: {
     200: { description: 'The decision', content: { 'application/json': { schema: DecisionResponseSchema } } },

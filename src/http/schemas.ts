@@ -16,7 +16,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_SCHEMA_NUMBER,
 } from '../core/limits.js';
-import { CATEGORIES } from '../domain/types.js';
+import { CATEGORIES, EXCLUSION_REASONS, NO_ACTION_REASONS } from '../domain/types.js';
 import { parsePolicyDuration, POLICY_DURATION_MESSAGE } from '../core/duration.js';
 
 /** Action ids appear in URLs and logs: 1–128 characters of [A-Za-z0-9_.:-]. */
@@ -176,13 +176,19 @@ export const DecisionBody = z
     channel,
     context: z
       .record(z.string(), z.unknown())
-      .openapi({ description: 'Feature values keyed by feature name; unknown keys are ignored.', example: { age: 42 } }),
+      .optional()
+      .openapi({
+        description:
+          'Feature values keyed by feature name; unknown keys are ignored. With a stored `customerId` it may be omitted: the effective context is the stored attributes, then the event-fed features, then this context (which wins key by key).',
+        example: { age: 42 },
+      }),
     candidates: z.array(actionId).max(10_000).optional(),
     exclude: z.array(actionId).max(10_000).optional(),
     slots: z.number().int().min(1).max(MAX_SLOTS).default(1),
     activate: z.boolean().optional().openapi({
       description: 'false: deferred activation — decide now, show later; no contact and nothing learned until POST /v1/decisions/{decisionId}/activate (or an outcome). Default true.',
     }),
+    explain: z.boolean().optional().openapi({ description: 'true: the answer adds `excluded` (every action not offered, with why) and the effective `context`.' }),
   })
   .openapi('DecisionRequest');
 
@@ -195,7 +201,11 @@ export const DecidedActionSchema = z
     sampledPropensity: z.number().openapi({ description: 'The Thompson draw that won.' }),
     value: z.number(),
     priority: z.number(),
-    probability: z.number().openapi({ description: 'Chance the policy had of choosing this action (off-policy evaluation).' }),
+    probability: z.number().openapi({ description: 'Chance the policy had of choosing this action (off-policy evaluation); 1 for a mandatory action.' }),
+    mandatory: z.boolean().openapi({ description: 'A mandatory action (risk, regulatory): offered ahead of every other, whatever the channel limit.' }),
+    reasons: z
+      .array(z.object({ feature: z.string(), contribution: z.number() }))
+      .openapi({ description: 'The largest contributions xᵢ·μᵢ to its score (slot name, signed), largest magnitude first; bias excluded.' }),
   })
   .openapi('DecidedAction');
 
@@ -205,6 +215,16 @@ export const DecisionResponseSchema = z
     channel: z.string(),
     actions: z.array(DecidedActionSchema),
     noAction: z.boolean(),
+    group: z.enum(['policy', 'control']),
+    noActionReason: z
+      .enum(NO_ACTION_REASONS)
+      .optional()
+      .openapi({ description: 'Why nothing was offered: no_candidates, contact_limit, below_threshold (no draw cleared the thresholds), not_worth_contact (none was worth the channel’s contact cost).' }),
+    excluded: z
+      .array(z.object({ actionId: z.string(), reason: z.enum(EXCLUSION_REASONS) }))
+      .optional()
+      .openapi({ description: '`explain: true` only: every action not offered, with why.' }),
+    context: z.record(z.string(), z.unknown()).optional().openapi({ description: '`explain: true` only: the effective context of the decision.' }),
   })
   .openapi('DecisionResponse');
 

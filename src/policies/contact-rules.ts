@@ -80,8 +80,9 @@ export function historyLookback(policy: CompiledContactPolicy, channels: readonl
 }
 
 /**
- * The propensity and priority thresholds on a channel: the channel's own, else the policy's default, else 0 for
- * propensity and `minPriority` (KAIROS_MIN_PRIORITY) for priority.
+ * The propensity and priority thresholds on a channel: the channel's own, else the policy's default, else none (−∞)
+ * for propensity and `minPriority` (KAIROS_MIN_PRIORITY) for priority. No propensity threshold is −∞, not 0: a linear
+ * action's draw is a reward and may be negative, and a v1 deployment (no policy) must decide as it did.
  */
 export function thresholdsFor(
   policy: CompiledContactPolicy,
@@ -90,7 +91,7 @@ export function thresholdsFor(
 ): { propensity: number; priority: number } {
   const { propensity, priority } = policy.document.thresholds;
   return {
-    propensity: propensity?.channels?.[channelId] ?? propensity?.default ?? 0,
+    propensity: propensity?.channels?.[channelId] ?? propensity?.default ?? Number.NEGATIVE_INFINITY,
     priority: priority?.channels?.[channelId] ?? priority?.default ?? minPriority,
   };
 }

@@ -131,7 +131,7 @@ describe('historyLookback and thresholdsFor', () => {
     });
     expect(thresholdsFor(policy, 'email', 2)).toEqual({ propensity: 0.3, priority: 5 });
     expect(thresholdsFor(policy, 'app', 2)).toEqual({ propensity: 0.1, priority: 5 });
-    expect(thresholdsFor(compileContactPolicy({ suppression: [], thresholds: {} }), 'app', 2)).toEqual({ propensity: 0, priority: 2 });
-    expect(thresholdsFor(compileContactPolicy({ suppression: [], thresholds: {} }), 'app')).toEqual({ propensity: 0, priority: 0 });
+    expect(thresholdsFor(compileContactPolicy({ suppression: [], thresholds: {} }), 'app', 2)).toEqual({ propensity: Number.NEGATIVE_INFINITY, priority: 2 });
+    expect(thresholdsFor(compileContactPolicy({ suppression: [], thresholds: {} }), 'app')).toEqual({ propensity: Number.NEGATIVE_INFINITY, priority: 0 });
   });
 });

@@ -1,0 +1,162 @@
+/**
+ * Arbitration v1.1 (DESIGN.md §8.4) over the eligible actions of one decision: eligible mandatory actions first
+ * (deterministic, ahead of every other), then contextual Thompson sampling over the rest with the channel's thresholds
+ * and contact cost (src/core/arbitration.ts), the contact-history slots filled per action (src/core/contact-history.ts),
+ * and each offered action's largest feature contributions (src/core/reasons.ts).
+ */
+import { contactHistoryOverride } from '../core/contact-history.js';
+import { historySlotsOf, type Encoder } from '../core/encoding.js';
+import { topContributions } from '../core/reasons.js';
+import { ACTION_STATUS, createDecisionScratch, decide, noActionReasonOf, type DecisionScratch } from '../core/thompson.js';
+import type { Rng } from '../core/types.js';
+import type { ActionRecord } from '../../db/stores/catalog.js';
+import type { DecisionActionRecord } from '../../db/stores/decisions.js';
+import type { ContactRow } from '../policies/types.js';
+import { covarianceOf, type EngineState } from './engine-state.js';
+import type { Category, DecidedAction, ExclusionReason, NoActionReason } from './types.js';
+
+/** Reasons per offered action. */
+export const REASONS_PER_ACTION = 3;
+
+export interface ArbitrationInput {
+  state: EngineState;
+  encoder: Encoder;
+  actions: readonly ActionRecord[];
+  /** The encoded context; its `history.contacts` slot is filled here for a known customer. */
+  x: Float64Array;
+  /** A known customer's contact rows (committed and pending), or undefined for an anonymous decision. */
+  history: { rows: readonly ContactRow[]; channel: string; now: number } | undefined;
+  slots: number;
+  propensityThreshold: number;
+  priorityThreshold: number;
+  /** The channel's contact cost; undefined on an undeclared channel (v1: no net-value rule, only the thresholds). */
+  contactCost: number | undefined;
+  probabilityDraws: number;
+  drawCorrelation: number;
+  explain: boolean;
+}
+
+export interface ArbitrationResult {
+  decided: DecidedAction[];
+  records: DecisionActionRecord[];
+  /** Only with `explain`: the scored actions that were not offered, with why. */
+  excluded: { actionId: string; reason: ExclusionReason }[];
+  /** Why nothing was offered although there were candidates. */
+  noActionReason: NoActionReason;
+}
+
+/** Buffers reused across decisions, grown when a decision has more candidates or a longer context than before. */
+export interface ArbitrationScratch {
+  dimension: number;
+  capacity: number;
+  buffers?: DecisionScratch;
+  overrides?: Float64Array;
+}
+
+export function createArbitrationScratch(): ArbitrationScratch {
+  return { dimension: -1, capacity: 0 };
+}
+
+function buffersFor(s: ArbitrationScratch, k: number, d: number): { buffers: DecisionScratch; overrides: Float64Array } {
+  if (!s.buffers || !s.overrides || d !== s.dimension || k > s.capacity) {
+    s.capacity = Math.max(k, 64);
+    s.dimension = d;
+    s.buffers = createDecisionScratch(s.capacity, d);
+    s.overrides = new Float64Array(s.capacity);
+  }
+  return { buffers: s.buffers, overrides: s.overrides };
+}
+
+/** Within the contact-history window: the customer's contacts on this channel, and their ignores of each action. */
+function windowCounts(input: ArbitrationInput, actions: readonly ActionRecord[], windowMs: number): { contacts: number; ignores: Int32Array } {
+  const { rows, channel, now } = input.history!;
+  const since = now - windowMs;
+  const decisions = new Set<string>();
+  const ignored = new Map<string, number>();
+  for (const row of rows) {
+    if (row.at > since && row.channel === channel) decisions.add(row.decisionId);
+    if (row.outcome === 'ignore' && row.outcomeAt !== null && row.outcomeAt > since) ignored.set(row.actionId, (ignored.get(row.actionId) ?? 0) + 1);
+  }
+  return { contacts: decisions.size, ignores: Int32Array.from(actions, (a) => ignored.get(a.id) ?? 0) };
+}
+
+/** Scores `actions` and offers up to `slots` of them; `sure`: mandatory — no thresholds, no cost, all offered. */
+function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots: number, sure: boolean, cost: number | undefined, rng: Rng, scratch: ArbitrationScratch, out: ArbitrationResult) {
+  const { buffers, overrides } = buffersFor(scratch, actions.length, input.x.length);
+  const windowMs = historySlotsOf(input.encoder)?.windowMs;
+  const counts = windowMs !== undefined && input.history ? windowCounts(input, actions, windowMs) : undefined;
+  const slotOverride = counts ? contactHistoryOverride(input.encoder, input.x, counts.contacts, counts.ignores, overrides) : undefined;
+  const entries = actions.map((a) => input.state.model(a.id));
+  const open = Number.NEGATIVE_INFINITY;
+  const result = decide(
+    {
+      posteriors: entries.map((e) => e.posterior),
+      values: Float64Array.from(actions, (a) => a.value),
+      levers: Float64Array.from(actions, (a) => a.lever),
+      x: input.x,
+      priorityThreshold: sure ? open : input.priorityThreshold,
+      propensityThreshold: sure ? open : input.propensityThreshold,
+      ...(sure || cost === undefined ? {} : { contactCost: cost }),
+      slots,
+      probabilityDraws: sure ? 0 : input.probabilityDraws,
+      probabilityMethod: 'exact',
+      covariances: entries.map(covarianceOf),
+      correlation: input.drawCorrelation,
+      ...(slotOverride ? { slotOverride } : {}),
+    },
+    rng,
+    buffers,
+  );
+  for (const index of result.chosen) {
+    const action = actions[index]!;
+    const override = slotOverride ? { index: slotOverride.index, value: slotOverride.values[index]! } : undefined;
+    const entry: DecidedAction = {
+      actionId: action.id,
+      name: action.name,
+      category: action.category as Category,
+      propensity: result.propensity[index]!,
+      sampledPropensity: result.sampled[index]!,
+      value: action.value,
+      priority: result.priority[index]!,
+      // A mandatory action is offered whatever the draw (when the slots hold every mandatory one): with certainty.
+      probability: sure ? (actions.length <= slots ? 1 : Number.NaN) : result.probability[index]!,
+      mandatory: sure,
+      reasons: topContributions(input.x, entries[index]!.posterior.mean, input.encoder.slots, REASONS_PER_ACTION, override),
+    };
+    out.records.push({
+      actionId: action.id,
+      slot: out.decided.length,
+      propensity: entry.propensity,
+      sampledPropensity: entry.sampledPropensity,
+      priority: entry.priority,
+      probability: entry.probability,
+      category: action.category,
+      recentIgnores: counts?.ignores[index] ?? 0,
+    });
+    out.decided.push(entry);
+  }
+  if (!sure) {
+    out.noActionReason = noActionReasonOf(result.status);
+    if (input.explain) {
+      for (let k = 0; k < actions.length; k++) {
+        const status = result.status[k]!;
+        if (status === ACTION_STATUS.chosen) continue;
+        const reason: ExclusionReason = status === ACTION_STATUS.notWorthContact ? 'not_worth_contact' : status === ACTION_STATUS.outranked ? 'outranked' : 'below_threshold';
+        out.excluded.push({ actionId: actions[k]!.id, reason });
+      }
+    }
+  }
+}
+
+/** The offered actions (mandatory first), their decision-log records, and why the others were not offered. */
+export function arbitrate(input: ArbitrationInput, rng: Rng, scratch: ArbitrationScratch): ArbitrationResult {
+  const out: ArbitrationResult = { decided: [], records: [], excluded: [], noActionReason: 'below_threshold' };
+  const mandatory = input.actions.filter((a) => a.mandatory);
+  const others = mandatory.length > 0 ? input.actions.filter((a) => !a.mandatory) : input.actions;
+  if (mandatory.length > 0) offer(input, mandatory, Math.min(mandatory.length, input.slots), true, 0, rng, scratch, out);
+  // A mandatory message already makes the contact: the rest of the slate pays no contact cost of its own.
+  const cost = out.decided.length > 0 && input.contactCost !== undefined ? 0 : input.contactCost;
+  const slots = input.slots - out.decided.length;
+  if (others.length > 0 && slots > 0) offer(input, others, slots, false, cost, rng, scratch, out);
+  return out;
+}
