@@ -1,7 +1,8 @@
 /**
  * Reasons for an offer (DESIGN.md §8.5): the features that pushed its score xᵀμ most, each as its signed
  * contribution xᵢ·μᵢ. The bias (slot 0) is left out — it says how likely the action is for anyone, not why for
- * this customer. Ordered by |contribution|, largest first (ties: lower slot first), over the non-zero slots only.
+ * this customer. Ordered by |contribution|, largest first (ties: lower slot first), over the non-zero contributions
+ * only: a slot whose weight is still 0 (an untrained model) explains nothing, so a cold model gives no reasons.
  */
 
 export interface Contribution {
@@ -29,7 +30,7 @@ export function topContributions(
     if (xi === 0) continue;
     const c = xi * mean[i]!;
     const size = Math.abs(c);
-    if (!(size === size)) continue; // a NaN weight explains nothing
+    if (size === 0 || !(size === size)) continue; // a zero or NaN weight explains nothing
     if (out.length === k && !(size > Math.abs(out[k - 1]!.contribution))) continue;
     // Full: the evicted last entry's object is reused, so the only objects made are the ≤ k of the result.
     let pos: number;

@@ -43,6 +43,7 @@ export function registerDecisions(app: KairosApp, deps: RouteDeps): void {
       decisionId: response.decisionId,
       channel: response.channel,
       chosen: first?.actionId ?? null,
+      noActionReason: response.noActionReason ?? null,
       propensity: first?.propensity ?? null,
       probability: first?.probability ?? null,
       candidates: trace.candidates,

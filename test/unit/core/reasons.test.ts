@@ -5,6 +5,11 @@ import { topContributions } from '../../../src/core/reasons.js';
 const SLOTS = ['bias', 'age', 'segment=a', 'segment=b', 'products:card', 'history.ignores'];
 
 describe('topContributions', () => {
+  it('gives no reasons for a model that has learned nothing (every weight 0)', () => {
+    expect(topContributions(Float64Array.of(1, 1, 0.5, 1), new Float64Array(4), ['bias', 'a', 'b', 'c'], 3)).toEqual([]);
+    expect(topContributions(Float64Array.of(1, 1, 0.5, 1), Float64Array.of(2, 0, 0.4, 0), ['bias', 'a', 'b', 'c'], 3)).toEqual([{ feature: 'b', contribution: 0.2 }]);
+  });
+
   it('returns the largest |xᵢ·μᵢ| first, signed, bias and zero slots left out', () => {
     const x = Float64Array.of(1, 0.5, 1, 0, 1, 0);
     const mean = Float64Array.of(9, -2, 0.3, 5, 0.6, -4);
@@ -45,6 +50,7 @@ describe('topContributions', () => {
           const expected = [...x.keys()]
             .filter((i) => i > 0 && x[i] !== 0)
             .map((i) => ({ feature: slots[i]!, contribution: x[i]! * mean[i]! }))
+            .filter((c) => c.contribution !== 0)
             .sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution))
             .slice(0, k);
           const got = topContributions(x, mean, slots, k);
