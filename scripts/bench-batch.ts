@@ -1,6 +1,9 @@
 /**
- * Outbound lists: POST /v1/decisions/batch on a real server (src/main.ts as `npm start` runs it, on 127.0.0.1) with
- * the demo catalog, batches of 1,000 and 10,000 customers with context on the email channel. Each size is timed
+ * Outbound lists: POST /v1/decisions/batch on a real server (src/main.ts as `npm start` runs it, on 127.0.0.1),
+ * batches of 1,000 and 10,000 customers on the email channel. `--workload nba` (default): the full next-best-action
+ * path of scripts/lib/nba-workload.ts — 10,000 stored customers with life events, declared channels with costs and
+ * limits, a contact policy, 10 CEL rules, contact-history slots — and entries that carry only `customerId`.
+ * `--workload demo`: the demo bank with a full context in every entry and customers that are not stored. Each size is timed
  * over `--reps` sequential calls after one warm-up call; the figure is customers per second of the median call,
  * measured at the client (the body upload, every decision with its group commit, and the answer's download).
  * Meanwhile a probe sends GET /healthz back to back: its slowest answer shows how long the batch held the event loop
@@ -14,10 +17,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_FEATURES } from '../src/domain/demo-catalog.js';
 import { isDirectRun, parseOrUsage, positiveInt, PROCESS_IO, runScript, UsageError } from './lib/args.js';
+import { NBA_CUSTOMER_COUNT, setUpNba } from './lib/nba-workload.js';
 import { startServer } from './lib/service-process.js';
 
-const USAGE = `Usage: npm run bench:batch -- [--reps <n>] [--json]
-  --reps <n>   timed calls per batch size after one warm-up call (default 3, at most 10)
+const USAGE = `Usage: npm run bench:batch -- [--reps <n>] [--workload nba|demo] [--json]
+  --reps <n>        timed calls per batch size after one warm-up call (default 3, at most 10)
+  --workload <w>    nba (default: stored customers, the full NBA path) or demo (context in every entry)
   --json       print only the JSON line
 `;
 
@@ -85,7 +90,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 export async function main(argv: string[]): Promise<number> {
   return runScript(PROCESS_IO, 'npm run bench:batch -- --help', async () => {
-    const options = { reps: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
+    const options = { reps: { type: 'string' }, workload: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const;
     const { values } = parseOrUsage(() => parseArgs({ args: argv, options, strict: true }));
     if (values.help) {
       process.stdout.write(USAGE);
@@ -93,18 +98,33 @@ export async function main(argv: string[]): Promise<number> {
     }
     const reps = positiveInt(values.reps, 'reps', 3);
     if (reps > 10) throw new UsageError('--reps is at most 10 (the run stays within a minute or two)');
+    const workload = values.workload ?? 'nba';
+    if (workload !== 'nba' && workload !== 'demo') throw new UsageError('--workload is nba or demo');
     const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-batch-'));
     // Service defaults (learner on, info log: one line per request, so one per batch). startServer reads the
     // listening line, which is at info.
-    const server = await startServer(dir, { KAIROS_DEMO: 'true' }, { keepLogs: false });
+    const server = await startServer(dir, { KAIROS_DEMO: workload === 'demo' ? 'true' : 'false' }, { keepLogs: false });
+    if (workload === 'nba') {
+      await setUpNba(async (method, path, body) => {
+        const res = await fetch(`${server.url}${path}`, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const text = await res.text();
+        if (!res.ok) throw new Error(`${method} ${path} → ${res.status}: ${text}`);
+        return JSON.parse(text) as unknown;
+      });
+    }
+    // Stored customers, each call starting further along the list (the email limit is 20 a day: no call hits it).
+    const entries = (size: number, seed: number) =>
+      workload === 'nba'
+        ? Array.from({ length: size }, (_, i) => ({ customerId: `nba-${(seed * 997 + i) % NBA_CUSTOMER_COUNT}` }))
+        : customers(size, seed);
     const rows: { size: number; reps: number; medianMs: number; customersPerSecond: number; offeredShare: number; problems: number; healthzMaxMs: number; healthzAnswered: number }[] = [];
     try {
       let seed = 1;
       for (const size of SIZES) {
-        await call(server.url, JSON.stringify({ channel: CHANNEL, requests: customers(size, seed++) }), size); // warm-up
+        await call(server.url, JSON.stringify({ channel: CHANNEL, requests: entries(size, seed++) }), size); // warm-up
         const calls: Call[] = [];
         for (let r = 0; r < reps; r += 1) {
-          calls.push(await call(server.url, JSON.stringify({ channel: CHANNEL, requests: customers(size, seed++) }), size));
+          calls.push(await call(server.url, JSON.stringify({ channel: CHANNEL, requests: entries(size, seed++) }), size));
         }
         const ms = median(calls.map((c) => c.ms));
         const decided = calls.reduce((n, c) => n + c.decided, 0);
@@ -123,9 +143,9 @@ export async function main(argv: string[]): Promise<number> {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
     }
-    const result = { bench: 'batch', channel: CHANNEL, node: process.version, rows };
+    const result = { bench: 'batch', workload, channel: CHANNEL, node: process.version, rows };
     if (!values.json) {
-      process.stdout.write('POST /v1/decisions/batch — real server on 127.0.0.1, demo catalog, email channel\n');
+      process.stdout.write(`POST /v1/decisions/batch — real server on 127.0.0.1, ${workload === 'nba' ? 'full NBA path (10,000 stored customers, channels, contact policy, 10 CEL rules)' : 'demo catalog, context in every entry'}, email channel\n`);
       process.stdout.write('  size     reps  median ms  customers/s  offered  problems  /healthz max ms (answered)\n');
       for (const r of rows) {
         process.stdout.write(

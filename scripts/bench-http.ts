@@ -10,7 +10,7 @@
  *  2. kairos: `node --import tsx src/main.ts` on a temp data dir; PUT a schema (d ≈ 40) and 50 actions, then
  *     POST /v1/decisions cycling 1,000 pre-generated contexts — autocannon, max throughput, then the fixed rate;
  *  3. kairos NBA (skip with --no-nba): a fresh server with the full next-best-action path of scripts/lib/nba-workload.ts
- *     — 1,000 stored customers with life events, declared channels with costs and limits, a contact policy, 10 CEL
+ *     — 10,000 stored customers with life events, declared channels with costs and limits, a contact policy, 10 CEL
  *     eligibility rules, contact-history slots, reasons — and bodies that carry only `customerId` and `channel`.
  * The fixed-rate phases use an open-loop generator (scripts/lib/fixed-rate-load.ts explains why not
  * autocannon's overallRate). Prints a table, then one JSON line (with --json: only the JSON line).
@@ -349,7 +349,7 @@ async function bench(argv: string[]): Promise<number> {
     if (!values['no-nba']) {
       const nbaDir = mkdtempSync(join(tmpdir(), 'kairos-bench-nba-'));
       tempDirs.add(nbaDir);
-      say(`kairos NBA: channels, contact policy, 50 actions (10 with CEL rules), 1,000 customers with events in ${nbaDir}`);
+      say(`kairos NBA: channels, contact policy, 50 actions (10 with CEL rules), 10,000 customers with events in ${nbaDir}`);
       const server = await startKairos(nbaDir, values['cpu-prof']);
       const { dimension: nbaDimension } = await setUpNba((method, path, body) => call(server.origin, method, path, body));
       const nbaBodies = nbaDecisionBodies(20_261_201);
