@@ -158,5 +158,6 @@ export function arbitrate(input: ArbitrationInput, rng: Rng, scratch: Arbitratio
   const cost = out.decided.length > 0 && input.contactCost !== undefined ? 0 : input.contactCost;
   const slots = input.slots - out.decided.length;
   if (others.length > 0 && slots > 0) offer(input, others, slots, false, cost, rng, scratch, out);
+  else if (input.explain) for (const a of others) out.excluded.push({ actionId: a.id, reason: 'outranked' });
   return out;
 }
