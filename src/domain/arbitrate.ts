@@ -88,6 +88,9 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
   const slotOverride = counts ? contactHistoryOverride(input.encoder, input.x, counts.contacts, counts.ignores, overrides) : undefined;
   const entries = actions.map((a) => input.state.model(a.id));
   const open = Number.NEGATIVE_INFINITY;
+  // Mandatory actions that all fit the slots are offered with certainty; more of them than slots compete by their
+  // draws like any others, so their selection probability is estimated (a NaN would not be stored: 500).
+  const certain = sure && actions.length <= slots;
   const result = decide(
     {
       posteriors: entries.map((e) => e.posterior),
@@ -98,7 +101,7 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
       propensityThreshold: sure ? open : input.propensityThreshold,
       ...(sure || cost === undefined ? {} : { contactCost: cost }),
       slots,
-      probabilityDraws: sure ? 0 : input.probabilityDraws,
+      probabilityDraws: certain ? 0 : input.probabilityDraws,
       probabilityMethod: 'exact',
       covariances: entries.map(covarianceOf),
       correlation: input.drawCorrelation,
@@ -118,8 +121,7 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
       sampledPropensity: result.sampled[index]!,
       value: action.value,
       priority: result.priority[index]!,
-      // A mandatory action is offered whatever the draw (when the slots hold every mandatory one): with certainty.
-      probability: sure ? (actions.length <= slots ? 1 : Number.NaN) : result.probability[index]!,
+      probability: certain ? 1 : result.probability[index]!,
       mandatory: sure,
       reasons: topContributions(input.x, entries[index]!.posterior.mean, input.encoder.slots, REASONS_PER_ACTION, override),
     };

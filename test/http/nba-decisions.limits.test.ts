@@ -61,6 +61,26 @@ describe('the contact limit', () => {
     expect(reasonOf(limited, 'offer')).toBe('contact_limit');
   });
 
+  it('more eligible mandatory actions than slots: they compete by draw, each offered with its selection probability', async () => {
+    // Found by this test: the mandatory path stored a NaN probability, and the NOT NULL column made it a 500.
+    await seed();
+    await put(h, '/v1/actions/warning2', { name: 'Second warning', category: 'risk', value: 2, mandatory: true });
+    expectStatus(await send(h, 'PATCH', '/v1/customers/c-1', { attributes: { overdrawn: true } }), 200);
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const reply = await send(h, 'POST', '/v1/decisions', { customerId: 'c-1', channel: 'app', explain: true });
+      expectStatus(reply, 200);
+      const [only, ...rest] = reply.body.actions as { actionId: string; mandatory: boolean; probability: number }[];
+      expect(rest, reply.text).toEqual([]);
+      expect(only!.mandatory).toBe(true);
+      expect(only!.probability, reply.text).toBeGreaterThan(0);
+      expect(only!.probability).toBeLessThan(1);
+      seen.add(only!.actionId);
+    }
+    expect([...seen].sort()).toEqual(['warning', 'warning2']);
+    expect(count(h, 'decision_actions', 'probability IS NULL')).toBe(0);
+  });
+
   it('two decisions in flight at once for the same customer: only one offers (uncommitted decisions count)', async () => {
     await seed();
     const both = await Promise.all([email('c-1'), email('c-1')]);
