@@ -143,5 +143,11 @@ describe('eligibility, schedule and budget', () => {
     expect(reasonOf(await app({ candidates: ['capped'] }), 'capped')).toBe('budget');
     bank.clock.now = Date.parse('2026-12-02T00:00:00.000Z');
     expect(ids(await app({ candidates: ['capped'] }))).toEqual(['capped']);
+
+    // Decisions in flight at once see each other's offers (not yet committed): no more than the cap per day.
+    bank.clock.now = Date.parse('2026-12-03T10:00:00.000Z');
+    const racing = await Promise.all([0, 1, 2, 3].map(() => decide(h, { channel: 'app', context: { age: 30 }, candidates: ['capped'] })));
+    expect(racing.filter((d) => !d.noAction), JSON.stringify(racing)).toHaveLength(2);
+    expect(racing.filter((d) => d.noAction).map((d) => d.noActionReason)).toEqual(['no_candidates', 'no_candidates']);
   });
 });
