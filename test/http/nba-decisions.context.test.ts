@@ -55,6 +55,31 @@ describe('the effective context', () => {
     expect(d.context).toEqual({ age: 30 });
   });
 
+  it('a stored attribute that does not fit the schema is a 422 naming customerId, not a 400 on a context never sent', async () => {
+    // Found by this test: the answer was a 400 naming context.age for a request that had no context.
+    await seed();
+    await put(h, '/v1/customers/c-1', { attributes: { age: 'forty' } });
+    const reply = await send(h, 'POST', '/v1/decisions', { customerId: 'c-1', channel: 'app' });
+    expectStatus(reply, 422);
+    expect(reply.body.errors, reply.text).toEqual([{ field: 'customerId', message: expect.stringContaining("stored attribute 'age' must be a finite number") }]);
+    expect(count(h, 'decisions')).toBe(0);
+    // The request's context overrides the stored key, so the decision goes through; a wrong key it sends is its 400.
+    expect(await decide(h, { customerId: 'c-1', channel: 'app', context: { age: 40 }, explain: true })).toMatchObject({ context: { age: 40 } });
+    const sent = await send(h, 'POST', '/v1/decisions', { customerId: 'c-1', channel: 'app', context: { age: 'old' } });
+    expectStatus(sent, 400);
+    expect(sent.body.errors.map((e: { field: string }) => e.field), sent.text).toEqual(['context.age']);
+  });
+
+  it('stored attributes the schema does not encode are not counted as unknown context keys; sent ones are', async () => {
+    // Found by this test: every decision for a customer with a rule-only attribute (vip) counted it as a typo.
+    await seed();
+    await put(h, '/v1/customers/c-1', { attributes: { age: 41, vip: true } });
+    await decide(h, { customerId: 'c-1', channel: 'app' });
+    await decide(h, { customerId: 'c-1', channel: 'app', context: { agee: 3 } });
+    const stats = await send(h, 'GET', '/v1/stats');
+    expect(stats.body.unknownContextKeys, stats.text).toEqual({ agee: 1 });
+  });
+
   it('no customerId and no context is a 400 naming context (v1)', async () => {
     await seed();
     const reply = await send(h, 'POST', '/v1/decisions', { channel: 'app' });
