@@ -137,15 +137,14 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
     });
     out.decided.push(entry);
   }
-  if (!sure) {
-    out.noActionReason = noActionReasonOf(result.status);
-    if (input.explain) {
-      for (let k = 0; k < actions.length; k++) {
-        const status = result.status[k]!;
-        if (status === ACTION_STATUS.chosen) continue;
-        const reason: ExclusionReason = status === ACTION_STATUS.notWorthContact ? 'not_worth_contact' : status === ACTION_STATUS.outranked ? 'outranked' : 'below_threshold';
-        out.excluded.push({ actionId: actions[k]!.id, reason });
-      }
+  if (!sure) out.noActionReason = noActionReasonOf(result.status);
+  // Mandatory actions beyond the slots lost the draw among themselves: outranked, like any other.
+  if (input.explain) {
+    for (let k = 0; k < actions.length; k++) {
+      const status = result.status[k]!;
+      if (status === ACTION_STATUS.chosen) continue;
+      const reason: ExclusionReason = status === ACTION_STATUS.notWorthContact ? 'not_worth_contact' : status === ACTION_STATUS.outranked ? 'outranked' : 'below_threshold';
+      out.excluded.push({ actionId: actions[k]!.id, reason });
     }
   }
 }
@@ -160,5 +159,7 @@ export function arbitrate(input: ArbitrationInput, rng: Rng, scratch: Arbitratio
   const cost = out.decided.length > 0 && input.contactCost !== undefined ? 0 : input.contactCost;
   const slots = input.slots - out.decided.length;
   if (others.length > 0 && slots > 0) offer(input, others, slots, false, cost, rng, scratch, out);
+  // Mandatory actions took every slot: the others were eligible but had no slot left (explain must still list them).
+  else if (input.explain) for (const a of others) out.excluded.push({ actionId: a.id, reason: 'outranked' });
   return out;
 }

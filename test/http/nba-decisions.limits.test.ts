@@ -81,6 +81,22 @@ describe('the contact limit', () => {
     expect(count(h, 'decision_actions', 'probability IS NULL')).toBe(0);
   });
 
+  it('explain accounts for every action exactly once, also when mandatory actions take every slot', async () => {
+    // Found by this test: the actions left without a slot (mandatory losers, and every other) were missing from excluded.
+    await seed();
+    await put(h, '/v1/actions/warning2', { name: 'Second warning', category: 'risk', value: 2, mandatory: true });
+    await put(h, '/v1/actions/other', { name: 'Other', category: 'service', value: 1, channels: ['app'] });
+    expectStatus(await send(h, 'PATCH', '/v1/customers/c-1', { attributes: { overdrawn: true } }), 200);
+    for (const [channel, slots] of [['app', 1], ['app', 2], ['app', 3], ['email', 1], ['email', 3]] as const) {
+      const d = await decide(h, { customerId: 'c-2', channel, slots, explain: true, context: { overdrawn: true }, activate: false });
+      const listed = [...ids(d), ...d.excluded.map((e: { actionId: string }) => e.actionId)].sort();
+      expect(listed, `${channel} × ${slots}: ${JSON.stringify(d)}`).toEqual(['offer', 'other', 'warning', 'warning2']);
+      expect(ids(d).slice(0, 2).sort()).toEqual(slots === 1 ? [expect.any(String)] : ['warning', 'warning2']);
+    }
+    const one = await decide(h, { customerId: 'c-2', channel: 'app', slots: 1, explain: true, context: { overdrawn: true }, activate: false });
+    expect(one.excluded.filter((e: { reason: string }) => e.reason === 'outranked').map((e: { actionId: string }) => e.actionId).sort()).toHaveLength(3);
+  });
+
   it('two decisions in flight at once for the same customer: only one offers (uncommitted decisions count)', async () => {
     await seed();
     const both = await Promise.all([email('c-1'), email('c-1')]);
