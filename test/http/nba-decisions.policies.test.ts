@@ -86,6 +86,33 @@ describe('suppression', () => {
     expect(reasonOf(await app(), 'offer2')).not.toBe('suppressed');
     expect(ids(await app({ candidates: ['offer2'] }))).toEqual(['offer2']);
   });
+  it('suppression stops a mandatory action too (channel limits do not; DESIGN.md §8.3)', async () => {
+    await seed();
+    await put(h, '/v1/actions/alert', { name: 'Alert', category: 'risk', value: 1, mandatory: true });
+    await put(h, '/v1/contact-policy', { suppression: [{ after: 2, outcome: 'ignore', within: '1d', scope: 'action', for: '1d' }] });
+    for (let i = 0; i < 2; i++) {
+      const d = await app({ candidates: ['alert'] });
+      expect(d.actions, JSON.stringify(d)).toMatchObject([{ actionId: 'alert', mandatory: true, probability: 1 }]);
+      bank.clock.now += MINUTE_MS;
+      await feedback(h, d.decisionId, 'ignore');
+    }
+    const rested = await app({ candidates: ['alert', 'help'] });
+    expect(reasonOf(rested, 'alert'), JSON.stringify(rested)).toBe('suppressed');
+    expect(ids(rested)).toEqual(['help']);
+  });
+
+  it('a response rule: after one response the category rests (outcome: response)', async () => {
+    await seed();
+    await put(h, '/v1/contact-policy', { suppression: [{ after: 1, outcome: 'response', within: '1d', scope: 'category', for: '90s', categories: ['sales'] }] });
+    const d = await app({ candidates: ['offer'] });
+    await feedback(h, d.decisionId, 'response');
+    const rested = await app();
+    expect(reasonOf(rested, 'offer')).toBe('suppressed');
+    expect(reasonOf(rested, 'offer2')).toBe('suppressed');
+    expect(ids(rested)).toEqual(['help']);
+    bank.clock.now += 90_000;
+    expect(reasonOf(await app(), 'offer2')).not.toBe('suppressed');
+  });
 });
 
 describe('eligibility, schedule and budget', () => {
