@@ -86,6 +86,7 @@ describe('suppression', () => {
     expect(reasonOf(await app(), 'offer2')).not.toBe('suppressed');
     expect(ids(await app({ candidates: ['offer2'] }))).toEqual(['offer2']);
   });
+
   it('suppression stops a mandatory action too (channel limits do not; DESIGN.md §8.3)', async () => {
     await seed();
     await put(h, '/v1/actions/alert', { name: 'Alert', category: 'risk', value: 1, mandatory: true });
