@@ -88,6 +88,9 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
   const slotOverride = counts ? contactHistoryOverride(input.encoder, input.x, counts.contacts, counts.ignores, overrides) : undefined;
   const entries = actions.map((a) => input.state.model(a.id));
   const open = Number.NEGATIVE_INFINITY;
+  // Mandatory actions that all fit the slots are offered with certainty; more of them than slots compete by their
+  // draws like any others, so their selection probability is estimated (a NaN would not be stored: 500).
+  const certain = sure && actions.length <= slots;
   const result = decide(
     {
       posteriors: entries.map((e) => e.posterior),
@@ -98,7 +101,7 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
       propensityThreshold: sure ? open : input.propensityThreshold,
       ...(sure || cost === undefined ? {} : { contactCost: cost }),
       slots,
-      probabilityDraws: sure ? 0 : input.probabilityDraws,
+      probabilityDraws: certain ? 0 : input.probabilityDraws,
       probabilityMethod: 'exact',
       covariances: entries.map(covarianceOf),
       correlation: input.drawCorrelation,
@@ -118,8 +121,7 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
       sampledPropensity: result.sampled[index]!,
       value: action.value,
       priority: result.priority[index]!,
-      // A mandatory action is offered whatever the draw (when the slots hold every mandatory one): with certainty.
-      probability: sure ? (actions.length <= slots ? 1 : Number.NaN) : result.probability[index]!,
+      probability: certain ? 1 : result.probability[index]!,
       mandatory: sure,
       reasons: topContributions(input.x, entries[index]!.posterior.mean, input.encoder.slots, REASONS_PER_ACTION, override),
     };
@@ -135,15 +137,14 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
     });
     out.decided.push(entry);
   }
-  if (!sure) {
-    out.noActionReason = noActionReasonOf(result.status);
-    if (input.explain) {
-      for (let k = 0; k < actions.length; k++) {
-        const status = result.status[k]!;
-        if (status === ACTION_STATUS.chosen) continue;
-        const reason: ExclusionReason = status === ACTION_STATUS.notWorthContact ? 'not_worth_contact' : status === ACTION_STATUS.outranked ? 'outranked' : 'below_threshold';
-        out.excluded.push({ actionId: actions[k]!.id, reason });
-      }
+  if (!sure) out.noActionReason = noActionReasonOf(result.status);
+  // Mandatory actions beyond the slots lost the draw among themselves: outranked, like any other.
+  if (input.explain) {
+    for (let k = 0; k < actions.length; k++) {
+      const status = result.status[k]!;
+      if (status === ACTION_STATUS.chosen) continue;
+      const reason: ExclusionReason = status === ACTION_STATUS.notWorthContact ? 'not_worth_contact' : status === ACTION_STATUS.outranked ? 'outranked' : 'below_threshold';
+      out.excluded.push({ actionId: actions[k]!.id, reason });
     }
   }
 }
@@ -157,7 +158,11 @@ export function arbitrate(input: ArbitrationInput, rng: Rng, scratch: Arbitratio
   // A mandatory message already makes the contact: the rest of the slate pays no contact cost of its own.
   const cost = out.decided.length > 0 && input.contactCost !== undefined ? 0 : input.contactCost;
   const slots = input.slots - out.decided.length;
-  if (others.length > 0 && slots > 0) offer(input, others, slots, false, cost, rng, scratch, out);
-  else if (input.explain) for (const a of others) out.excluded.push({ actionId: a.id, reason: 'outranked' });
+  if (others.length > 0 && slots > 0) {
+    offer(input, others, slots, false, cost, rng, scratch, out);
+  } else if (input.explain) {
+    // Mandatory actions took every slot: the others were eligible but had no slot left (explain must still list them).
+    for (const a of others) out.excluded.push({ actionId: a.id, reason: 'outranked' });
+  }
   return out;
 }

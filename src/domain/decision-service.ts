@@ -91,7 +91,15 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     const x = new Float64Array(encoder.dimension);
     const report = encodeContext(encoder, context, request.channel, x);
     if (report.problems.length > 0) {
-      throw new AppError('validation', 'the context does not match the feature schema', report.problems);
+      // A request key at fault is the request's 400; a stored attribute at fault (the request sent no such key) is not
+      // the request's error: a 422 naming the customer, so the caller knows to fix the profile or override the key.
+      const sent = report.problems.filter((p) => request.context !== undefined && Object.hasOwn(request.context, p.field.slice('context.'.length)));
+      if (sent.length > 0 || customerId === undefined) throw new AppError('validation', 'the context does not match the feature schema', sent.length > 0 ? sent : report.problems);
+      throw new AppError(
+        'unprocessable',
+        `customer '${customerId}' has stored attributes that do not match the feature schema`,
+        report.problems.map((p) => ({ field: 'customerId', message: `stored attribute '${p.field.slice('context.'.length)}' ${p.message} (PATCH the customer, or send it in context)` })),
+      );
     }
 
     // A known customer's contact history: committed rows plus this process's decisions not yet committed.
@@ -166,7 +174,9 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       actions: result.records,
     });
     // Counted only now that the decision is accepted: a rejected request (400, 422) changes no state.
-    if (report.unknownKeys.length > 0) deps.unknownKeys?.add(report.unknownKeys);
+    // Only keys the request sent: stored attributes the schema does not encode are allowed (they serve the rules).
+    const sentUnknown = request.context === undefined ? [] : report.unknownKeys.filter((k) => Object.hasOwn(request.context!, k));
+    if (sentUnknown.length > 0) deps.unknownKeys?.add(sentUnknown);
     const noAction = result.decided.length === 0;
     const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: 'policy' };
     if (noAction) {

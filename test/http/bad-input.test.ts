@@ -363,6 +363,10 @@ const ROWS: BadInput[] = [
   validation('dailyCap 0', 'PUT', '/v1/actions/c', { ...ACTION, dailyCap: 0 }, 'dailyCap'),
   validation('dailyCap 2.5', 'PUT', '/v1/actions/c', { ...ACTION, dailyCap: 2.5 }, 'dailyCap'),
   validation('mandatory a string', 'PUT', '/v1/actions/c', { ...ACTION, mandatory: 'yes' }, 'mandatory'),
+  // ---- the NBA decision path (issue #10) ------------------------------------------------------------------------
+  { name: 'a decision on an undeclared channel', method: 'POST', path: DECISION, body: { channel: 'email', context: CONTEXT }, status: 422, code: 'unprocessable', field: 'channel' },
+  { name: 'a decision for an unknown customer with no context', method: 'POST', path: DECISION, body: { customerId: 'ghost', channel: 'app' }, status: 422, code: 'unprocessable', field: 'customerId' },
+  validation('explain not a boolean', 'POST', DECISION, { channel: 'app', context: CONTEXT, explain: 'yes' }, 'explain'),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */
