@@ -54,7 +54,7 @@ export const DEMO_ACTIONS: Record<string, ActionInput> = {
   'personal-loan-offer': { name: 'Personal loan offer', category: 'sales', value: 250, channels: ALL },
   'car-loan-offer': { name: 'Car loan offer', category: 'sales', value: 300, channels: ALL },
   'savings-account-offer': { name: 'Savings account offer', category: 'sales', value: 60, channels: ALL },
-  'investment-fund-intro': { name: 'Investment fund introduction', category: 'sales', value: 400, channels: ADVISED },
+  'investment-fund-intro': { name: 'Investment fund introduction', category: 'sales', value: 400, channels: ['branch', 'call_center', 'web'] },
   'pension-top-up': { name: 'Pension top-up', category: 'sales', value: 350, channels: ['branch', 'call_center', 'email'] },
   'home-insurance-offer': { name: 'Home insurance offer', category: 'sales', value: 150, channels: ALL },
   'life-insurance-offer': { name: 'Life insurance offer', category: 'sales', value: 200, channels: ADVISED },
@@ -107,7 +107,8 @@ const CREDIT = `${ADULT} && ${NOT_IN_DEBT_COUNSELLING}`;
  * so a profile that lacks one makes the rule false rather than an evaluation error.
  */
 export const DEMO_POLICIES: Record<string, Pick<ActionInput, 'eligibility' | 'mandatory'>> = {
-  'mortgage-offer': { eligibility: `${CREDIT} && ${notHeld('mortgage')}` },
+  // A mortgage is offered at the moment it is needed: a house purchase or a move (events keep 90 days).
+  'mortgage-offer': { eligibility: `${CREDIT} && ${notHeld('mortgage')} && ${hadEvent('house_purchase', 'relocation')}` },
   'credit-card-upgrade': { eligibility: CREDIT },
   'personal-loan-offer': { eligibility: `${CREDIT} && ${notHeld('personal_loan')}` },
   'car-loan-offer': { eligibility: `${CREDIT} && ${notHeld('car_loan')}` },
