@@ -48,14 +48,20 @@ const stmts = perDb((db: Db) => {
       'INSERT INTO customers (id, attributes, created_at, updated_at) VALUES (?, ?, ?, ?)',
     ),
     updateCustomer: s.prepare<[string, number, string]>('UPDATE customers SET attributes = ?, updated_at = ? WHERE id = ?'),
-    ensureCustomer: s.prepare<[string, number, number]>(
-      `INSERT INTO customers (id, attributes, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT (id) DO NOTHING`,
-    ),
     events: s.prepare<[string, number, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM customer_events WHERE customer_id = ? AND expires_at > ?
        ORDER BY at DESC, id DESC LIMIT ?`,
     ),
     event: s.prepare<[string], EventRow>(`SELECT ${EVENT_COLUMNS} FROM customer_events WHERE id = ?`),
+    ensureCustomerCreated: s.prepare<[string, number, number]>(
+      `INSERT INTO customers (id, attributes, created_at, updated_at) VALUES (?, '{}', ?, ?) ON CONFLICT (id) DO NOTHING RETURNING id`,
+    ),
+    deleteEvent: s.prepare<[string]>('DELETE FROM customer_events WHERE id = ?'),
+    // Only the empty profile an event made, and only while nothing else was stored for the customer since.
+    deleteBareCustomer: s.prepare<[string, number, string]>(
+      `DELETE FROM customers WHERE id = ? AND attributes = '{}' AND updated_at = ?
+       AND NOT EXISTS (SELECT 1 FROM customer_events WHERE customer_id = ?)`,
+    ),
     insertEvent: s.prepare<[string, string, string, number, number, string | null, number]>(
       `INSERT INTO customer_events (${EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
@@ -137,10 +143,17 @@ export function createSqliteCustomerStore(db: Db): CustomerStore {
       return transaction(db, () => {
         const existing = s.event.get(event.id);
         if (existing) return { inserted: false as const, existing: toEvent(existing) };
-        s.ensureCustomer.run(event.customerId, event.createdAt, event.createdAt);
+        const created = s.ensureCustomerCreated.get(event.customerId, event.createdAt, event.createdAt) !== undefined;
         const attributes = event.attributes === null ? null : JSON.stringify(event.attributes);
         s.insertEvent.run(event.id, event.customerId, event.type, event.at, event.expiresAt, attributes, event.createdAt);
-        return { inserted: true as const };
+        return { inserted: true as const, createdCustomer: created };
+      });
+    },
+
+    withdrawEvent(event, createdCustomer) {
+      transaction(db, () => {
+        s.deleteEvent.run(event.id);
+        if (createdCustomer) s.deleteBareCustomer.run(event.customerId, event.createdAt, event.customerId);
       });
     },
 

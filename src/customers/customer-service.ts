@@ -159,7 +159,16 @@ export function createCustomerService(deps: CustomerServiceDeps): CustomerServic
         return { eventId: existing.id, customerId, type: existing.type, at: iso(existing.at), expiresAt: iso(existing.expiresAt), duplicate: true };
       }
       const answer: CustomerEventResult = { eventId: event.id, customerId, type: event.type, at: iso(at), expiresAt: iso(event.expiresAt), duplicate: false };
-      if (request) answer.decision = await deps.decide(request);
+      if (request) {
+        try {
+          answer.decision = await deps.decide(request);
+        } catch (error) {
+          // The trigger failed (e.g. 503 under overload, or a stored profile that does not fit the schema): the answer
+          // is an error, so the event is taken back — a retry with the same eventId then records it and decides.
+          store.withdrawEvent(event, result.createdCustomer);
+          throw error;
+        }
+      }
       return answer;
     },
   };

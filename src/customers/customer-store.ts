@@ -65,7 +65,12 @@ export interface CustomerStore {
    * Records an event unless one with its id exists; creates the customer with `{}` attributes when unknown. One
    * transaction. `existing` is the stored event when the id was already taken (by this customer or another).
    */
-  insertEvent(event: CustomerEventRecord): { inserted: true } | { inserted: false; existing: CustomerEventRecord };
+  insertEvent(event: CustomerEventRecord): { inserted: true; createdCustomer: boolean } | { inserted: false; existing: CustomerEventRecord };
+  /**
+   * Takes back an event just inserted (its triggered decision failed, so the answer is an error and changes nothing),
+   * and the customer it created if nothing else was stored for them since. One transaction.
+   */
+  withdrawEvent(event: CustomerEventRecord, createdCustomer: boolean): void;
   /** The customer's contact history, latest first, at most `limit` rows. */
   contacts(customerId: string, limit: number): ContactRecord[];
   /**

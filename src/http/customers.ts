@@ -75,7 +75,8 @@ const postEvent = createRoute({
   description:
     'The first event of an unknown customer creates it with no attributes. The event is kept until `at` + the TTL of ' +
     'the event-fed feature that lists its type (90 days when none does). With `decide`, the event is committed first, ' +
-    'then a decision is taken with the event in the context and returned as `decision`. The same `eventId` again ' +
+    'then a decision is taken with the event in the context and returned as `decision`; when that decision fails ' +
+    '(e.g. 503) the event is taken back and the answer is the error, so a retry records it and decides. The same `eventId` again ' +
     'answers 200 `duplicate: true` with the stored event and decides nothing; one used by another customer is a 409.',
   request: { params: CustomerIdParams, body: { required: true, content: json(CustomerEventBody) } },
   responses: {

@@ -61,11 +61,26 @@ describe('the SQLite customer store', () => {
   it('insertEvent: creates an unknown customer with {}, answers an existing id with the stored event', () => {
     t = openTempDb();
     const store = createSqliteCustomerStore(t.db);
-    expect(store.insertEvent({ ...event('e1', 'marriage', NOW), attributes: { venue: 'town hall' } })).toEqual({ inserted: true });
+    expect(store.insertEvent({ ...event('e1', 'marriage', NOW), attributes: { venue: 'town hall' } })).toEqual({ inserted: true, createdCustomer: true });
     expect(store.get('c-1')).toEqual({ id: 'c-1', attributes: {}, createdAt: NOW, updatedAt: NOW });
     const again = store.insertEvent(event('e1', 'house_purchase', NOW + 1, NOW + 2, 'c-2'));
     expect(again).toEqual({ inserted: false, existing: { ...event('e1', 'marriage', NOW), attributes: { venue: 'town hall' } } });
     expect(store.get('c-2')).toBeUndefined();
+    expect(store.insertEvent(event('e2', 'marriage', NOW))).toEqual({ inserted: true, createdCustomer: false });
+  });
+
+  it('withdrawEvent takes back one event, and the bare customer it created but never one with anything stored', () => {
+    t = openTempDb();
+    const store = createSqliteCustomerStore(t.db);
+    const first = event('e1', 'marriage', NOW);
+    store.insertEvent(first);
+    store.withdrawEvent(first, true);
+    expect(store.get('c-1')).toBeUndefined();
+    store.insertEvent(first);
+    store.write('c-1', NOW + 1, () => ({ age: 40 }));
+    store.withdrawEvent(first, true);
+    expect(store.get('c-1')?.attributes).toEqual({ age: 40 });
+    expect(store.events('c-1', NOW, 10)).toEqual([]);
   });
 
   it('events: unexpired only, latest first, limited; pruning deletes the expired ones in batches', () => {

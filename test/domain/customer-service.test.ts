@@ -67,13 +67,26 @@ describe('the customer service', () => {
     expect(rows('customer_events') + rows('customers')).toBe(0);
   });
 
-  it('a trigger whose decision fails keeps the event (it was committed first) and reports the failure', async () => {
+  it('a trigger whose decision fails takes its event back (and the customer it made), so a retry decides', async () => {
+    let failing = true;
     const { service, store } = setUp({
-      decide: async () => {
-        throw new AppError('unavailable', 'overloaded');
+      decide: async (request) => {
+        if (failing) throw new AppError('unavailable', 'overloaded');
+        return answer(request.channel);
       },
     });
     await expect(service.postEvent('c-1', { eventId: 'e-1', type: 'marriage', decide: { channel: 'app' } })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(rows('customer_events') + rows('customers')).toBe(0);
+    // A stored customer keeps their profile and their other events; only the failed trigger's event goes.
+    service.put('c-2', { age: 40 });
+    expect((await service.postEvent('c-2', { eventId: 'e-0', type: 'house_purchase' })).duplicate).toBe(false);
+    await expect(service.postEvent('c-2', { eventId: 'e-2', type: 'marriage', decide: { channel: 'app' } })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(store.events('c-2', NOW, 10).map((e) => e.id)).toEqual(['e-0']);
+    expect(store.get('c-2')?.attributes).toEqual({ age: 40 });
+    // The client's retry with the same eventId records the event and decides.
+    failing = false;
+    const retried = await service.postEvent('c-1', { eventId: 'e-1', type: 'marriage', decide: { channel: 'app' } });
+    expect(retried).toMatchObject({ eventId: 'e-1', duplicate: false, decision: { channel: 'app' } });
     expect(store.events('c-1', NOW, 10).map((e) => e.id)).toEqual(['e-1']);
   });
 
