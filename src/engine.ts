@@ -19,6 +19,7 @@ import { createSqliteChannelStore } from '../db/stores/channels.js';
 import { createSqliteContactPolicyStore } from '../db/stores/contact-policy.js';
 import { createPolicyService } from './policies/policy-service.js';
 import type { Config } from './config.js';
+import { encodeContext } from './core/encoding.js';
 import { createRng } from './core/rng.js';
 import { BATCH_CHUNK, createBatchService } from './decisions/batch.js';
 import { createDecisionLifecycleService } from './decisions/lifecycle-service.js';
@@ -255,6 +256,13 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       decide: (request) => services.decisions.decide(request),
       checkDecide: (request) => checkDecisionTarget(state, request),
       history: customerHistory,
+      attributeProblems: (attributes) => {
+        const encoder = state.encoder();
+        return encodeContext(encoder, attributes, '', new Float64Array(encoder.dimension)).problems.map((p) => ({
+          field: p.field.replace(/^context\./, 'attributes.'),
+          message: p.message,
+        }));
+      },
       // A decision still buffered for its group commit would otherwise be written with the id after the erasure.
       beforeErase: () => decisionLog.flush(),
     }),

@@ -77,6 +77,11 @@ export interface CustomerServiceDeps {
   history: (customerId: string, now: number) => CustomerHistory;
   /** Runs before an erasure: writes buffered decisions, so none is written with the customer id afterwards. */
   beforeErase?: () => void;
+  /**
+   * Problems of stored attributes against the current feature schema (`attributes.age` must be a finite number…):
+   * a profile the decisions could not encode is refused at PUT/PATCH, not at every later decision.
+   */
+  attributeProblems?: (attributes: Attributes) => FieldProblem[];
 }
 
 /** The customer view lists at most this many of the latest events. */
@@ -102,6 +107,7 @@ export function createCustomerService(deps: CustomerServiceDeps): CustomerServic
     const { record, created } = store.write(customerId, deps.now(), (current) => {
       const next = merge ? mergeAttributes(current ?? {}, attributes as Record<string, AttributeValueOrNull>) : (attributes as Attributes);
       fail(attributeSizeProblems(next, 'attributes'), 'the attributes are too large');
+      fail(deps.attributeProblems?.(next) ?? [], 'the attributes do not fit the feature schema');
       return next;
     });
     return { customer: summary(record), created };

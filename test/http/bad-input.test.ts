@@ -257,6 +257,8 @@ const ROWS: BadInput[] = [
   validation('an attribute key over 128 characters', 'PUT', CUSTOMER, { attributes: { ['k'.repeat(129)]: 1 } }, `attributes.${'k'.repeat(129)}`),
   validation('an empty attribute key', 'PATCH', CUSTOMER, { attributes: { '': 1 } }, 'attributes'),
   validation('an unknown field', 'PUT', CUSTOMER, { attributes: {}, segment: 'mass' }, 'segment'),
+  validation('an attribute the schema encodes as a number, as text', 'PUT', CUSTOMER, { attributes: { age: 'forty' } }, 'attributes.age'),
+  validation('an attribute the schema encodes as a category, as a number (PATCH)', 'PATCH', CUSTOMER, { attributes: { segment: 7 } }, 'attributes.segment'),
   validation('an object in a PATCH', 'PATCH', CUSTOMER, { attributes: { address: { city: 'Gent' } } }, 'attributes.address'),
   validation('a PATCH over 256 keys', 'PATCH', CUSTOMER, { attributes: Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${i}`, true])) }, 'attributes'),
   validation('a customer id with a space', 'PUT', '/v1/customers/a%20b', { attributes: {} }, 'customerId'),

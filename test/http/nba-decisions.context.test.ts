@@ -55,19 +55,26 @@ describe('the effective context', () => {
     expect(d.context).toEqual({ age: 30 });
   });
 
-  it('a stored attribute that does not fit the schema is a 422 naming customerId, not a 400 on a context never sent', async () => {
-    // Found by this test: the answer was a 400 naming context.age for a request that had no context.
+  it('an attribute that does not fit the schema is refused at PUT; one a later schema no longer fits is a 422 naming customerId', async () => {
     await seed();
-    await put(h, '/v1/customers/c-1', { attributes: { age: 'forty' } });
+    const refused = await send(h, 'PUT', '/v1/customers/c-1', { attributes: { age: 'forty' } });
+    expectStatus(refused, 400);
+    expect(refused.body.errors, refused.text).toEqual([{ field: 'attributes.age', message: 'must be a finite number' }]);
+    expect(count(h, 'customers')).toBe(0);
+    // Stored while the schema did not encode `score`; then the schema starts to encode it as a number.
+    await put(h, '/v1/customers/c-1', { attributes: { age: 40, score: 'high' } });
+    const schema = (await send(h, 'GET', '/v1/schema')).body;
+    expectStatus(await send(h, 'PUT', '/v1/schema', { features: [...schema.features, { name: 'score', type: 'numeric', min: 0, max: 1 }], channels: schema.channels }), 200);
+    // Found by this test: the answer was a 400 naming context.score for a request that had no context.
     const reply = await send(h, 'POST', '/v1/decisions', { customerId: 'c-1', channel: 'app' });
     expectStatus(reply, 422);
-    expect(reply.body.errors, reply.text).toEqual([{ field: 'customerId', message: expect.stringContaining("stored attribute 'age' must be a finite number") }]);
+    expect(reply.body.errors, reply.text).toEqual([{ field: 'customerId', message: expect.stringContaining("stored attribute 'score' must be a finite number") }]);
     expect(count(h, 'decisions')).toBe(0);
     // The request's context overrides the stored key, so the decision goes through; a wrong key it sends is its 400.
-    expect(await decide(h, { customerId: 'c-1', channel: 'app', context: { age: 40 }, explain: true })).toMatchObject({ context: { age: 40 } });
-    const sent = await send(h, 'POST', '/v1/decisions', { customerId: 'c-1', channel: 'app', context: { age: 'old' } });
+    expect(await decide(h, { customerId: 'c-1', channel: 'app', context: { score: 0.5 }, explain: true })).toMatchObject({ context: { score: 0.5 } });
+    const sent = await send(h, 'POST', '/v1/decisions', { customerId: 'c-1', channel: 'app', context: { score: 'low' } });
     expectStatus(sent, 400);
-    expect(sent.body.errors.map((e: { field: string }) => e.field), sent.text).toEqual(['context.age']);
+    expect(sent.body.errors.map((e: { field: string }) => e.field), sent.text).toEqual(['context.score']);
   });
 
   it('stored attributes the schema does not encode are not counted as unknown context keys; sent ones are', async () => {
