@@ -53,7 +53,8 @@ KAIROS_RELOAD_INTERVAL.
 
 Options:
   --in <file>        the snapshot to import
-  --yes              confirm replacing the schema and models of a database that already has actions
+  --yes              confirm replacing the schema, models, channels and contact policy of a database
+                     that already has actions or channels
   --dry-run          validate and report, write nothing
   --progress         draw the progress bar even when stderr is not a terminal
 ${COMMON_USAGE}
@@ -117,6 +118,16 @@ export async function main(
       }
       const incoming = new Set(snapshot.actions.map((a) => a.id));
       const kept = existing.filter((a) => !incoming.has(a.id));
+      if (validated.channels && validated.channels.length > 0) {
+        // Kept actions must fit the channels that replace the database's, as every action of the file must.
+        const declared = new Set(validated.channels.map((c) => c.id));
+        const problems = kept.flatMap((a) =>
+          a.channels
+            .filter((c) => !declared.has(c))
+            .map((c) => ({ field: 'channels', message: `the database's action '${a.id}' (not in the snapshot) lists channel '${c}', which the snapshot does not declare` })),
+        );
+        if (problems.length > 0) return refuse(problems);
+      }
       if (values['dry-run'] === true) {
         io.stdout.write(`${summary}\nvalid; the database has ${existing.length} action(s) and ${existingChannels.length} channel(s). dry run: nothing written\n`);
         return 0;

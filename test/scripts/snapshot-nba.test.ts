@@ -245,6 +245,22 @@ describe('a format-version-1 snapshot', () => {
   });
 });
 
+it('refuses a file whose channels leave an action the database keeps on an undeclared channel, and changes nothing', async () => {
+  const src = await harness({ demo: true });
+  const file = rewrite((await exportFrom(src)).file, (doc) => {
+    doc.actions = doc.actions.filter((a: Json) => a.id !== 'pension-top-up');
+    doc.models = doc.models.filter((m: Json) => m.actionId !== 'pension-top-up');
+    doc.channels = doc.channels.filter((c: Json) => c.id !== 'call_center');
+    for (const a of doc.actions) a.channels = a.channels.filter((c: string) => c !== 'call_center');
+  });
+  const dst = await harness({ demo: true });
+  const before = dbState(dst.config.dbFile);
+  const result = await importInto(dst.config.dbFile, file, '--yes');
+  expect(result.code).toBe(1);
+  expect(result.err).toContain("the database's action 'pension-top-up' (not in the snapshot) lists channel 'call_center', which the snapshot does not declare");
+  expect(dbState(dst.config.dbFile)).toBe(before);
+});
+
 describe('refused snapshots change nothing', () => {
   let dir: string;
   let snap: string;
