@@ -229,6 +229,23 @@ describe('a format-version-1 snapshot', () => {
     expect((await send(empty, 'GET', '/v1/actions/mortgage-offer')).body).toMatchObject({ eligibility: null, mandatory: false });
   });
 
+  it('applies the engagement fields a version-1 file does give (written by a build that had them but no channels)', async () => {
+    const src = await harness({ demo: true });
+    const v1 = rewrite((await exportFrom(src)).file, (doc) => {
+      const engagement = doc.actions.map((a: Json) => ({ eligibility: a.eligibility, mandatory: a.mandatory }));
+      asVersion1(doc);
+      doc.actions.forEach((a: Json, i: number) => Object.assign(a, engagement[i]));
+      doc.actions[indexOf(doc, 'fee-waiver')].eligibility = "has(customer.tenureYears) && customer.tenureYears > 5";
+      doc.actions[indexOf(doc, 'fee-waiver')].dailyCap = 40;
+    });
+    const dst = await harness({ demo: true });
+    const result = await importInto(dst.config.dbFile, v1, '--yes');
+    expect(result.code, result.err).toBe(0);
+    dst.engine.reloadWatcher.check();
+    expect((await send(dst, 'GET', '/v1/actions/fee-waiver')).body).toMatchObject({ eligibility: 'has(customer.tenureYears) && customer.tenureYears > 5', dailyCap: 40, mandatory: false });
+    expect((await send(dst, 'GET', '/v1/actions/overdraft-warning')).body).toMatchObject({ mandatory: true });
+  });
+
   it('is refused when an action lists a channel the database does not declare, and changes nothing', async () => {
     const src = await harness({ demo: true });
     const v1 = rewrite((await exportFrom(src)).file, (doc) => {
