@@ -1,6 +1,6 @@
 /**
- * `npm run snapshot:export -- --out snap.json` — writes the current schema, the catalog and every model
- * learned under that schema to one JSON file (format in scripts/lib/snapshot.ts), for backup or to seed
+ * `npm run snapshot:export -- --out snap.json` — writes the current schema, the catalog (with its engagement
+ * policies), the declared channels, the contact policy and every model learned under that schema to one JSON file (format in scripts/lib/snapshot.ts), for backup or to seed
  * another instance with `snapshot:import`.
  */
 import { resolve } from 'node:path';
@@ -22,8 +22,10 @@ const HELP_COMMAND = 'npm run snapshot:export -- --help';
 
 const USAGE = `Usage: npm run snapshot:export -- --out <file.json> [options]
 
-Exports the current feature schema, every action and every model learned under that schema. The file is
-written atomically (temporary file, then rename). Numbers round-trip bit for bit.
+Exports the current feature schema, every action with its engagement policies (eligibility rule, startAt,
+endAt, dailyCap, mandatory), the declared channels, the contact policy and every model learned under that
+schema (snapshot format version 2). The file is written atomically (temporary file, then rename). Numbers
+round-trip bit for bit.
 
 Options:
   --out <file>       where to write the snapshot ('-' for stdout)
@@ -67,7 +69,8 @@ export async function main(
       else writeSnapshotFile(plan, resolve(out), tick);
       progress.finish(
         `exported schema v${plan.header.schema.version} (d=${plan.header.schema.dimension}), ` +
-          `${plan.header.actions.length} action(s), ${plan.models.length} model(s)` +
+          `${plan.header.actions.length} action(s), ${plan.header.channels?.length ?? 0} channel(s), ` +
+          `a contact policy of ${plan.header.contactPolicy?.suppression.length ?? 0} suppression rule(s), ${plan.models.length} model(s)` +
           (out === '-' ? '' : ` to ${resolve(out)}`),
       );
       return 0;

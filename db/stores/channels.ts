@@ -23,6 +23,7 @@ const stmts = perDb((db: Db) => ({
   insert: db.sqlite.prepare<[string, string, string, number, number | null, string | null, number, number]>(
     'INSERT INTO channels (id, name, direction, contact_cost, limit_contacts, limit_per, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   ),
+  deleteAll: db.sqlite.prepare<[]>('DELETE FROM channels'),
   update: db.sqlite.prepare<[string, string, number, number | null, string | null, number, string]>(
     'UPDATE channels SET name = ?, direction = ?, contact_cost = ?, limit_contacts = ?, limit_per = ?, updated_at = ? WHERE id = ?',
   ),
@@ -52,6 +53,13 @@ export function createSqliteChannelStore(db: Db): ChannelStore {
         }
         s.insert.run(channel.id, channel.name, channel.direction, channel.contactCost, channel.limitContacts, channel.limitPer, nowMs, nowMs);
         return { record: { ...channel, createdAt: nowMs, updatedAt: nowMs }, created: true };
+      });
+    },
+    replaceAll(channels, nowMs) {
+      transaction(db, () => {
+        const s = stmts(db);
+        s.deleteAll.run();
+        for (const c of channels) s.insert.run(c.id, c.name, c.direction, c.contactCost, c.limitContacts, c.limitPer, c.createdAt, nowMs);
       });
     },
   };

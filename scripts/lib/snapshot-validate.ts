@@ -1,6 +1,7 @@
 /**
  * Full validation of a snapshot before anything is written: format, schema (compiled, its dimension checked),
- * catalog, and every model (dimensions, finite numbers, symmetric positive definite precision — proven by
+ * catalog with its engagement policies, declared channels and the contact policy (scripts/lib/snapshot-policies.ts),
+ * and every model (dimensions, finite numbers, symmetric positive definite precision — proven by
  * factoring it, which also yields the `cholPrecision` the import stores).
  */
 import { compileEncoder, validateContactHistory, validateFeatureSpecs, type FeatureSpec } from '../../src/core/encoding.js';
@@ -8,7 +9,11 @@ import { cholesky } from '../../src/core/linalg.js';
 import type { Likelihood, Posterior } from '../../src/core/types.js';
 import { CATEGORIES } from '../../src/domain/types.js';
 import type { FieldProblem } from '../../src/errors.js';
-import { SNAPSHOT_FORMAT, SNAPSHOT_FORMAT_VERSION, type Snapshot, type SnapshotModel } from './snapshot.js';
+import type { EngagementPolicy } from '../../db/stores/catalog.js';
+import type { DeclaredChannels } from '../../src/policies/engagement.js';
+import type { ContactPolicy } from '../../src/policies/types.js';
+import { checkChannels, checkContactPolicy, checkEngagement, declaredChannels, type ChannelWrite } from './snapshot-policies.js';
+import { READABLE_FORMAT_VERSIONS, SNAPSHOT_FORMAT, type Snapshot, type SnapshotModel } from './snapshot.js';
 
 /**
  * Relative asymmetry tolerated in a stored precision: updates may add w·xᵢ·xⱼ and w·xⱼ·xᵢ in a different
@@ -20,6 +25,12 @@ export interface ValidatedSnapshot {
   snapshot: Snapshot;
   /** Posteriors ready to store (cholPrecision recomputed), in the file's order. */
   posteriors: { actionId: string; posterior: Posterior }[];
+  /** The engagement fields the file gives per action (all five from version 2; an absent one keeps the database's). */
+  engagement: Map<string, Partial<EngagementPolicy>>;
+  /** The channels to declare (replacing the database's); undefined for a version-1 file (left as they are). */
+  channels: ChannelWrite[] | undefined;
+  /** The contact policy to put; undefined for a version-1 file (left as it is). */
+  contactPolicy: ContactPolicy | undefined;
 }
 
 export type SnapshotCheck = { ok: true; value: ValidatedSnapshot } | { ok: false; problems: FieldProblem[] };
@@ -82,7 +93,13 @@ function checkSchema(schema: unknown, problems: FieldProblem[]): Snapshot['schem
   return { features, channels, ...(contactHistory ? { contactHistory } : {}), dimension, version: schema.version as number };
 }
 
-function checkActions(actions: unknown, problems: FieldProblem[]): Snapshot['actions'] | undefined {
+function checkActions(
+  actions: unknown,
+  formatVersion: number,
+  declared: DeclaredChannels,
+  engagement: Map<string, Partial<EngagementPolicy>>,
+  problems: FieldProblem[],
+): Snapshot['actions'] | undefined {
   if (!Array.isArray(actions)) {
     problems.push({ field: 'actions', message: 'must be an array' });
     return undefined;
@@ -104,6 +121,8 @@ function checkActions(actions: unknown, problems: FieldProblem[]): Snapshot['act
     }
     if (typeof a.active !== 'boolean') problems.push({ field: `${at}.active`, message: 'must be a boolean' });
     if (!LIKELIHOODS.includes(a.likelihood as Likelihood)) problems.push({ field: `${at}.likelihood`, message: 'must be logistic or linear' });
+    const fields = checkEngagement(a, at, formatVersion, declared, problems);
+    if (fields && typeof a.id === 'string') engagement.set(a.id, fields);
   });
   return problems.length > before ? undefined : (actions as Snapshot['actions']);
 }
@@ -174,13 +193,22 @@ export function validateSnapshot(doc: unknown): SnapshotCheck {
   if (doc.format !== SNAPSHOT_FORMAT) {
     return { ok: false, problems: [{ field: 'format', message: `must be '${SNAPSHOT_FORMAT}' (is this a Kairos snapshot?)` }] };
   }
-  if (doc.formatVersion !== SNAPSHOT_FORMAT_VERSION) {
-    return { ok: false, problems: [{ field: 'formatVersion', message: `is ${String(doc.formatVersion)}; this build reads version ${SNAPSHOT_FORMAT_VERSION}` }] };
+  if (!READABLE_FORMAT_VERSIONS.includes(doc.formatVersion as number)) {
+    return { ok: false, problems: [{ field: 'formatVersion', message: `is ${String(doc.formatVersion)}; this build reads versions ${READABLE_FORMAT_VERSIONS.join(' and ')}` }] };
   }
+  const formatVersion = doc.formatVersion as number;
   if (typeof doc.exportedAt !== 'string') problems.push({ field: 'exportedAt', message: 'must be a string' });
   if (!isCount(doc.appliedSeq)) problems.push({ field: 'appliedSeq', message: 'must be a non-negative integer' });
   const schema = checkSchema(doc.schema, problems);
-  const actions = checkActions(doc.actions, problems);
+  // Version 1 declares no channels: the actions' channels are checked against the target database's at import.
+  const channels = formatVersion >= 2 ? checkChannels(doc.channels, problems) : undefined;
+  const declared = channels?.declared ?? declaredChannels([]);
+  // When the channels themselves are bad, their problems are reported; thresholds are not judged against them.
+  const channelsKnown = formatVersion < 2 || channels !== undefined;
+  const contactPolicy =
+    formatVersion >= 2 ? checkContactPolicy(doc.contactPolicy, (id) => !channelsKnown || declared.channel(id) !== undefined, problems) : undefined;
+  const engagement = new Map<string, Partial<EngagementPolicy>>();
+  const actions = checkActions(doc.actions, formatVersion, declared, engagement, problems);
   if (!Array.isArray(doc.models)) problems.push({ field: 'models', message: 'must be an array' });
   if (!schema || !actions || !Array.isArray(doc.models)) return { ok: false, problems };
 
@@ -192,5 +220,14 @@ export function validateSnapshot(doc: unknown): SnapshotCheck {
     if (posterior) posteriors.push({ actionId: (m as Obj).actionId as string, posterior });
   });
   if (problems.length > 0) return { ok: false, problems };
-  return { ok: true, value: { snapshot: { ...(doc as unknown as Snapshot), schema, actions }, posteriors } };
+  return {
+    ok: true,
+    value: {
+      snapshot: { ...(doc as unknown as Snapshot), schema, actions },
+      posteriors,
+      engagement,
+      channels: channels?.writes,
+      contactPolicy,
+    },
+  };
 }

@@ -1,20 +1,38 @@
 /**
- * The snapshot file: the current feature schema, the catalog and every model learned under that schema, as
- * plain JSON. Numbers are written in JavaScript's shortest round-trip form, so every float64 reads back to the
+ * The snapshot file: the current feature schema, the catalog (with each action's engagement policies), the declared
+ * channels, the contact policy and every model learned under that schema, as plain JSON. Format version 2 added
+ * `channels` and `contactPolicy`; a version-1 file has neither (import then leaves them as they are). Numbers are written in JavaScript's shortest round-trip form, so every float64 reads back to the
  * same bits (and -0 is written as `-0`, which JSON.parse also reads back exactly). `cholPrecision` is not
  * stored: it is recomputed from `precision` on import.
  */
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Db } from '../../db/open.js';
 import { getCurrentSchema, listActions, type ActionRecord } from '../../db/stores/catalog.js';
+import { createSqliteChannelStore } from '../../db/stores/channels.js';
+import { createSqliteContactPolicyStore } from '../../db/stores/contact-policy.js';
 import { getAppliedSeq } from '../../db/stores/learner-state.js';
 import { loadModels, type ModelRecord } from '../../db/stores/models.js';
 import type { FeatureSpec } from '../../src/core/encoding.js';
 import type { Likelihood } from '../../src/core/types.js';
+import { EMPTY_POLICY } from '../../src/policies/compile.js';
+import type { ChannelLimit, ContactPolicy, Direction } from '../../src/policies/types.js';
 import type { OutputStream } from './args.js';
 
 export const SNAPSHOT_FORMAT = 'kairos-snapshot';
-export const SNAPSHOT_FORMAT_VERSION = 1;
+/** Written by this build; 2 added `channels` and `contactPolicy`. */
+export const SNAPSHOT_FORMAT_VERSION = 2;
+/** Read by this build: version 1 files (before channels and the contact policy) still import. */
+export const READABLE_FORMAT_VERSIONS: readonly number[] = [1, 2];
+
+/** A declared channel: the fields of PUT /v1/channels/{id}, plus its id and creation time (Unix ms, keeps the list's order). */
+export interface SnapshotChannel {
+  id: string;
+  name: string;
+  direction: Direction;
+  contactCost: number;
+  limit: ChannelLimit | null;
+  createdAt: number;
+}
 
 export interface SnapshotSchema {
   features: FeatureSpec[];
@@ -40,11 +58,15 @@ export interface SnapshotModel {
 
 export interface Snapshot {
   format: typeof SNAPSHOT_FORMAT;
-  formatVersion: typeof SNAPSHOT_FORMAT_VERSION;
+  formatVersion: number;
   /** ISO 8601 time of the export. */
   exportedAt: string;
   schema: SnapshotSchema;
   actions: ActionRecord[];
+  /** Absent in version 1. */
+  channels?: SnapshotChannel[];
+  /** The document of GET /v1/contact-policy; absent in version 1. */
+  contactPolicy?: ContactPolicy;
   models: SnapshotModel[];
   /** The source database's learner cursor at export time (provenance only; import does not apply it). */
   appliedSeq: number;
@@ -100,6 +122,17 @@ export function planSnapshot(db: Db, now: Date): SnapshotPlan | undefined {
         version: schema.version,
       },
       actions,
+      channels: createSqliteChannelStore(db)
+        .list()
+        .map((c) => ({
+          id: c.id,
+          name: c.name,
+          direction: c.direction,
+          contactCost: c.contactCost,
+          limit: c.limitContacts !== null && c.limitPer !== null ? { contacts: c.limitContacts, per: c.limitPer } : null,
+          createdAt: c.createdAt,
+        })),
+      contactPolicy: createSqliteContactPolicyStore(db).get() ?? EMPTY_POLICY,
       appliedSeq: getAppliedSeq(db),
     },
     models,
@@ -137,8 +170,12 @@ export function writeSnapshot(plan: SnapshotPlan, sink: (chunk: string) => void,
   sink(
     `{\n  "format": ${JSON.stringify(h.format)},\n  "formatVersion": ${h.formatVersion},\n` +
       `  "exportedAt": ${JSON.stringify(h.exportedAt)},\n  "appliedSeq": ${h.appliedSeq},\n` +
-      `  "schema": ${JSON.stringify(h.schema)},\n  "actions": [`,
+      `  "schema": ${JSON.stringify(h.schema)},\n` +
+      `  "contactPolicy": ${JSON.stringify(h.contactPolicy ?? EMPTY_POLICY)},\n  "channels": [`,
   );
+  const channels = h.channels ?? [];
+  channels.forEach((c, i) => sink(`${i === 0 ? '' : ','}\n    ${JSON.stringify(c)}`));
+  sink(`${channels.length > 0 ? '\n  ' : ''}],\n  "actions": [`);
   h.actions.forEach((a, i) => sink(`${i === 0 ? '' : ','}\n    ${JSON.stringify(a)}`));
   sink(`${h.actions.length > 0 ? '\n  ' : ''}],\n  "models": [`);
   plan.models.forEach((m, i) => {

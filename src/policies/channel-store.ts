@@ -18,6 +18,11 @@ export interface ChannelStore {
   list(): StoredChannel[];
   /** Creates the channel or replaces its fields (createdAt kept); `created` says which. */
   upsert(channel: Omit<StoredChannel, 'createdAt' | 'updatedAt'>, nowMs: number): { record: StoredChannel; created: boolean };
+  /**
+   * Makes the declared channels exactly `channels`, in one transaction (snapshot import). Each keeps the `createdAt`
+   * given, so the list keeps its order; `updatedAt` = nowMs.
+   */
+  replaceAll(channels: readonly Omit<StoredChannel, 'updatedAt'>[], nowMs: number): void;
 }
 
 export interface ContactPolicyStore {

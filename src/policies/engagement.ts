@@ -21,8 +21,19 @@ function instant(text: string | undefined, field: string, problems: FieldProblem
   return ms;
 }
 
+/** The declared channels (the policy cache, or a snapshot's channels before they are written). */
+export type DeclaredChannels = Pick<PolicyCache, 'channels' | 'channel'>;
+
+/** Once channels are declared (§8.2), each of `channels` that is not one of them, named `channels.<i>`. */
+export function undeclaredChannels(channels: readonly string[] | undefined, policies: DeclaredChannels): FieldProblem[] {
+  if (policies.channels().length === 0 || !channels) return [];
+  return channels.flatMap((channel, i) =>
+    policies.channel(channel) ? [] : [{ field: `channels.${i}`, message: `channel '${channel}' is not declared (PUT /v1/channels/${channel})` }],
+  );
+}
+
 /** Appends every problem to `problems` and returns the fields to store (meaningful only when none were added). */
-export function checkEngagementPolicies(input: ActionInput, policies: PolicyCache, problems: FieldProblem[]): EngagementFields {
+export function checkEngagementPolicies(input: ActionInput, policies: DeclaredChannels, problems: FieldProblem[]): EngagementFields {
   if (input.eligibility !== undefined) {
     const compiled = compileEligibility(input.eligibility);
     if (!compiled.ok) {
@@ -32,11 +43,7 @@ export function checkEngagementPolicies(input: ActionInput, policies: PolicyCach
   const startAt = instant(input.startAt, 'startAt', problems);
   const endAt = instant(input.endAt, 'endAt', problems);
   if (startAt !== null && endAt !== null && endAt <= startAt) problems.push({ field: 'endAt', message: 'must be after startAt' });
-  if (policies.channels().length > 0) {
-    input.channels?.forEach((channel, i) => {
-      if (!policies.channel(channel)) problems.push({ field: `channels.${i}`, message: `channel '${channel}' is not declared (PUT /v1/channels/${channel})` });
-    });
-  }
+  problems.push(...undeclaredChannels(input.channels, policies));
   return {
     eligibility: input.eligibility ?? null,
     startAt,

@@ -1,9 +1,9 @@
 /** Channels and the contact policy as the HTTP layer sees them (DESIGN.md §8.2), and the channel check of the decision path. */
-import { parsePolicyDuration, POLICY_DURATION_MESSAGE } from '../core/duration.js';
 import type { EngineState } from '../domain/engine-state.js';
-import { AppError, type FieldProblem } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { ChannelStore, ContactPolicyStore } from './channel-store.js';
 import { compileChannel, toChannel } from './compile.js';
+import { channelProblems, contactPolicyProblems } from './policy-checks.js';
 import type { ContactPolicy, PolicyService } from './types.js';
 
 export interface PolicyServiceDeps {
@@ -25,33 +25,13 @@ export function checkChannel(state: EngineState, channelId: string): void {
   ]);
 }
 
-/** Every threshold channel that is not declared, named by its field. */
-function undeclaredThresholdChannels(policy: ContactPolicy, state: EngineState): FieldProblem[] {
-  const problems: FieldProblem[] = [];
-  for (const kind of ['propensity', 'priority'] as const) {
-    for (const channelId of Object.keys(policy.thresholds[kind]?.channels ?? {})) {
-      if (!state.policies.channel(channelId)) {
-        problems.push({ field: `thresholds.${kind}.channels.${channelId}`, message: `channel '${channelId}' is not declared` });
-      }
-    }
-  }
-  return problems;
-}
-
-/** Durations again (the HTTP schema checks them first): the service is also called by seeding code. */
-function badDurations(entries: readonly [string, string | undefined][]): FieldProblem[] {
-  return entries
-    .filter(([, text]) => text !== undefined && parsePolicyDuration(text) === undefined)
-    .map(([field]) => ({ field, message: POLICY_DURATION_MESSAGE }));
-}
-
 export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
   const { state } = deps;
   const notFound = (channelId: string) =>
     new AppError('not_found', `channel '${channelId}' does not exist`, [{ field: 'channelId', message: 'no such channel' }]);
   return {
     putChannel(channelId, input) {
-      const problems = badDurations([['limit.per', input.limit?.per]]);
+      const problems = channelProblems(input);
       if (problems.length > 0) throw new AppError('validation', 'the channel is invalid', problems);
       const { record, created } = deps.channels.upsert(
         {
@@ -74,10 +54,7 @@ export function createPolicyService(deps: PolicyServiceDeps): PolicyService {
       return toChannel(channel);
     },
     putContactPolicy(policy) {
-      const problems = [
-        ...badDurations(policy.suppression.flatMap((rule, i): [string, string][] => [[`suppression.${i}.within`, rule.within], [`suppression.${i}.for`, rule.for]])),
-        ...undeclaredThresholdChannels(policy, state),
-      ];
+      const problems = contactPolicyProblems(policy, (channelId) => state.policies.channel(channelId) !== undefined);
       if (problems.length > 0) throw new AppError('validation', 'the contact policy is invalid', problems);
       const stored: ContactPolicy = { suppression: policy.suppression, thresholds: policy.thresholds ?? {} };
       deps.contactPolicy.put(stored, deps.now());

@@ -95,7 +95,7 @@ describe('snapshot:export / snapshot:import', () => {
     const models = seedModels(src);
     const snap = await exportTo(src);
     const doc = JSON.parse(readFileSync(snap, 'utf8'));
-    expect(doc).toMatchObject({ format: 'kairos-snapshot', formatVersion: 1, appliedSeq: 42 });
+    expect(doc).toMatchObject({ format: 'kairos-snapshot', formatVersion: 2, appliedSeq: 42, channels: [], contactPolicy: { suppression: [], thresholds: {} } });
     expect(doc.models).toHaveLength(2);
 
     const dst = fixture({ actions: [], schema: false });
@@ -177,7 +177,7 @@ describe('snapshot:export / snapshot:import', () => {
   it.each([
     ['truncated JSON', (text: string) => text.slice(0, text.length / 2), 'not valid JSON'],
     ['another format', (text: string) => text.replace('"kairos-snapshot"', '"other"'), 'format:'],
-    ['a newer format version', (text: string) => text.replace('"formatVersion": 1', '"formatVersion": 2'), 'formatVersion: is 2'],
+    ['a newer format version', (text: string) => text.replace('"formatVersion": 2', '"formatVersion": 3'), 'formatVersion: is 3'],
     ['a model of the wrong dimension', (text: string) => mutateModel(text, (m) => ({ ...m, d: m.d - 1 })), 'models.0.d'],
     ['a short mean', (text: string) => mutateModel(text, (m) => ({ ...m, mean: m.mean.slice(1) })), 'models.0.mean'],
     ['a non-number in precision', (text: string) => mutateModel(text, (m) => ({ ...m, precision: [null, ...m.precision.slice(1)] })), 'models.0.precision.0'],
