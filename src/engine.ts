@@ -272,7 +272,10 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog, services.policies)) {
-    logger.info({ actions: state.actions().length, dimension: state.encoder().dimension }, 'seeded the demo bank catalog');
+    logger.info(
+      { actions: state.actions().length, dimension: state.encoder().dimension, channels: state.policies.channels().length, rules: state.actions().filter((a) => a.eligibility !== null).length },
+      'seeded the demo bank: schema, actions with their policies, channels and the contact policy',
+    );
   }
 
   let closed = false;
