@@ -121,6 +121,17 @@ const REFINE_PASSES = 4;
  */
 const REFINE_MAX_RIVALS = 8;
 
+/** The largest double below 1. */
+const BELOW_ONE = 1 - 2 ** -53;
+/**
+ * Φ⁻¹ of the midpoint of stratum g of OWN_POINTS in (from, from + width). When the part of i's draw that clears its
+ * bar has a mass of a few ulps (1 − mass rounds to within ulps of 1), the midpoint can round to 1, where the quantile
+ * is infinite (normalQuantile throws); the largest double below 1 stands in, which changes nothing elsewhere.
+ */
+function stratumQuantile(from: number, width: number, g: number): number {
+  return normalQuantile(Math.min(BELOW_ONE, from + (width * (g + 0.5)) / OWN_POINTS));
+}
+
 /**
  * The normal quantiles of the OWN_POINTS stratum midpoints of (from, 1), memoised: without a threshold every range
  * starts at 0 or at a stratum boundary of a previous pass, so a handful of ranges recur in every decision.
@@ -132,13 +143,74 @@ function stratumNodes(from: number): Float64Array | undefined {
   let nodes = NODE_MEMO.get(from);
   if (nodes === undefined && NODE_MEMO.size < NODE_MEMO_LIMIT) {
     const width = 1 - from;
-    nodes = Float64Array.from({ length: OWN_POINTS }, (_, g) => normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS));
+    nodes = Float64Array.from({ length: OWN_POINTS }, (_, g) => stratumQuantile(from, width, g));
     NODE_MEMO.set(from, nodes);
   }
   return nodes;
 }
 
-/** The probability that the policy chooses action i (one slot, logistic scores, threshold T). */
+/**
+ * Per-rival working arrays of `chosenProbability`, reused from call to call and grown on demand: at K ≈ 50 a fresh
+ * set per decision was eleven allocations. A call writes every entry it reads before reading it, so nothing carries
+ * over between calls (and each worker thread has its own module instance).
+ */
+const work = {
+  size: 0,
+  rivals: new Int32Array(0),
+  counts: new Float64Array(0),
+  sd: new Float64Array(0),
+  scale: new Float64Array(0),
+  centre: new Float64Array(0),
+  reach: new Float64Array(0),
+  bar: new Float64Array(0),
+  floor: new Float64Array(0),
+  kind: new Uint8Array(0),
+  live: new Int32Array(0),
+};
+function workFor(n: number): typeof work {
+  if (n > work.size) {
+    const size = Math.max(n, 2 * work.size, 64);
+    Object.assign(work, {
+      size,
+      rivals: new Int32Array(size),
+      counts: new Float64Array(size),
+      sd: new Float64Array(size),
+      scale: new Float64Array(size),
+      centre: new Float64Array(size),
+      reach: new Float64Array(size),
+      bar: new Float64Array(size),
+      floor: new Float64Array(size),
+      kind: new Uint8Array(size),
+      live: new Int32Array(size),
+    });
+  }
+  return work;
+}
+/** A pass's score nodes, their levels t and the lowest level at or after each node. */
+const NODE_Z = new Float64Array(OWN_POINTS);
+const NODE_LEVEL = new Float64Array(OWN_POINTS);
+const LOWEST_FROM = new Float64Array(OWN_POINTS);
+
+/**
+ * How a rival's P(pⱼ below t) is evaluated, fixed per call: SAME_SCALE (i's value × lever and a spread: compare
+ * scores, no logarithm), LOGIT (a positive scale of its own and a spread: one logarithm), OTHER (`priorityBelow`'s
+ * edge cases: no spread or a non-positive scale).
+ */
+const SAME_SCALE = 0;
+const LOGIT = 1;
+const OTHER = 2;
+
+/**
+ * The probability that the policy chooses action i (one slot, logistic scores, threshold T).
+ *
+ * The loops compute exactly what "P(i beats every rival | z)" over the rivals in index order computes, with three
+ * savings: no closure or per-call arrays; the per-rival case analysis is made once per call (`kind`); and a rival
+ * whose reach (its priority 6 conditional sds up) is below the lowest level still to come in a pass is dropped from
+ * that pass's list of live rivals. Levels rise with the node (t = scale·σ(z), z increasing), so once a rival is below
+ * one it is below every later one and the oracle skips it there too; the suffix minimum `LOWEST_FROM` makes that hold
+ * even where rounding lets σ dip by an ulp. The surviving rivals keep their order, so every product is the same
+ * sequence of multiplications and stops at the same factor (NEGLIGIBLE) as before.
+ */
 export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number): number {
   const { means, sds, scales, correlation, taus } = moments;
   if (taus) threshold = taus[i]!;
@@ -154,10 +226,11 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
   if (!(scale > threshold)) return 0; // σ(z) < 1: the priority never reaches a threshold ≥ scale
   // The threshold in score units: i must draw z ≥ zT (−∞ when every draw clears it).
   const zT = threshold > 0 ? Math.log(threshold / (scale - threshold)) : -Infinity;
+  const w = workFor(k);
+  const { rivals, counts, sd: rivalSd, scale: rivalScale, centre: rivalCentre, reach, bar: rivalBar, floor, kind, live } = w;
   // Runs of competitors with identical moments (a cold catalog: every fresh action has the same prior) share one CDF
   // per level, raised to their count; the rest are evaluated one by one.
-  const rivals: number[] = [];
-  const counts: number[] = [];
+  let n = 0;
   let previous = -1; // the group of the last rival with a spread (catalogs list identical actions side by side)
   for (let j = 0; j < k; j++) {
     if (j === i) continue;
@@ -169,49 +242,23 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
       }
     }
     // A new group; a certain competitor (no spread) keeps a group of its own (the tie rule depends on its index).
-    rivals.push(j);
-    counts.push(1);
-    previous = sds[j]! > 0 ? rivals.length - 1 : -1;
+    rivals[n] = j;
+    counts[n] = 1;
+    previous = sds[j]! > 0 ? n : -1;
+    n++;
   }
   const spread = sd * own;
-  // Per rival (a group of identical ones): its index, count, conditional sd and scale; per shared value its conditional
-  // centre and its priority at 6 conditional sds above it. A rival whose bound is below a level surely stays below it
-  // (its CDF there is 1 to within 1e-9), so it costs no logarithm or CDF.
-  const n = rivals.length;
-  const rivalSd = new Float64Array(n);
-  const rivalScale = new Float64Array(n);
-  const rivalCentre = new Float64Array(n);
-  const reach = new Float64Array(n);
-  // Per rival its own bar τⱼ (−∞ without thresholds) and, per shared value, P(pⱼ < τⱼ | c): below the bar it blocks
-  // nobody, so at a level t < τⱼ its chance of staying harmless is that constant.
-  const rivalBar = new Float64Array(n).fill(-Infinity);
-  const floor = new Float64Array(n);
+  // Per rival (a group of identical ones): its conditional sd and scale, its own bar τⱼ (−∞ without thresholds) and,
+  // per shared value, its conditional centre, its priority at 6 conditional sds above it (a rival whose bound is below
+  // a level surely stays below it: its CDF there is 1 to within 1e-9, so it costs no logarithm or CDF) and
+  // P(pⱼ < τⱼ | c): below its bar it blocks nobody, so at a level t < τⱼ its chance of staying harmless is that constant.
   for (let r = 0; r < n; r++) {
-    rivalSd[r] = sds[rivals[r]!]! * own;
-    rivalScale[r] = scales[rivals[r]!]!;
-    if (taus) rivalBar[r] = taus[rivals[r]!]!;
+    const j = rivals[r]!;
+    rivalSd[r] = sds[j]! * own;
+    rivalScale[r] = scales[j]!;
+    rivalBar[r] = taus ? taus[j]! : -Infinity;
+    kind[r] = rivalSd[r]! > 0 ? (rivalScale[r] === scale ? SAME_SCALE : rivalScale[r]! > 0 ? LOGIT : OTHER) : OTHER;
   }
-  // P(i beats every rival | i's score is z), for the centres of the current shared value.
-  const beats = (z: number): number => {
-    const t = scale * sigmoid(z);
-    let product = 1;
-    for (let r = 0; r < n; r++) {
-      if (reach[r]! < t) continue;
-      if (t < rivalBar[r]!) {
-        product *= counts[r] === 1 ? floor[r]! : Math.pow(floor[r]!, counts[r]!);
-        if (product < NEGLIGIBLE) return 0;
-        continue;
-      }
-      const sdJ = rivalSd[r]!;
-      // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
-      const cdf = rivalScale[r] === scale && sdJ > 0
-        ? normalCdfFast((z - rivalCentre[r]!) / sdJ)
-        : priorityBelow(t, rivalCentre[r]!, sdJ, rivalScale[r]!, rivals[r]! > i);
-      product *= counts[r] === 1 ? cdf : Math.pow(cdf, counts[r]!);
-      if (product < NEGLIGIBLE) return 0;
-    }
-    return product;
-  };
   let total = 0;
   for (let q = 0; q < values.length; q++) {
     const shift = common * values[q]!;
@@ -237,13 +284,56 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     const passes = n <= REFINE_MAX_RIVALS ? REFINE_PASSES : 1;
     for (let pass = 0; pass < passes; pass++) {
       const width = 1 - from;
-      let firstCounting = -1;
-      let sum = 0;
       const nodes = stratumNodes(from);
       for (let g = 0; g < OWN_POINTS; g++) {
-        const value = beats(centre + spread * (nodes ? nodes[g]! : normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS)));
-        if (firstCounting < 0 && value > REFINE_LEVEL) firstCounting = g;
-        sum += value;
+        NODE_Z[g] = centre + spread * (nodes ? nodes[g]! : stratumQuantile(from, width, g));
+        NODE_LEVEL[g] = scale * sigmoid(NODE_Z[g]!);
+      }
+      let lowest = Infinity;
+      for (let g = OWN_POINTS - 1; g >= 0; g--) LOWEST_FROM[g] = lowest = Math.min(lowest, NODE_LEVEL[g]!);
+      let liveCount = 0;
+      for (let r = 0; r < n; r++) live[liveCount++] = r;
+      let firstCounting = -1;
+      let sum = 0;
+      for (let g = 0; g < OWN_POINTS; g++) {
+        const z = NODE_Z[g]!;
+        const t = NODE_LEVEL[g]!;
+        const drop = LOWEST_FROM[g]!;
+        // P(i beats every rival | i's score is z), for the centres of the current shared value.
+        let product = 1;
+        let kept = 0;
+        let a = 0;
+        while (a < liveCount) {
+          const r = live[a++]!;
+          const reachR = reach[r]!;
+          if (reachR < drop) continue; // below this level and every later one of the pass
+          live[kept++] = r;
+          if (reachR < t) continue;
+          let factor: number;
+          if (t < rivalBar[r]!) {
+            factor = floor[r]!;
+          } else {
+            const kindR = kind[r]!;
+            if (kindR === SAME_SCALE) {
+              // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
+              factor = normalCdfFast((z - rivalCentre[r]!) / rivalSd[r]!);
+            } else if (kindR === LOGIT) {
+              const s = rivalScale[r]!;
+              factor = t >= s ? 1 : t <= 0 ? 0 : normalCdfFast((Math.log(t / (s - t)) - rivalCentre[r]!) / rivalSd[r]!);
+            } else {
+              factor = priorityBelow(t, rivalCentre[r]!, rivalSd[r]!, rivalScale[r]!, rivals[r]! > i);
+            }
+          }
+          product *= counts[r] === 1 ? factor : Math.pow(factor, counts[r]!);
+          if (product < NEGLIGIBLE) {
+            product = 0;
+            break;
+          }
+        }
+        while (a < liveCount) live[kept++] = live[a++]!; // the rivals an early stop did not visit stay live
+        liveCount = kept;
+        if (firstCounting < 0 && product > REFINE_LEVEL) firstCounting = g;
+        sum += product;
       }
       inner = (width * sum) / OWN_POINTS;
       if (firstCounting < 2) break;
