@@ -164,6 +164,8 @@ const work = {
   reach: new Float64Array(0),
   bar: new Float64Array(0),
   floor: new Float64Array(0),
+  barLevel: new Float64Array(0),
+  barConstant: new Float64Array(0),
   kind: new Uint8Array(0),
   live: new Int32Array(0),
 };
@@ -180,6 +182,8 @@ function workFor(n: number): typeof work {
       reach: new Float64Array(size),
       bar: new Float64Array(size),
       floor: new Float64Array(size),
+      barLevel: new Float64Array(size),
+      barConstant: new Float64Array(size),
       kind: new Uint8Array(size),
       live: new Int32Array(size),
     });
@@ -227,7 +231,7 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
   // The threshold in score units: i must draw z ≥ zT (−∞ when every draw clears it).
   const zT = threshold > 0 ? Math.log(threshold / (scale - threshold)) : -Infinity;
   const w = workFor(k);
-  const { rivals, counts, sd: rivalSd, scale: rivalScale, centre: rivalCentre, reach, bar: rivalBar, floor, kind, live } = w;
+  const { rivals, counts, sd: rivalSd, scale: rivalScale, centre: rivalCentre, reach, bar: rivalBar, floor, barLevel, barConstant, kind, live } = w;
   // Runs of competitors with identical moments (a cold catalog: every fresh action has the same prior) share one CDF
   // per level, raised to their count; the rest are evaluated one by one.
   let n = 0;
@@ -258,24 +262,27 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     rivalScale[r] = scales[j]!;
     rivalBar[r] = taus ? taus[j]! : -Infinity;
     kind[r] = rivalSd[r]! > 0 ? (rivalScale[r] === scale ? SAME_SCALE : rivalScale[r]! > 0 ? LOGIT : OTHER) : OTHER;
+    // P(pⱼ < τⱼ | c) as priorityBelow computes it, with the bar's logit (the same for every shared value) taken once.
+    barConstant[r] = levelConstant(rivalBar[r]!, rivalScale[r]!, false);
+    if (Number.isNaN(barConstant[r]!)) barLevel[r] = Math.log(rivalBar[r]! / (rivalScale[r]! - rivalBar[r]!));
   }
   let total = 0;
   for (let q = 0; q < values.length; q++) {
     const shift = common * values[q]!;
     const centre = means[i]! + sd * shift;
-    for (let r = 0; r < n; r++) {
-      const j = rivals[r]!;
-      rivalCentre[r] = means[j]! + sds[j]! * shift;
-      reach[r] = rivalScale[r]! * sigmoid(rivalCentre[r]! + PRUNE_SDS * rivalSd[r]!);
-      // A rival that cannot reach its own bar never blocks: reach below every level skips it.
-      if (reach[r]! < rivalBar[r]!) reach[r] = -Infinity;
-      else if (rivalBar[r]! > -Infinity) floor[r] = priorityBelow(rivalBar[r]!, rivalCentre[r]!, rivalSd[r]!, rivalScale[r]!, false);
-    }
     // The part of i's conditional draw that clears the threshold, u ≥ uT: its mass and, when the threshold cuts,
     // strata of that part alone (so the threshold costs no quadrature error).
     const uT = spread > 0 ? (zT - centre) / spread : centre >= zT ? -Infinity : Infinity;
     const mass = uT === -Infinity ? 1 : 1 - normalCdf(uT);
     if (!(mass > 0)) continue;
+    for (let r = 0; r < n; r++) {
+      const j = rivals[r]!;
+      const c = (rivalCentre[r] = means[j]! + sds[j]! * shift);
+      reach[r] = rivalScale[r]! * sigmoid(c + PRUNE_SDS * rivalSd[r]!);
+      // A rival that cannot reach its own bar never blocks: reach below every level skips it.
+      if (reach[r]! < rivalBar[r]!) reach[r] = -Infinity;
+      else if (rivalBar[r]! > -Infinity) floor[r] = below(barLevel[r]!, barConstant[r]!, c, rivalSd[r]!, false);
+    }
     // Midpoint rule over OWN_POINTS equal strata of the level v ∈ (1 − mass, 1). The integrand rises with v, so its
     // mass sits at the top when many actions compete (K identical rivals: v^(K−1)); while the lowest strata contribute
     // nothing, another pass spends every point on the part that does (from one stratum below the first that counts).
@@ -363,13 +370,39 @@ function allBelow(k: number, moments: ScoreMoments, t: number, skip: number): nu
   const common = Math.sqrt(correlation);
   const own = Math.sqrt(1 - correlation);
   const { values, weights } = sharedRule(correlation);
+  // Each action's level does not depend on the shared value: its logit (or a constant answer) is taken once.
+  const { barLevel: level, barConstant: constant } = workFor(k);
+  for (let j = 0; j < k; j++) {
+    if (j === skip) continue;
+    const tj = taus ? (skip < 0 ? taus[j]! : Math.max(t, taus[j]!)) : t;
+    constant[j] = levelConstant(tj, scales[j]!, skip >= 0 && j > skip);
+    if (Number.isNaN(constant[j]!)) level[j] = Math.log(tj / (scales[j]! - tj));
+  }
   let total = 0;
   for (let q = 0; q < values.length; q++) {
     let product = 1;
     for (let j = 0; j < k && product > 0; j++) {
-      if (j !== skip) product *= priorityBelow(taus ? (skip < 0 ? taus[j]! : Math.max(t, taus[j]!)) : t, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, skip >= 0 && j > skip);
+      if (j !== skip) product *= below(level[j]!, constant[j]!, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, skip >= 0 && j > skip);
     }
     total += weights[q]! * product;
   }
   return total;
+}
+
+/**
+ * `priorityBelow(t, ·, ·, scale, inclusive)` where it does not depend on the centre or sd (no spread needed): 1 or 0,
+ * or NaN when it does — then `below` finishes it from the level's logit log(t / (scale − t)).
+ */
+function levelConstant(t: number, scale: number, inclusive: boolean): number {
+  if (!(scale > 0)) return inclusive ? (t >= 0 ? 1 : 0) : t > 0 ? 1 : 0;
+  if (t >= scale) return 1;
+  if (t <= 0) return 0;
+  return Number.NaN;
+}
+
+/** `priorityBelow` split at the logit: the constant when there is one, else the comparison or the CDF. */
+function below(level: number, constant: number, centre: number, sd: number, inclusive: boolean): number {
+  if (!Number.isNaN(constant)) return constant;
+  if (!(sd > 0)) return level > centre || (inclusive && level === centre) ? 1 : 0;
+  return normalCdfFast((level - centre) / sd);
 }
