@@ -275,10 +275,19 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     const uT = spread > 0 ? (zT - centre) / spread : centre >= zT ? -Infinity : Infinity;
     const mass = uT === -Infinity ? 1 : 1 - normalCdf(uT);
     if (!(mass > 0)) continue;
+    // Rivals with the same mean and sd (a cold catalog whose values differ) share the σ of their bound.
+    let sameMean = Number.NaN;
+    let sameSd = Number.NaN;
+    let bound = 0;
     for (let r = 0; r < n; r++) {
       const j = rivals[r]!;
       const c = (rivalCentre[r] = means[j]! + sds[j]! * shift);
-      reach[r] = rivalScale[r]! * sigmoid(c + PRUNE_SDS * rivalSd[r]!);
+      if (means[j] !== sameMean || sds[j] !== sameSd) {
+        sameMean = means[j]!;
+        sameSd = sds[j]!;
+        bound = sigmoid(c + PRUNE_SDS * rivalSd[r]!);
+      }
+      reach[r] = rivalScale[r]! * bound;
       // A rival that cannot reach its own bar never blocks: reach below every level skips it.
       if (reach[r]! < rivalBar[r]!) reach[r] = -Infinity;
       else if (rivalBar[r]! > -Infinity) floor[r] = below(barLevel[r]!, barConstant[r]!, c, rivalSd[r]!, false);
