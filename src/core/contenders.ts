@@ -91,6 +91,41 @@ export function markContenders(
 }
 
 /**
+ * True when the lower-triangular factor L (d×d row-major) is diagonal: a model still at its (diagonal) prior. Stops at
+ * the first non-zero below the diagonal, which a trained model has in its first rows, so the check costs it nothing.
+ */
+export function isDiagonalFactor(L: Float64Array, d: number): boolean {
+  for (let i = 1; i < d; i++) {
+    const row = i * d;
+    for (let k = 0; k < i; k++) if (L[row + k] !== 0) return false;
+  }
+  return true;
+}
+
+/**
+ * xᵀ(LLᵀ)⁻¹x for a diagonal L, over x's non-zero slots (`nonZero`, increasing, with `values`) and slot s (−1: none)
+ * set to xs: Σ (xᵢ/Lᵢᵢ)² in increasing i, O(nnz). It is the sum linalg.ts `quadFormInverse` forms, to the bit: there
+ * each xᵢ − Σₖ Lᵢₖwₖ subtracts exact zeros and each zero slot adds 0 (a non-finite term makes both non-finite).
+ */
+export function diagonalQuadForm(L: Float64Array, d: number, values: Float64Array, nonZero: Int32Array, nnz: number, s: number, xs: number): number {
+  let total = 0;
+  let a = 0;
+  if (s >= 0) {
+    for (; a < nnz && nonZero[a]! < s; a++) {
+      const y = values[a]! / L[nonZero[a]! * (d + 1)]!;
+      total += y * y;
+    }
+    const y = xs / L[s * (d + 1)]!;
+    total += y * y;
+  }
+  for (; a < nnz; a++) {
+    const y = values[a]! / L[nonZero[a]! * (d + 1)]!;
+    total += y * y;
+  }
+  return total;
+}
+
+/**
  * xᵀΣx over the non-zero slots of x (Σ symmetric, d×d row-major), given those slots (`nonZero`) and x's values there
  * (`values[a]` = x[nonZero[a]]: one load fewer per term in the O(nnz²) loop); clamped at 0 against rounding.
  */

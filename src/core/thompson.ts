@@ -23,7 +23,7 @@ import { ACTION_STATUS, arbitrationRule, gateStatus, priorityBar, slateWorthIt, 
 import { ensureCapacity, type DecisionScratch } from './decision-scratch.js';
 import { quadFormInverse } from './linalg.js';
 import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
-import { markContenders, selectTop, sparseQuadForm } from './contenders.js';
+import { diagonalQuadForm, isDiagonalFactor, markContenders, selectTop, sparseQuadForm } from './contenders.js';
 import { chosenProbability, noActionProbabilityExact } from './selection-probability.js';
 import { sigmoid } from './logistic.js';
 import type { Posterior, Rng } from './types.js';
@@ -210,6 +210,9 @@ function scoreMoments(input: DecisionInput, scratch: DecisionScratch): { unscora
         for (let a = 0; a < nnz; a++) cross += cov[row + nonZero[a]!]! * nonZeroValues[a]!;
         v = Math.max(0, v + 2 * xs * cross + cov[row + s]! * xs * xs);
       }
+    } else if (isDiagonalFactor(post.cholPrecision, d)) {
+      // A model at its prior (no covariance kept until the learner folds it): O(nnz) instead of a substitution.
+      v = diagonalQuadForm(post.cholPrecision, d, nonZeroValues, nonZero, nnz, s, xs);
     } else if (s >= 0) {
       patched[s] = xs;
       v = quadFormInverse(post.cholPrecision, d, patched, work);
