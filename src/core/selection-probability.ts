@@ -154,46 +154,20 @@ function stratumNodes(from: number): Float64Array | undefined {
  * set per decision was eleven allocations. A call writes every entry it reads before reading it, so nothing carries
  * over between calls (and each worker thread has its own module instance).
  */
-const work = {
-  size: 0,
-  rivals: new Int32Array(0),
-  counts: new Float64Array(0),
-  sd: new Float64Array(0),
-  scale: new Float64Array(0),
-  centre: new Float64Array(0),
-  reach: new Float64Array(0),
-  bar: new Float64Array(0),
-  floor: new Float64Array(0),
-  barLevel: new Float64Array(0),
-  barConstant: new Float64Array(0),
-  kind: new Uint8Array(0),
-  live: new Int32Array(0),
-};
-function workFor(n: number): typeof work {
-  if (n > work.size) {
-    const size = Math.max(n, 2 * work.size, 64);
-    Object.assign(work, {
-      size,
-      rivals: new Int32Array(size),
-      counts: new Float64Array(size),
-      sd: new Float64Array(size),
-      scale: new Float64Array(size),
-      centre: new Float64Array(size),
-      reach: new Float64Array(size),
-      bar: new Float64Array(size),
-      floor: new Float64Array(size),
-      barLevel: new Float64Array(size),
-      barConstant: new Float64Array(size),
-      kind: new Uint8Array(size),
-      live: new Int32Array(size),
-    });
-  }
+function workArrays(size: number) {
+  const f = (): Float64Array => new Float64Array(size);
+  const [counts, sd, scale, centre, reach, bar, floor, barLevel, barConstant] = [f(), f(), f(), f(), f(), f(), f(), f(), f()];
+  return { size, rivals: new Int32Array(size), live: new Int32Array(size), kind: new Uint8Array(size), counts, sd, scale, centre, reach, bar, floor, barLevel, barConstant };
+}
+let work = workArrays(0);
+function workFor(n: number): ReturnType<typeof workArrays> {
+  if (n > work.size) work = workArrays(Math.max(n, 2 * work.size, 64));
   return work;
 }
-/** A pass's score nodes, their levels t and the lowest level at or after each node. */
+/** A pass's score nodes, their levels t and P(i beats every rival) at each. */
 const NODE_Z = new Float64Array(OWN_POINTS);
 const NODE_LEVEL = new Float64Array(OWN_POINTS);
-const LOWEST_FROM = new Float64Array(OWN_POINTS);
+const NODE_VALUE = new Float64Array(OWN_POINTS);
 
 /**
  * How a rival's P(pⱼ below t) is evaluated, fixed per call: SAME_SCALE (i's value × lever and a spread: compare
@@ -207,13 +181,12 @@ const OTHER = 2;
 /**
  * The probability that the policy chooses action i (one slot, logistic scores, threshold T).
  *
- * The loops compute exactly what "P(i beats every rival | z)" over the rivals in index order computes, with three
- * savings: no closure or per-call arrays; the per-rival case analysis is made once per call (`kind`); and a rival
- * whose reach (its priority 6 conditional sds up) is below the lowest level still to come in a pass is dropped from
- * that pass's list of live rivals. Levels rise with the node (t = scale·σ(z), z increasing), so once a rival is below
- * one it is below every later one and the oracle skips it there too; the suffix minimum `LOWEST_FROM` makes that hold
- * even where rounding lets σ dip by an ulp. The surviving rivals keep their order, so every product is the same
- * sequence of multiplications and stops at the same factor (NEGLIGIBLE) as before.
+ * The loops compute what "P(i beats every rival | z)" over the rivals in index order computes, with these savings:
+ * no closure or per-call arrays; the per-rival case analysis made once per call (`kind`), the bars' logits once per
+ * call, one σ per run of rivals with the same mean and sd; rivals whose reach is below every level of a pass left out
+ * of it; and the nodes taken from the top down, so that the nodes under one whose product vanished cost nothing. The
+ * surviving rivals keep their order, so each product is the same sequence of multiplications, stopping at the same
+ * factor (NEGLIGIBLE), as before: the answers agree to the bit (selection-probability-oracle.test.ts).
  */
 export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number): number {
   const { means, sds, scales, correlation, taus } = moments;
@@ -305,26 +278,30 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
         NODE_Z[g] = centre + spread * (nodes ? nodes[g]! : stratumQuantile(from, width, g));
         NODE_LEVEL[g] = scale * sigmoid(NODE_Z[g]!);
       }
+      // From the top node down: a lower node has a lower level (σ and the logit rise with z), so each rival's chance
+      // of staying below i there is no larger and every partial product no larger; once a node's product fell below
+      // NEGLIGIBLE (the oracle's exit: exactly 0) the ones under it do as well, and are 0 without a CDF. The check that
+      // levels and scores really fall keeps that true where rounding is not monotone.
+      // A rival whose reach is below every level of the pass is skipped at every node: it leaves the pass's list
+      // (which keeps the index order, so the products are the same sequence of multiplications).
       let lowest = Infinity;
-      for (let g = OWN_POINTS - 1; g >= 0; g--) LOWEST_FROM[g] = lowest = Math.min(lowest, NODE_LEVEL[g]!);
+      for (let g = 0; g < OWN_POINTS; g++) lowest = Math.min(lowest, NODE_LEVEL[g]!);
       let liveCount = 0;
-      for (let r = 0; r < n; r++) live[liveCount++] = r;
-      let firstCounting = -1;
-      let sum = 0;
-      for (let g = 0; g < OWN_POINTS; g++) {
+      for (let r = 0; r < n; r++) if (!(reach[r]! < lowest)) live[liveCount++] = r;
+      let zeroBelow = false;
+      for (let g = OWN_POINTS - 1; g >= 0; g--) {
         const z = NODE_Z[g]!;
         const t = NODE_LEVEL[g]!;
-        const drop = LOWEST_FROM[g]!;
+        if (zeroBelow && t <= NODE_LEVEL[g + 1]! && z <= NODE_Z[g + 1]!) {
+          NODE_VALUE[g] = 0;
+          continue;
+        }
+        zeroBelow = false;
         // P(i beats every rival | i's score is z), for the centres of the current shared value.
         let product = 1;
-        let kept = 0;
-        let a = 0;
-        while (a < liveCount) {
-          const r = live[a++]!;
-          const reachR = reach[r]!;
-          if (reachR < drop) continue; // below this level and every later one of the pass
-          live[kept++] = r;
-          if (reachR < t) continue;
+        for (let a = 0; a < liveCount; a++) {
+          const r = live[a]!;
+          if (reach[r]! < t) continue; // surely below t
           let factor: number;
           if (t < rivalBar[r]!) {
             factor = floor[r]!;
@@ -343,13 +320,17 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
           product *= counts[r] === 1 ? factor : Math.pow(factor, counts[r]!);
           if (product < NEGLIGIBLE) {
             product = 0;
+            zeroBelow = true;
             break;
           }
         }
-        while (a < liveCount) live[kept++] = live[a++]!; // the rivals an early stop did not visit stay live
-        liveCount = kept;
-        if (firstCounting < 0 && product > REFINE_LEVEL) firstCounting = g;
-        sum += product;
+        NODE_VALUE[g] = product;
+      }
+      let firstCounting = -1;
+      let sum = 0;
+      for (let g = 0; g < OWN_POINTS; g++) {
+        if (firstCounting < 0 && NODE_VALUE[g]! > REFINE_LEVEL) firstCounting = g;
+        sum += NODE_VALUE[g]!;
       }
       inner = (width * sum) / OWN_POINTS;
       if (firstCounting < 2) break;
