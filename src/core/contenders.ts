@@ -91,13 +91,15 @@ export function markContenders(
 }
 
 /**
- * True when the lower-triangular factor L (d×d row-major) is diagonal: a model still at its (diagonal) prior. Stops at
- * the first non-zero below the diagonal, which a trained model has in its first rows, so the check costs it nothing.
+ * True when the lower-triangular factor L (d×d row-major) is diagonal with no zero or NaN on its diagonal: a model still
+ * at its (diagonal) prior. Stops at the first non-zero below the diagonal, which a trained model has in its first
+ * rows, so the check costs it nothing. (A zero or NaN Lᵢᵢ would make the substitution's 0/Lᵢᵢ NaN at a zero slot.)
  */
 export function isDiagonalFactor(L: Float64Array, d: number): boolean {
-  for (let i = 1; i < d; i++) {
+  for (let i = 0; i < d; i++) {
     const row = i * d;
     for (let k = 0; k < i; k++) if (L[row + k] !== 0) return false;
+    if (!(Math.abs(L[row + i]!) > 0)) return false;
   }
   return true;
 }

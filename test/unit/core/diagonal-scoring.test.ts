@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { diagonalQuadForm, isDiagonalFactor, sparseQuadForm } from '../../../src/core/contenders.js';
 import { inverseFromCholesky, quadFormInverse } from '../../../src/core/linalg.js';
+import { createPrior, DEFAULT_LOGISTIC_PRIOR } from '../../../src/core/prior.js';
+import { createRng } from '../../../src/core/rng.js';
+import { createDecisionScratch, decide } from '../../../src/core/thompson.js';
 
 /** A diagonal factor, a sparse context and an optional per-action slot, as scoreMoments sees them. */
 const instance = fc
@@ -68,9 +71,29 @@ describe('scoring a model at its diagonal prior', () => {
         expect(isDiagonalFactor(L, d), `L[${i}][${k}] = ${value}`).toBe(false);
       }
     }
+    // A zero or NaN on the diagonal: the substitution's 0/Lᵢᵢ at a zero slot is NaN, so it must take that path.
+    for (const value of [0, -0, Number.NaN]) {
+      const L = diagonal();
+      L[2 * d + 2] = value;
+      expect(isDiagonalFactor(L, d), `L[2][2] = ${value}`).toBe(false);
+    }
     // Entries above the diagonal are not part of a lower-triangular factor.
     const upper = diagonal();
     upper[0 * d + 3] = 7;
     expect(isDiagonalFactor(upper, d)).toBe(true);
+  });
+
+  it('leaves a prior with a zero on its diagonal unscorable, as the substitution does, even at a slot x leaves at 0', () => {
+    const d = 4;
+    const healthy = createPrior(DEFAULT_LOGISTIC_PRIOR, d);
+    const broken = { ...healthy, cholPrecision: Float64Array.from(healthy.cholPrecision) };
+    broken.cholPrecision[2 * d + 2] = 0;
+    const result = decide(
+      { posteriors: [healthy, broken], values: Float64Array.of(1, 1), levers: Float64Array.of(1, 1), x: Float64Array.of(1, 1, 0, 0), threshold: 0, slots: 1, probabilityDraws: 0 },
+      createRng(1),
+      createDecisionScratch(2, d),
+    );
+    expect(result.unscorable).toBe(1);
+    expect(result.chosen).toEqual([0]);
   });
 });
