@@ -56,7 +56,7 @@ describe('scoring a model at its diagonal prior', () => {
   });
 
   it('takes a factor with anything but an exact zero below its diagonal for a trained model', () => {
-    const d = 5;
+    const d = 9;
     const diagonal = (): Float64Array => {
       const L = new Float64Array(d * d);
       for (let i = 0; i < d; i++) L[i * d + i] = 1;
@@ -65,7 +65,7 @@ describe('scoring a model at its diagonal prior', () => {
     expect(isDiagonalFactor(diagonal(), d)).toBe(true);
     expect(isDiagonalFactor(new Float64Array(1).fill(2), 1)).toBe(true);
     for (const value of [1e-300, -0.5, Number.NaN, Infinity]) {
-      for (const [i, k] of [[1, 0], [4, 3], [3, 1]] as const) {
+      for (const [i, k] of [[1, 0], [4, 3], [3, 1], [8, 5], [8, 7], [6, 4]] as const) {
         const L = diagonal();
         L[i * d + k] = value;
         expect(isDiagonalFactor(L, d), `L[${i}][${k}] = ${value}`).toBe(false);
