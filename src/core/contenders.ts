@@ -90,15 +90,58 @@ export function markContenders(
   return count;
 }
 
-/** xᵀΣx over the non-zero slots of x (Σ symmetric, d×d row-major); clamped at 0 against rounding. */
-export function sparseQuadForm(cov: Float64Array, d: number, x: Float64Array, nonZero: Int32Array, nnz: number): number {
+/**
+ * True when the lower-triangular factor L (d×d row-major) is diagonal with no zero or NaN on its diagonal: a model still
+ * at its (diagonal) prior. Stops at the first non-zero below the diagonal, which a trained model has in its first
+ * rows, so the check costs it nothing. (A zero or NaN Lᵢᵢ would make the substitution's 0/Lᵢᵢ NaN at a zero slot.)
+ */
+export function isDiagonalFactor(L: Float64Array, d: number): boolean {
+  for (let i = 0; i < d; i++) {
+    const row = i * d;
+    let k = 0;
+    // Four entries per test: the scan is the whole cost of scoring a prior, and this loop form is ~25 % faster.
+    for (; k + 3 < i; k += 4) if (L[row + k] !== 0 || L[row + k + 1] !== 0 || L[row + k + 2] !== 0 || L[row + k + 3] !== 0) return false;
+    for (; k < i; k++) if (L[row + k] !== 0) return false;
+    if (!(Math.abs(L[row + i]!) > 0)) return false;
+  }
+  return true;
+}
+
+/**
+ * xᵀ(LLᵀ)⁻¹x for a diagonal L, over x's non-zero slots (`nonZero`, increasing, with `values`) and slot s (−1: none)
+ * set to xs: Σ (xᵢ/Lᵢᵢ)² in increasing i, O(nnz). It is the sum linalg.ts `quadFormInverse` forms, to the bit: there
+ * each xᵢ − Σₖ Lᵢₖwₖ subtracts exact zeros and each zero slot adds 0 (a non-finite term makes both non-finite).
+ */
+export function diagonalQuadForm(L: Float64Array, d: number, values: Float64Array, nonZero: Int32Array, nnz: number, s: number, xs: number): number {
+  let total = 0;
+  let a = 0;
+  if (s >= 0) {
+    for (; a < nnz && nonZero[a]! < s; a++) {
+      const y = values[a]! / L[nonZero[a]! * (d + 1)]!;
+      total += y * y;
+    }
+    const y = xs / L[s * (d + 1)]!;
+    total += y * y;
+  }
+  for (; a < nnz; a++) {
+    const y = values[a]! / L[nonZero[a]! * (d + 1)]!;
+    total += y * y;
+  }
+  return total;
+}
+
+/**
+ * xᵀΣx over the non-zero slots of x (Σ symmetric, d×d row-major), given those slots (`nonZero`) and x's values there
+ * (`values[a]` = x[nonZero[a]]: one load fewer per term in the O(nnz²) loop); clamped at 0 against rounding.
+ */
+export function sparseQuadForm(cov: Float64Array, d: number, values: Float64Array, nonZero: Int32Array, nnz: number): number {
   let v = 0;
   for (let a = 0; a < nnz; a++) {
     const ia = nonZero[a]!;
     const row = ia * d;
-    let inner = 0.5 * cov[row + ia]! * x[ia]!;
-    for (let b = a + 1; b < nnz; b++) inner += cov[row + nonZero[b]!]! * x[nonZero[b]!]!;
-    v += 2 * x[ia]! * inner;
+    let inner = 0.5 * cov[row + ia]! * values[a]!;
+    for (let b = a + 1; b < nnz; b++) inner += cov[row + nonZero[b]!]! * values[b]!;
+    v += 2 * values[a]! * inner;
   }
   return v > 0 ? v : 0;
 }

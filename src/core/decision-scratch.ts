@@ -43,6 +43,8 @@ export interface DecisionScratch {
   stride: Int32Array;
   /** Indices of the context's non-zero slots, length ≥ d. */
   nonZero: Int32Array;
+  /** x at those slots (nonZeroValues[a] = x[nonZero[a]]), so the per-action loops read x without the indirection. */
+  nonZeroValues: Float64Array;
   /** Forward-substitution buffer, length ≥ d. */
   work: Float64Array;
   /** x with the per-action slot patched, for scoring through the Cholesky factor (no covariance kept), length ≥ d. */
@@ -80,6 +82,7 @@ export function createDecisionScratch(maxK: number, d: number): DecisionScratch 
     stride: new Int32Array(k),
     work: new Float64Array(Math.max(1, Math.floor(d))),
     nonZero: new Int32Array(Math.max(1, Math.floor(d))),
+    nonZeroValues: new Float64Array(Math.max(1, Math.floor(d))),
     patched: new Float64Array(Math.max(1, Math.floor(d))),
     viewSize: -1,
     views: {
@@ -101,6 +104,7 @@ export function ensureCapacity(scratch: DecisionScratch, k: number, d: number): 
     scratch.dimension = d;
     scratch.work = new Float64Array(d);
     scratch.nonZero = new Int32Array(d);
+    scratch.nonZeroValues = new Float64Array(d);
     scratch.patched = new Float64Array(d);
   }
   if (scratch.viewSize !== k) {

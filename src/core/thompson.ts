@@ -23,7 +23,7 @@ import { ACTION_STATUS, arbitrationRule, gateStatus, priorityBar, slateWorthIt, 
 import { ensureCapacity, type DecisionScratch } from './decision-scratch.js';
 import { quadFormInverse } from './linalg.js';
 import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
-import { markContenders, selectTop, sparseQuadForm } from './contenders.js';
+import { diagonalQuadForm, isDiagonalFactor, markContenders, selectTop, sparseQuadForm } from './contenders.js';
 import { chosenProbability, noActionProbabilityExact } from './selection-probability.js';
 import { sigmoid } from './logistic.js';
 import type { Posterior, Rng } from './types.js';
@@ -182,10 +182,15 @@ function scoreMoments(input: DecisionInput, scratch: DecisionScratch): { unscora
   const { posteriors, x, covariances, slotOverride } = input;
   const k = posteriors.length;
   const d = x.length;
-  const { means, variances, sds, linear, propensity, nonZero, scorable, work, patched } = scratch;
+  const { means, variances, sds, linear, propensity, nonZero, nonZeroValues, scorable, work, patched } = scratch;
   const s = slotOverride ? slotOverride.index : -1;
   let nnz = 0;
-  for (let j = 0; j < d; j++) if (x[j] !== 0 && j !== s) nonZero[nnz++] = j;
+  for (let j = 0; j < d; j++) {
+    if (x[j] !== 0 && j !== s) {
+      nonZeroValues[nnz] = x[j]!;
+      nonZero[nnz++] = j;
+    }
+  }
   if (slotOverride && !covariances?.every((c) => c !== undefined)) patched.set(x);
   let anyLinear = false;
   let unscorable = 0;
@@ -193,17 +198,21 @@ function scoreMoments(input: DecisionInput, scratch: DecisionScratch): { unscora
     const post = posteriors[i]!;
     const xs = s >= 0 ? slotOverride!.values[i]! : 0;
     let m = s >= 0 ? xs * post.mean[s]! : 0;
-    for (let a = 0; a < nnz; a++) m += x[nonZero[a]!]! * post.mean[nonZero[a]!]!;
+    const mean = post.mean;
+    for (let a = 0; a < nnz; a++) m += nonZeroValues[a]! * mean[nonZero[a]!]!;
     const cov = covariances?.[i];
     let v: number;
     if (cov) {
-      v = sparseQuadForm(cov, d, x, nonZero, nnz);
+      v = sparseQuadForm(cov, d, nonZeroValues, nonZero, nnz);
       if (xs !== 0) {
         const row = s * d;
         let cross = 0;
-        for (let a = 0; a < nnz; a++) cross += cov[row + nonZero[a]!]! * x[nonZero[a]!]!;
+        for (let a = 0; a < nnz; a++) cross += cov[row + nonZero[a]!]! * nonZeroValues[a]!;
         v = Math.max(0, v + 2 * xs * cross + cov[row + s]! * xs * xs);
       }
+    } else if (isDiagonalFactor(post.cholPrecision, d)) {
+      // A model at its prior (no covariance kept until the learner folds it): O(nnz) instead of a substitution.
+      v = diagonalQuadForm(post.cholPrecision, d, nonZeroValues, nonZero, nnz, s, xs);
     } else if (s >= 0) {
       patched[s] = xs;
       v = quadFormInverse(post.cholPrecision, d, patched, work);

@@ -1,0 +1,287 @@
+// A verbatim copy of src/core/selection-probability.ts as of bd3b43b (imports re-pointed), kept as the oracle the
+// optimised version is compared with (selection-probability-oracle.test.ts, scripts/bench-selection.ts).
+/**
+ * The exact selection probability of the chosen action under Thompson sampling with shared optimism (thompson.ts),
+ * for one slot and logistic scores — the number the decision answers with, computed by quadrature instead of Monte
+ * Carlo re-draws.
+ *
+ * Action j's priority is pⱼ = sⱼ·σ(mⱼ + √vⱼ·εⱼ) with sⱼ = value × lever and εⱼ = c + √(1−ρ)·uⱼ, where the shared
+ * c = √ρ·max(0, w) and w, uⱼ are standard normal. Given c the draws are independent, zⱼ ~ N(mⱼ + √vⱼ·c, vⱼ(1−ρ)),
+ * and the policy picks i when pᵢ clears the threshold and beats every other action (ties go to the lower index, as
+ * in `decide`; with continuous draws they have probability 0 unless two actions are certain), so
+ *
+ *   P(i) = E_c E_{pᵢ | c} [pᵢ ≥ T] · Π_{j<i} P(pⱼ < pᵢ | c) · Π_{j>i} P(pⱼ ≤ pᵢ | c),
+ *
+ * where P(pⱼ ≤ t | c) = Φ((logit(t/sⱼ) − mⱼ − √vⱼ·c) / (√vⱼ√(1−ρ))). c is 0 with probability ½ and otherwise
+ * √ρ times a half-normal: the outer expectation is that atom plus a midpoint rule over SHARED_POINTS equiprobable
+ * strata of the half-normal (just the atom when ρ = 0). The inner one is a midpoint rule over OWN_POINTS strata of
+ * the part of uᵢ's range where pᵢ clears the threshold (whose mass is exact), so the threshold adds no error.
+ * Deterministic; a midpoint rule over G strata is off by at most half a stratum's mass where its integrand jumps from
+ * 0 to 1 (a well-learned competitor), and by far less where it is smooth — against the ±0.05 (one sd) of 100 Monte
+ * Carlo re-draws. Many similar competitors put all of the integrand's mass in the top few strata; up to REFINE_PASSES
+ * passes then re-spread the points over the part that counts, when at most REFINE_MAX_RIVALS distinct competitors are
+ * in play (K identical actions: 3 % low at K = 10, 7–8 % low at K = 50–200).
+ * Runs of competitors with identical moments share one CDF evaluation. Cost:
+ * O((SHARED_POINTS + 1) × OWN_POINTS × distinct competitors), more passes only when the mass is concentrated; no
+ * random numbers.
+ */
+import { sigmoid } from '../../../src/core/logistic.js';
+import { normalQuantile } from '../../../src/core/normal-table.js';
+
+/** Strata of the shared deviate's continuous (w > 0) half. */
+export const SHARED_POINTS = 6;
+/** Strata of the chosen action's own deviate uᵢ. */
+export const OWN_POINTS = 10;
+
+/** Midpoints of G equiprobable strata of N(0, 1): Φ⁻¹((k + ½)/G). */
+const OWN = Float64Array.from({ length: OWN_POINTS }, (_, k) => normalQuantile((k + 0.5) / OWN_POINTS));
+/** The shared deviate's values and their probabilities: the atom at 0 (mass ½), then half-normal strata midpoints. */
+const SHARED_VALUES = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) =>
+  k === 0 ? 0 : normalQuantile(0.5 + (k - 0.5) / (2 * SHARED_POINTS)),
+);
+const SHARED_WEIGHTS = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) => (k === 0 ? 0.5 : 0.5 / SHARED_POINTS));
+const ATOM_VALUES = Float64Array.of(0);
+const ATOM_WEIGHTS = Float64Array.of(1);
+
+/** Φ(z), standard normal CDF, from erfc (Numerical Recipes' erfcc, |relative error| < 1.2e-7). */
+export function normalCdf(z: number): number {
+  const x = -z / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * Math.abs(x));
+  const r =
+    t *
+    Math.exp(
+      -x * x -
+        1.26551223 +
+        t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))),
+    );
+  const erfc = x >= 0 ? r : 2 - r;
+  return 0.5 * erfc;
+}
+
+/** Φ tabulated on [−CDF_RANGE, CDF_RANGE] in steps of 1/CDF_STEPS_PER_UNIT, for linear interpolation. */
+const CDF_RANGE = 8.5;
+const CDF_STEPS_PER_UNIT = 256;
+const CDF_TABLE: Float64Array = Float64Array.from({ length: 2 * CDF_RANGE * CDF_STEPS_PER_UNIT + 2 }, (_, i) =>
+  normalCdf(i / CDF_STEPS_PER_UNIT - CDF_RANGE),
+);
+
+/**
+ * Φ(z) by linear interpolation in a table: interpolation error ≤ h²/8 · max|φ'| ≈ 5e-7 (h = 1/256), the same order
+ * as the erfc approximation it samples, at a fraction of the cost (the quadrature evaluates Φ G × K times).
+ */
+export function normalCdfFast(z: number): number {
+  if (!(z > -CDF_RANGE)) return z <= -CDF_RANGE ? 0 : Number.NaN;
+  if (z >= CDF_RANGE) return 1;
+  const position = (z + CDF_RANGE) * CDF_STEPS_PER_UNIT;
+  const i = Math.floor(position);
+  const frac = position - i;
+  return CDF_TABLE[i]! + frac * (CDF_TABLE[i + 1]! - CDF_TABLE[i]!);
+}
+
+/**
+ * P(pⱼ < t) (inclusive = false) or P(pⱼ ≤ t) (inclusive = true) for a logistic priority scale·σ(z), z ~ N(centre, sd²).
+ */
+function priorityBelow(t: number, centre: number, sd: number, scale: number, inclusive: boolean): number {
+  if (!(scale > 0)) return inclusive ? (t >= 0 ? 1 : 0) : t > 0 ? 1 : 0;
+  if (t >= scale) return 1;
+  if (t <= 0) return 0; // σ(z) > 0
+  const z = Math.log(t / (scale - t));
+  if (!(sd > 0)) return z > centre || (inclusive && z === centre) ? 1 : 0;
+  return normalCdfFast((z - centre) / sd);
+}
+
+export interface ScoreMoments {
+  /** m per action. */
+  means: Float64Array;
+  /** √v per action. */
+  sds: Float64Array;
+  /** value × lever per action. */
+  scales: Float64Array;
+  /** ρ in [0, 1): the share of the deviates' variance common to all actions. */
+  correlation: number;
+  /**
+   * Optional per-action thresholds τⱼ on the priority (arbitration.ts: the priority and propensity thresholds and the
+   * contact cost folded into one bar). With them action j is eligible only when pⱼ ≥ τⱼ, so a rival blocks i at level
+   * t only when it draws above max(t, τⱼ), and the `threshold` arguments below are ignored. Whether the bar is strict
+   * (the cost is: net value > 0) does not matter here: for a rival with spread {pⱼ = τⱼ} has probability 0, and
+   * certain rivals (sd 0) are compared with the same tie rule as without thresholds.
+   */
+  taus?: Float64Array;
+}
+
+/** Conditional sds above a rival's conditional centre beyond which its draw is treated as impossible. */
+const PRUNE_SDS = 6;
+/** Below this, the chosen action's chance at a level is treated as 0 (saves the remaining CDFs). */
+const NEGLIGIBLE = 1e-12;
+/** Strata whose chance is at most this are treated as not counting when deciding whether to refine. */
+const REFINE_LEVEL = 1e-6;
+/** At most this many passes of the inner rule, each over the part of the previous range that counts. */
+const REFINE_PASSES = 4;
+/**
+ * Refinement runs only when at most this many distinct competitors are in play (a cold catalog: identical actions are
+ * one competitor): with many distinct ones each pass costs a full sweep of CDFs, and the first pass is kept.
+ */
+const REFINE_MAX_RIVALS = 8;
+
+/**
+ * The normal quantiles of the OWN_POINTS stratum midpoints of (from, 1), memoised: without a threshold every range
+ * starts at 0 or at a stratum boundary of a previous pass, so a handful of ranges recur in every decision.
+ * Undefined once the memo is full (the caller then computes them).
+ */
+const NODE_MEMO = new Map<number, Float64Array>([[0, OWN]]);
+const NODE_MEMO_LIMIT = 4096;
+function stratumNodes(from: number): Float64Array | undefined {
+  let nodes = NODE_MEMO.get(from);
+  if (nodes === undefined && NODE_MEMO.size < NODE_MEMO_LIMIT) {
+    const width = 1 - from;
+    nodes = Float64Array.from({ length: OWN_POINTS }, (_, g) => normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS));
+    NODE_MEMO.set(from, nodes);
+  }
+  return nodes;
+}
+
+/** The probability that the policy chooses action i (one slot, logistic scores, threshold T). */
+export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number): number {
+  const { means, sds, scales, correlation, taus } = moments;
+  if (taus) threshold = taus[i]!;
+  const common = Math.sqrt(correlation);
+  const own = Math.sqrt(1 - correlation);
+  const scale = scales[i]!;
+  const sd = sds[i]!;
+  const { values, weights } = sharedRule(correlation);
+  if (!(scale > 0)) {
+    // A zero value or lever: the priority is 0 in every draw; it wins only when nothing else can beat 0.
+    return 0 >= threshold ? Math.min(1, allBelow(k, moments, 0, i)) : 0;
+  }
+  if (!(scale > threshold)) return 0; // σ(z) < 1: the priority never reaches a threshold ≥ scale
+  // The threshold in score units: i must draw z ≥ zT (−∞ when every draw clears it).
+  const zT = threshold > 0 ? Math.log(threshold / (scale - threshold)) : -Infinity;
+  // Runs of competitors with identical moments (a cold catalog: every fresh action has the same prior) share one CDF
+  // per level, raised to their count; the rest are evaluated one by one.
+  const rivals: number[] = [];
+  const counts: number[] = [];
+  let previous = -1; // the group of the last rival with a spread (catalogs list identical actions side by side)
+  for (let j = 0; j < k; j++) {
+    if (j === i) continue;
+    if (sds[j]! > 0 && previous >= 0) {
+      const r = rivals[previous]!;
+      if (means[r] === means[j] && sds[r] === sds[j] && scales[r] === scales[j] && (!taus || taus[r] === taus[j])) {
+        counts[previous] = counts[previous]! + 1;
+        continue;
+      }
+    }
+    // A new group; a certain competitor (no spread) keeps a group of its own (the tie rule depends on its index).
+    rivals.push(j);
+    counts.push(1);
+    previous = sds[j]! > 0 ? rivals.length - 1 : -1;
+  }
+  const spread = sd * own;
+  // Per rival (a group of identical ones): its index, count, conditional sd and scale; per shared value its conditional
+  // centre and its priority at 6 conditional sds above it. A rival whose bound is below a level surely stays below it
+  // (its CDF there is 1 to within 1e-9), so it costs no logarithm or CDF.
+  const n = rivals.length;
+  const rivalSd = new Float64Array(n);
+  const rivalScale = new Float64Array(n);
+  const rivalCentre = new Float64Array(n);
+  const reach = new Float64Array(n);
+  // Per rival its own bar τⱼ (−∞ without thresholds) and, per shared value, P(pⱼ < τⱼ | c): below the bar it blocks
+  // nobody, so at a level t < τⱼ its chance of staying harmless is that constant.
+  const rivalBar = new Float64Array(n).fill(-Infinity);
+  const floor = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    rivalSd[r] = sds[rivals[r]!]! * own;
+    rivalScale[r] = scales[rivals[r]!]!;
+    if (taus) rivalBar[r] = taus[rivals[r]!]!;
+  }
+  // P(i beats every rival | i's score is z), for the centres of the current shared value.
+  const beats = (z: number): number => {
+    const t = scale * sigmoid(z);
+    let product = 1;
+    for (let r = 0; r < n; r++) {
+      if (reach[r]! < t) continue;
+      if (t < rivalBar[r]!) {
+        product *= counts[r] === 1 ? floor[r]! : Math.pow(floor[r]!, counts[r]!);
+        if (product < NEGLIGIBLE) return 0;
+        continue;
+      }
+      const sdJ = rivalSd[r]!;
+      // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
+      const cdf = rivalScale[r] === scale && sdJ > 0
+        ? normalCdfFast((z - rivalCentre[r]!) / sdJ)
+        : priorityBelow(t, rivalCentre[r]!, sdJ, rivalScale[r]!, rivals[r]! > i);
+      product *= counts[r] === 1 ? cdf : Math.pow(cdf, counts[r]!);
+      if (product < NEGLIGIBLE) return 0;
+    }
+    return product;
+  };
+  let total = 0;
+  for (let q = 0; q < values.length; q++) {
+    const shift = common * values[q]!;
+    const centre = means[i]! + sd * shift;
+    for (let r = 0; r < n; r++) {
+      const j = rivals[r]!;
+      rivalCentre[r] = means[j]! + sds[j]! * shift;
+      reach[r] = rivalScale[r]! * sigmoid(rivalCentre[r]! + PRUNE_SDS * rivalSd[r]!);
+      // A rival that cannot reach its own bar never blocks: reach below every level skips it.
+      if (reach[r]! < rivalBar[r]!) reach[r] = -Infinity;
+      else if (rivalBar[r]! > -Infinity) floor[r] = priorityBelow(rivalBar[r]!, rivalCentre[r]!, rivalSd[r]!, rivalScale[r]!, false);
+    }
+    // The part of i's conditional draw that clears the threshold, u ≥ uT: its mass and, when the threshold cuts,
+    // strata of that part alone (so the threshold costs no quadrature error).
+    const uT = spread > 0 ? (zT - centre) / spread : centre >= zT ? -Infinity : Infinity;
+    const mass = uT === -Infinity ? 1 : 1 - normalCdf(uT);
+    if (!(mass > 0)) continue;
+    // Midpoint rule over OWN_POINTS equal strata of the level v ∈ (1 − mass, 1). The integrand rises with v, so its
+    // mass sits at the top when many actions compete (K identical rivals: v^(K−1)); while the lowest strata contribute
+    // nothing, another pass spends every point on the part that does (from one stratum below the first that counts).
+    let from = 1 - mass;
+    let inner = 0;
+    const passes = n <= REFINE_MAX_RIVALS ? REFINE_PASSES : 1;
+    for (let pass = 0; pass < passes; pass++) {
+      const width = 1 - from;
+      let firstCounting = -1;
+      let sum = 0;
+      const nodes = stratumNodes(from);
+      for (let g = 0; g < OWN_POINTS; g++) {
+        const value = beats(centre + spread * (nodes ? nodes[g]! : normalQuantile(from + (width * (g + 0.5)) / OWN_POINTS)));
+        if (firstCounting < 0 && value > REFINE_LEVEL) firstCounting = g;
+        sum += value;
+      }
+      inner = (width * sum) / OWN_POINTS;
+      if (firstCounting < 2) break;
+      from += (width * (firstCounting - 1)) / OWN_POINTS;
+    }
+    total += weights[q]! * inner;
+  }
+  return Math.min(1, total); // rounding can carry a certain choice a few ulps past 1
+}
+
+/** The probability that no action clears the threshold: E_c Π P(pⱼ < T | c). */
+export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number): number {
+  return Math.min(1, allBelow(k, moments, threshold, -1)); // the weights' rounding can carry a sure silence past 1
+}
+
+/** The shared deviate's quadrature nodes and weights: the atom at 0 alone when nothing is shared. */
+function sharedRule(correlation: number): { values: Float64Array; weights: Float64Array } {
+  return correlation > 0 ? { values: SHARED_VALUES, weights: SHARED_WEIGHTS } : { values: ATOM_VALUES, weights: ATOM_WEIGHTS };
+}
+
+/**
+ * E_c Π_{j ≠ skip} P(pⱼ below t | c): every action but `skip` stays below t — strictly for j < skip (and for every j
+ * when skip is −1), at most t for j > skip (ties go to the lower index, as in `decide`).
+ */
+function allBelow(k: number, moments: ScoreMoments, t: number, skip: number): number {
+  const { means, sds, scales, correlation, taus } = moments;
+  const common = Math.sqrt(correlation);
+  const own = Math.sqrt(1 - correlation);
+  const { values, weights } = sharedRule(correlation);
+  let total = 0;
+  for (let q = 0; q < values.length; q++) {
+    let product = 1;
+    for (let j = 0; j < k && product > 0; j++) {
+      if (j !== skip) product *= priorityBelow(taus ? (skip < 0 ? taus[j]! : Math.max(t, taus[j]!)) : t, means[j]! + sds[j]! * common * values[q]!, sds[j]! * own, scales[j]!, skip >= 0 && j > skip);
+    }
+    total += weights[q]! * product;
+  }
+  return total;
+}
