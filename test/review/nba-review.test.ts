@@ -51,3 +51,26 @@ describe('retention vs the suppression window', () => {
     expect(reasonOf(later, 'offer'), JSON.stringify(later)).toBe('suppressed');
   });
 });
+
+describe('the contact limit reads the whole window', () => {
+  it('an e-mail contact 1 day ago still limits e-mail (1 per 7d) after the customer had many in-app contacts since', async () => {
+    bank = await createBank();
+    h = bank.h;
+    await put(h, '/v1/channels/app', { name: 'App', direction: 'inbound', contactCost: 0 });
+    await put(h, '/v1/channels/email', { name: 'E-mail', direction: 'outbound', contactCost: 0, limit: { contacts: 1, per: '7d' } });
+    for (let i = 0; i < 5; i++) await put(h, `/v1/actions/a${i}`, { name: `A${i}`, category: 'sales', value: 10 });
+    await put(h, '/v1/customers/c-1', { attributes: { age: 40 } });
+    const mail = await decide(h, { customerId: 'c-1', channel: 'email' });
+    expect(mail.noAction).toBe(false);
+    bank.clock.now = START + DAY_MS;
+    // A busy app user: 210 app visits in a day, up to 5 offers each (contact rows are per offered action).
+    for (let i = 0; i < 210; i++) {
+      bank.clock.now += 1000;
+      await h.services.decisions.decide({ customerId: 'c-1', channel: 'app', slots: 5 });
+    }
+    expect(count(h, 'contacts', "customer_id = 'c-1' AND channel = 'app'")).toBeGreaterThan(1000);
+    // DESIGN §8.2: at most 1 e-mail contact per 7 days; the e-mail of yesterday is in the store.
+    const again = await decide(h, { customerId: 'c-1', channel: 'email', explain: true });
+    expect(again, JSON.stringify(again).slice(0, 300)).toMatchObject({ noAction: true, noActionReason: 'contact_limit' });
+  });
+});
