@@ -74,3 +74,18 @@ describe('the contact limit reads the whole window', () => {
     expect(again, JSON.stringify(again).slice(0, 300)).toMatchObject({ noAction: true, noActionReason: 'contact_limit' });
   });
 });
+
+describe('the §8.4 filter order', () => {
+  it('an action both ineligible and out of budget is excluded for eligibility (eligibility comes before schedule/budget)', async () => {
+    bank = await createBank();
+    h = bank.h;
+    await put(h, '/v1/channels/app', { name: 'App', direction: 'inbound', contactCost: 0 });
+    await put(h, '/v1/actions/gold', { name: 'Gold', category: 'sales', value: 10, dailyCap: 1, eligibility: 'customer.age >= 30' });
+    await put(h, '/v1/customers/c-1', { attributes: { age: 40 } });
+    await put(h, '/v1/customers/c-2', { attributes: { age: 20 } });
+    expect(ids(await decide(h, { customerId: 'c-1', channel: 'app' }))).toEqual(['gold']);
+    const young = await decide(h, { customerId: 'c-2', channel: 'app', explain: true });
+    // DESIGN §8.4 "Order: eligibility → schedule/budget → suppression → contact limit".
+    expect(reasonOf(young, 'gold')).toBe('eligibility');
+  });
+});
