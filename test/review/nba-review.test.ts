@@ -89,3 +89,22 @@ describe('the §8.4 filter order', () => {
     expect(reasonOf(young, 'gold')).toBe('eligibility');
   });
 });
+
+describe('dailyCap at the UTC day edge', () => {
+  it("yesterday's offer still waiting for its group commit does not use today's budget", async () => {
+    bank = await createBank();
+    h = bank.h;
+    await put(h, '/v1/channels/app', { name: 'App', direction: 'inbound', contactCost: 0 });
+    await put(h, '/v1/actions/gold', { name: 'Gold', category: 'sales', value: 10, dailyCap: 1 });
+    const midnight = Date.parse('2026-12-02T00:00:00.000Z');
+    bank.clock.now = midnight - 1;
+    // Two decisions in one event-loop turn (one group commit): the first on Dec 1, the second on Dec 2.
+    const first = h.services.decisions.decide({ channel: 'app', context: { age: 40 } });
+    bank.clock.now = midnight;
+    const second = h.services.decisions.decide({ channel: 'app', context: { age: 40 }, explain: true });
+    const [a, b] = await Promise.all([first, second]);
+    expect(a.actions.map((x) => x.actionId)).toEqual(['gold']);
+    // DESIGN §8.3: at most dailyCap decisions offer it per UTC day — Dec 2 has offered it to nobody yet.
+    expect(b.actions.map((x) => x.actionId), JSON.stringify(b.excluded)).toEqual(['gold']);
+  });
+});
