@@ -108,3 +108,20 @@ describe('dailyCap at the UTC day edge', () => {
     expect(b.actions.map((x) => x.actionId), JSON.stringify(b.excluded)).toEqual(['gold']);
   });
 });
+
+describe('problem+json on a moment-of-truth trigger', () => {
+  it('an unknown candidate or undeclared channel in `decide` is named by its body path (decide.candidates.0, decide.channel)', async () => {
+    bank = await createBank();
+    h = bank.h;
+    await put(h, '/v1/channels/app', { name: 'App', direction: 'inbound' });
+    await put(h, '/v1/actions/offer', { name: 'Offer', category: 'sales', value: 10 });
+    await put(h, '/v1/customers/c-1', { attributes: { age: 40 } });
+    const badCandidate = await send(h, 'POST', '/v1/customers/c-1/events', { type: 'house_purchase', decide: { channel: 'app', candidates: ['zzz'] } });
+    expect(badCandidate.status).toBe(422);
+    // The 400 of the same body already says decide.slots; RFC 9457 errors name the field in the body that was sent.
+    expect(badCandidate.body.errors.map((e: { field: string }) => e.field)).toEqual(['decide.candidates.0']);
+    const badChannel = await send(h, 'POST', '/v1/customers/c-1/events', { type: 'house_purchase', decide: { channel: 'nochan' } });
+    expect(badChannel.status).toBe(422);
+    expect(badChannel.body.errors.map((e: { field: string }) => e.field)).toEqual(['decide.channel']);
+  });
+});
