@@ -125,3 +125,23 @@ describe('problem+json on a moment-of-truth trigger', () => {
     expect(badChannel.body.errors.map((e: { field: string }) => e.field)).toEqual(['decide.channel']);
   });
 });
+
+describe('deferred activation and the feedback window', () => {
+  it("a decision activated just before its window ends is not given an implicit ignore a minute after it was shown", async () => {
+    bank = await createBank({ env: { KAIROS_FEEDBACK_WINDOW: '1h', KAIROS_LEARNER: 'off' } });
+    h = bank.h;
+    await put(h, '/v1/channels/app', { name: 'App', direction: 'inbound', contactCost: 0 });
+    await put(h, '/v1/actions/offer', { name: 'Offer', category: 'sales', value: 10 });
+    await put(h, '/v1/customers/c-1', { attributes: { age: 40 } });
+    const d = await decide(h, { customerId: 'c-1', channel: 'app', activate: false });
+    expect(ids(d)).toEqual(['offer']);
+    bank.clock.now = START + 59 * 60_000; // shown now (§8.5 "decide now, show later"; Personalizer's deferActivation)
+    expectStatus(await send(h, 'POST', `/v1/decisions/${d.decisionId}/activate`), 204);
+    bank.clock.now = START + 61 * 60_000;
+    await h.engine.expirer.runOnce();
+    // Shown two minutes ago: the customer's answer must still be recorded, not a timeout ignore learned in its place
+    // (the wait for an outcome starts when the decision is shown, as Personalizer's reward wait time does).
+    const reply = await send(h, 'POST', `/v1/decisions/${d.decisionId}/feedback`, { outcome: 'response' });
+    expect(reply.status, reply.text).toBe(202);
+  });
+});
