@@ -143,7 +143,17 @@ export function createCustomerService(deps: CustomerServiceDeps): CustomerServic
       const { problems, at } = eventProblems(input, now);
       fail(problems, 'the event is invalid');
       const request: DecisionRequest | undefined = input.decide && { customerId, ...input.decide };
-      if (request) deps.checkDecide(request);
+      if (request) {
+        try {
+          deps.checkDecide(request);
+        } catch (error) {
+          // The decision's fields are under `decide` in this body: name them by their path here.
+          if (error instanceof AppError && error.errors) {
+            throw new AppError(error.code, error.message, error.errors.map((e) => ({ ...e, field: `decide.${e.field}` })), { retryAfterSeconds: error.retryAfterSeconds });
+          }
+          throw error;
+        }
+      }
       const event = {
         id: input.eventId ?? uuidv7(now),
         customerId,

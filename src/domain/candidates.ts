@@ -45,9 +45,9 @@ export function selectCandidates(pool: readonly ActionRecord[], inputs: Candidat
     if (!a.active) out(a, 'inactive');
     else if (a.channels.length > 0 && !a.channels.includes(inputs.channel)) out(a, 'channel');
     else if (excludedIds?.has(a.id)) out(a, 'excluded');
+    else if (!inputs.isEligible(a.id)) out(a, 'eligibility');
     else if ((a.startAt !== null && inputs.now < a.startAt) || (a.endAt !== null && inputs.now >= a.endAt)) out(a, 'schedule');
     else if (a.dailyCap !== null && inputs.offeredToday(a.id) >= a.dailyCap) out(a, 'budget');
-    else if (!inputs.isEligible(a.id)) out(a, 'eligibility');
     else if (inputs.suppressedActions.has(a.id) || inputs.suppressedCategories.has(a.category)) out(a, 'suppressed');
     else if (inputs.limitReached && !a.mandatory) out(a, 'contact_limit');
     else eligible.push(a);

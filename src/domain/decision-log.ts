@@ -62,11 +62,17 @@ export interface DecisionLog {
   pending(): number;
   /** Contact rows of this customer's activated records waiting for their commit (oldest first); [] when none. */
   pendingContacts(customerId: string): readonly ContactRow[];
-  /** How many records waiting for their commit offer this action (daily budgets count every decision). */
-  pendingOffers(actionId: string): number;
+  /**
+   * How many records waiting for their commit offer this action on UTC day `day` (floor(ms / 86,400,000), as the
+   * action_day_counts trigger counts them; daily budgets count every decision).
+   */
+  pendingOffers(actionId: string, day: number): number;
   /** Flushes, and refuses every later append (503). */
   close(): void;
 }
+
+/** A UTC day in ms: the daily budgets' unit. */
+const DAY_MS = 86_400_000;
 
 /** Seconds a client refused by backpressure is told to wait (Retry-After). */
 const RETRY_AFTER_S = 1;
@@ -88,6 +94,7 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   // The overlay of what `buffer` holds, rebuilt with it at every flush (the write is synchronous: once a batch is
   // taken out of the buffer its rows are committed, or failed, before any other code runs).
   let contactsByCustomer = new Map<string, ContactRow[]>();
+  // Keyed `${utcDay}:${actionId}`: an offer buffered at 23:59:59.999 belongs to its own day's budget.
   let offersByAction = new Map<string, number>();
   let scheduled: { cancel(): void } | undefined;
   let closed = false;
@@ -143,7 +150,11 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   };
 
   const overlay = (record: DecisionRecord): void => {
-    for (const a of record.actions) offersByAction.set(a.actionId, (offersByAction.get(a.actionId) ?? 0) + 1);
+    const day = Math.floor(record.createdAt / DAY_MS);
+    for (const a of record.actions) {
+      const key = `${day}:${a.actionId}`;
+      offersByAction.set(key, (offersByAction.get(key) ?? 0) + 1);
+    }
     // The same rule as the store's contact rows (db/stores/decisions.ts insertOne).
     if ((record.activated ?? true) === false || record.customerId === null || record.actions.length === 0) return;
     let rows = contactsByCustomer.get(record.customerId);
@@ -172,7 +183,7 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
     holds: (decisionId) => ids.has(decisionId),
     pending: () => buffer.length,
     pendingContacts: (customerId) => contactsByCustomer.get(customerId) ?? NO_CONTACTS,
-    pendingOffers: (actionId) => offersByAction.get(actionId) ?? 0,
+    pendingOffers: (actionId, day) => offersByAction.get(`${day}:${actionId}`) ?? 0,
     close() {
       flush();
       closed = true;

@@ -76,7 +76,6 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     const now = deps.now();
     checkChannel(state, request.channel);
     const channel = state.policies.channel(request.channel);
-    const pool = candidatePool(state, request);
     const customerId = request.customerId;
     const profile = customerId !== undefined ? deps.reads.profile(customerId, now) : undefined;
     if (profile === undefined && request.context === undefined) {
@@ -101,6 +100,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
         report.problems.map((p) => ({ field: 'customerId', message: `stored attribute '${p.field.slice('context.'.length)}' ${p.message} (PATCH the customer, or send it in context)` })),
       );
     }
+    // After the context, as in v1: a request with a bad context and an unknown candidate is the 400 on the context.
+    const pool = candidatePool(state, request);
 
     // A known customer's contact history: committed rows plus this process's decisions not yet committed.
     const policy = state.policies.contactPolicy();
@@ -131,7 +132,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
         suppressedActions,
         suppressedCategories,
         limitReached,
-        offeredToday: (actionId) => ((offered ??= deps.reads.offeredOn(capped(), utcDay(now))).get(actionId) ?? 0) + deps.log.pendingOffers(actionId),
+        offeredToday: (actionId) => ((offered ??= deps.reads.offeredOn(capped(), utcDay(now))).get(actionId) ?? 0) + deps.log.pendingOffers(actionId, utcDay(now)),
         isEligible: (actionId) => state.policies.isEligible(actionId, context, request.channel, now),
       },
       request.explain === true,

@@ -11,6 +11,8 @@ import { createDecisionLog } from '../../src/domain/decision-log.js';
 import { chosen, decision } from '../db/fixtures.js';
 import { tempDir } from '../helpers/harness.js';
 
+/** The records below are made at 1–30 ms: UTC day 0. */
+const DAY = 0;
 const open: Db[] = [];
 afterEach(() => {
   while (open.length) open.pop()!.close();
@@ -68,13 +70,13 @@ describe('decision log overlay', () => {
       log.append(offer('d3', 3, 'carol', false)),
       log.append(decision('d4', 4, ['a'])),
     ];
-    expect(log.pendingOffers('a')).toBe(4);
-    expect(log.pendingOffers('b')).toBe(3);
-    expect(log.pendingOffers('zzz')).toBe(0);
+    expect(log.pendingOffers('a', DAY)).toBe(4);
+    expect(log.pendingOffers('b', DAY)).toBe(3);
+    expect(log.pendingOffers('zzz', DAY)).toBe(0);
     // Neither a deferred decision nor one without a customer is a contact.
     expect(log.pendingContacts('carol')).toEqual([]);
     await Promise.all(commits);
-    expect(log.pendingOffers('a')).toBe(0);
+    expect(log.pendingOffers('a', DAY)).toBe(0);
   });
 
   it('a record that failed to write leaves the overlay too (it is no contact)', async () => {
@@ -84,7 +86,7 @@ describe('decision log overlay', () => {
     const results = await Promise.allSettled([log.append(poisoned)]);
     expect(results[0]!.status).toBe('rejected');
     expect(log.pendingContacts('alice')).toEqual([]);
-    expect(log.pendingOffers('a')).toBe(0);
+    expect(log.pendingOffers('a', DAY)).toBe(0);
     expect(stored('alice')).toEqual([]);
   });
 });
