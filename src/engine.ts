@@ -28,7 +28,7 @@ import { createCustomerService, type CustomerHistory } from './customers/custome
 import { createDecisionLog, type DecisionLog } from './domain/decision-log.js';
 import { checkDecisionTarget, createDecisionService } from './domain/decision-service.js';
 import { createSqliteBudgetStore, createSqliteContactStore } from '../db/stores/contacts.js';
-import { activeSuppressions, historyLookback } from './policies/contact-rules.js';
+import { activeSuppressions, suppressionLookback } from './policies/contact-rules.js';
 import { seedDemoCatalog } from './domain/demo-catalog.js';
 import { createEngineState, type EngineState } from './domain/engine-state.js';
 import { createFeedbackService } from './domain/feedback-service.js';
@@ -200,8 +200,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
   /** A customer's contact history and active suppressions, as GET /v1/customers/{id} shows them. */
   const customerHistory = (customerId: string, at: number): CustomerHistory => {
     const policy = state.policies.contactPolicy();
-    const lookback = historyLookback(policy, state.policies.channels());
-    const rows = lookback > 0 ? contactStore.recent(customerId, at - lookback) : [];
+    const lookback = suppressionLookback(policy);
+    const rows = lookback > 0 ? contactStore.history(customerId, { channel: null, offeredSince: Number.POSITIVE_INFINITY, outcomeSince: at - lookback }) : [];
     return { contacts: customerStore.contacts(customerId, CONTACTS_IN_VIEW), suppressions: activeSuppressions(policy.suppression, rows, at) };
   };
   const keyRing = createKeyRing({ store: keyStore, onError: logError('API key refresh failed') });
@@ -222,7 +222,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       log: decisionLog,
       reads: {
         profile: (customerId, at) => customerStore.profile(customerId, at),
-        recentContacts: (customerId, since) => contactStore.recent(customerId, since),
+        contactHistory: (customerId, query) => contactStore.history(customerId, query),
         offeredOn: (actionIds, day) => budgetStore.used(actionIds, day),
       },
       rng: createRng(rootSeed),

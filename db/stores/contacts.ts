@@ -19,20 +19,23 @@ interface Row {
 
 const stmts = perDb((db: Db) => ({
   // contacts_customer_at_idx narrows to the customer; a customer's rows are few, so the OR costs nothing measurable.
-  recent: db.sqlite.prepare<[string, number, number, number], Row>(
+  history: db.sqlite.prepare<[string, string | null, number, number, number], Row>(
     'SELECT decision_id, action_id, channel, category, at, outcome, outcome_at FROM contacts ' +
-      'WHERE customer_id = ? AND (at > ? OR outcome_at > ?) ORDER BY at DESC LIMIT ?',
+      'WHERE customer_id = ? AND ((channel = ? AND at > ?) OR (outcome IS NOT NULL AND outcome_at > ?)) ORDER BY at DESC LIMIT ?',
   ),
   dayCounts: db.sqlite.prepare<[number], { action_id: string; decisions: number }>(
     'SELECT action_id, decisions FROM action_day_counts WHERE day = ?',
   ),
 }));
 
+/** SQLite compares with a number: +∞ (nothing by that clause) becomes the largest one. */
+const bound = (ms: number): number => (Number.isFinite(ms) ? ms : Number.MAX_SAFE_INTEGER);
+
 export function createSqliteContactStore(db: Db): ContactStore {
   return {
-    recent(customerId, since) {
+    history(customerId, query) {
       return stmts(db)
-        .recent.all(customerId, since, since, MAX_CONTACT_ROWS)
+        .history.all(customerId, query.channel, bound(query.offeredSince), bound(query.outcomeSince), MAX_CONTACT_ROWS)
         .map(
           (row): ContactRow => ({
             decisionId: row.decision_id,

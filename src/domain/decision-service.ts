@@ -13,8 +13,8 @@ import type { ActionRecord } from '../../db/stores/catalog.js';
 import type { CustomerProfile } from '../customers/customer-store.js';
 import { effectiveContext } from '../customers/effective-context.js';
 import { AppError } from '../errors.js';
-import { activeSuppressions, contactsWithin, historyLookback, thresholdsFor } from '../policies/contact-rules.js';
-import { utcDay } from '../policies/contact-store.js';
+import { activeSuppressions, contactsWithin, suppressionLookback, thresholdsFor } from '../policies/contact-rules.js';
+import { utcDay, type HistoryQuery } from '../policies/contact-store.js';
 import { checkChannel } from '../policies/policy-service.js';
 import type { ContactRow } from '../policies/types.js';
 import { historySlotsOf } from '../core/encoding.js';
@@ -29,7 +29,7 @@ import type { DecisionRequest, DecisionResponse, DecisionService, DecisionTrace 
 /** What the decision path reads from the store (the ports of src/customers and src/policies). */
 export interface DecisionReads {
   profile(customerId: string, now: number): CustomerProfile | undefined;
-  recentContacts(customerId: string, since: number): ContactRow[];
+  contactHistory(customerId: string, query: HistoryQuery): ContactRow[];
   offeredOn(actionIds: readonly string[], day: number): ReadonlyMap<string, number>;
 }
 
@@ -107,9 +107,14 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     const policy = state.policies.contactPolicy();
     let rows: ContactRow[] | undefined;
     if (customerId !== undefined) {
-      const lookback = Math.max(historyLookback(policy, state.policies.channels()), historySlotsOf(encoder)?.windowMs ?? 0);
+      // Only the contacts this decision can be affected by: this channel's within its limit and the history window,
+      // and any channel's outcomes within the suppression rules' reach and the window.
+      const window = historySlotsOf(encoder)?.windowMs ?? 0;
+      const offered = Math.max(state.policies.channel(request.channel)?.limit?.perMs ?? 0, window);
+      const outcomes = Math.max(suppressionLookback(policy), window);
+      const since = (lookback: number) => (lookback > 0 ? now - lookback : Number.POSITIVE_INFINITY);
+      rows = offered > 0 || outcomes > 0 ? deps.reads.contactHistory(customerId, { channel: request.channel, offeredSince: since(offered), outcomeSince: since(outcomes) }) : [];
       const pending = deps.log.pendingContacts(customerId);
-      rows = lookback > 0 ? deps.reads.recentContacts(customerId, now - lookback) : [];
       if (pending.length > 0) rows = rows.concat(pending);
     }
     const suppressedActions = new Set<string>();

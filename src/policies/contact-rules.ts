@@ -79,6 +79,13 @@ export function historyLookback(policy: CompiledContactPolicy, channels: readonl
   return longest;
 }
 
+/** How far back (ms) a suppression rule can look from now: the longest `within + for`; 0 with no rule. */
+export function suppressionLookback(policy: CompiledContactPolicy): number {
+  let longest = 0;
+  for (const rule of policy.suppression) longest = Math.max(longest, rule.withinMs + rule.forMs);
+  return longest;
+}
+
 /**
  * The propensity and priority thresholds on a channel: the channel's own, else the policy's default, else none (−∞)
  * for propensity and `minPriority` (KAIROS_MIN_PRIORITY) for priority. No propensity threshold is −∞, not 0: a linear

@@ -15,20 +15,26 @@ function contact(decisionId: string, actionId: string, customerId: string, at: n
     .run(decisionId, actionId, customerId, 'email', 'sales', at, outcome, outcomeAt);
 }
 
-describe('ContactStore.recent', () => {
-  it("answers one customer's contacts after since (or with an outcome after it), latest first", () => {
+describe('ContactStore.history', () => {
+  const INF = Number.POSITIVE_INFINITY;
+  it("answers one customer's contacts on the channel after offeredSince, and any with an outcome after outcomeSince, latest first", () => {
     contact('d1', 'a', 'c1', 100);
     contact('d2', 'a', 'c1', 300, 'ignore', 350);
     contact('d3', 'b', 'c1', 50, 'ignore', 250); // offered before since, its outcome after it
     contact('d4', 'a', 'c1', 40); // before since, no outcome
     contact('d5', 'a', 'c2', 400); // another customer
-    const rows = createSqliteContactStore(t.db).recent('c1', 200);
+    const store = createSqliteContactStore(t.db);
+    const rows = store.history('c1', { channel: 'email', offeredSince: 200, outcomeSince: 200 });
     expect(rows).toEqual([
       { decisionId: 'd2', actionId: 'a', channel: 'email', category: 'sales', at: 300, outcome: 'ignore', outcomeAt: 350 },
       { decisionId: 'd3', actionId: 'b', channel: 'email', category: 'sales', at: 50, outcome: 'ignore', outcomeAt: 250 },
     ]);
-    expect(createSqliteContactStore(t.db).recent('c1', 0).map((r) => r.decisionId)).toEqual(['d2', 'd1', 'd3', 'd4']);
-    expect(createSqliteContactStore(t.db).recent('nobody', 0)).toEqual([]);
+    expect(store.history('c1', { channel: 'email', offeredSince: 0, outcomeSince: 0 }).map((r) => r.decisionId)).toEqual(['d2', 'd1', 'd3', 'd4']);
+    // Another channel's contacts count only by their outcomes; +∞ selects nothing by its clause.
+    expect(store.history('c1', { channel: 'app', offeredSince: 0, outcomeSince: 0 }).map((r) => r.decisionId)).toEqual(['d2', 'd3']);
+    expect(store.history('c1', { channel: 'email', offeredSince: 0, outcomeSince: INF }).map((r) => r.decisionId)).toEqual(['d2', 'd1', 'd3', 'd4']);
+    expect(store.history('c1', { channel: null, offeredSince: INF, outcomeSince: 300 }).map((r) => r.decisionId)).toEqual(['d2']);
+    expect(store.history('nobody', { channel: 'email', offeredSince: 0, outcomeSince: 0 })).toEqual([]);
   });
 
   it(`caps the answer at ${MAX_CONTACT_ROWS} rows, the latest`, () => {
@@ -36,7 +42,7 @@ describe('ContactStore.recent', () => {
       for (let i = 0; i < MAX_CONTACT_ROWS + 5; i++) contact(`d${i}`, 'a', 'c1', i + 1);
     });
     insert();
-    const rows = createSqliteContactStore(t.db).recent('c1', 0);
+    const rows = createSqliteContactStore(t.db).history('c1', { channel: 'email', offeredSince: 0, outcomeSince: 0 });
     expect(rows).toHaveLength(MAX_CONTACT_ROWS);
     expect(rows[0]!.at).toBe(MAX_CONTACT_ROWS + 5);
     expect(rows.at(-1)!.at).toBe(6);
