@@ -19,7 +19,7 @@ import { createSqliteChannelStore } from '../db/stores/channels.js';
 import { createSqliteContactPolicyStore } from '../db/stores/contact-policy.js';
 import { createPolicyService } from './policies/policy-service.js';
 import type { Config } from './config.js';
-import { encodeContext } from './core/encoding.js';
+import { encodeContext, historySlotsOf } from './core/encoding.js';
 import { createRng } from './core/rng.js';
 import { BATCH_CHUNK, createBatchService } from './decisions/batch.js';
 import { createDecisionLifecycleService } from './decisions/lifecycle-service.js';
@@ -28,7 +28,7 @@ import { createCustomerService, type CustomerHistory } from './customers/custome
 import { createDecisionLog, type DecisionLog } from './domain/decision-log.js';
 import { checkDecisionTarget, createDecisionService } from './domain/decision-service.js';
 import { createSqliteBudgetStore, createSqliteContactStore } from '../db/stores/contacts.js';
-import { activeSuppressions, suppressionLookback } from './policies/contact-rules.js';
+import { activeSuppressions, historyLookback, suppressionLookback } from './policies/contact-rules.js';
 import { seedDemoCatalog } from './domain/demo-catalog.js';
 import { createEngineState, type EngineState } from './domain/engine-state.js';
 import { createFeedbackService } from './domain/feedback-service.js';
@@ -190,6 +190,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
           now,
           onPruned: (count) => logger.info({ count, retentionMs: config.retentionMs }, 'pruned decisions past retention'),
           onPrunedEvents: (count) => logger.info({ count }, 'pruned expired customer events'),
+          contactsNeededMs: () =>
+            Math.max(historyLookback(state.policies.contactPolicy(), state.policies.channels()), historySlotsOf(state.encoder())?.windowMs ?? 0),
           onError: logError('retention failed'),
         });
 

@@ -17,6 +17,11 @@ export const decisions = sqliteTable(
     status: text('status', { enum: ['pending', 'closed'] }).notNull(),
     /** Deferred activation (DESIGN.md §8.5): only activated decisions count as contacts and are learned. */
     activated: integer('activated', { mode: 'boolean' }).notNull().default(true),
+    /**
+     * When a deferred decision was activated (Unix ms); null when it was activated with its answer. Its feedback window
+     * runs from here: it was shown then (Personalizer's deferActivation starts the reward wait at activation).
+     */
+    activatedAt: integer('activated_at'),
     /** 'policy' or 'control' (the always-on control group, DESIGN.md §9.1). */
     group: text('group', { enum: ['policy', 'control'] }).notNull().default('policy'),
   },

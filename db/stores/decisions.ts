@@ -89,8 +89,11 @@ function prepare(db: Db) {
       `SELECT action_id, slot, propensity, sampled_propensity, priority, probability, recent_ignores
        FROM decision_actions WHERE decision_id = ? ORDER BY slot`,
     ),
-    due: s.prepare<[number, number], { id: string; activated: number }>(
-      `SELECT id, activated FROM decisions WHERE status = 'pending' AND created_at < ? ORDER BY created_at, id LIMIT ?`,
+    due: s.prepare<[number, number, number], { id: string; activated: number }>(
+      // A late-activated decision's window runs from its activation (activated_at ≥ created_at, so the index range
+      // on created_at still bounds the scan).
+      `SELECT id, activated FROM decisions WHERE status = 'pending' AND created_at < ? AND coalesce(activated_at, created_at) < ?
+       ORDER BY created_at, id LIMIT ?`,
     ),
     // One implicit ignore per chosen action that has no outcome yet; the UNIQUE(decision_id, action_id) index
     // makes an existing outcome (from the client) win.
@@ -113,7 +116,7 @@ function prepare(db: Db) {
        WHERE d.id = ? AND d.customer_id IS NOT NULL
        ON CONFLICT (decision_id, action_id) DO NOTHING`,
     ),
-    markActivated: s.prepare<[string]>('UPDATE decisions SET activated = 1 WHERE id = ? AND activated = 0'),
+    markActivated: s.prepare<[number, string]>('UPDATE decisions SET activated = 1, activated_at = ? WHERE id = ? AND activated = 0'),
   };
 }
 
@@ -227,7 +230,7 @@ export function expireDecisions(db: Db, cutoffMs: number, nowMs: number, limit: 
   const s = stmts(db);
   return transaction(db, () => {
     let closed = 0;
-    for (const { id, activated } of s.due.all(cutoffMs, limit)) {
+    for (const { id, activated } of s.due.all(cutoffMs, cutoffMs, limit)) {
       if (activated === 1) s.timeoutIgnores.run(nowMs, id);
       closed += s.close.run(id).changes;
     }
@@ -248,7 +251,7 @@ export function activateDecision(db: Db, id: string, atMs: number): ActivationRe
     if (row.activated === 1) return 'already';
     if (row.status === 'closed' && row.actions > 0) return 'expired';
     s.activationContacts.run(atMs, id);
-    s.markActivated.run(id);
+    s.markActivated.run(atMs, id);
     return 'activated';
   });
 }

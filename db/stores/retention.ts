@@ -1,6 +1,6 @@
 /**
- * Retention in SQLite: deletes old decisions that can no longer matter to learning, with their chosen actions, their
- * feedback and their contact rows. The running counts in `action_counts` are lifetime totals kept by insert
+ * Retention in SQLite: deletes old decisions that can no longer matter to learning, with their chosen actions and their
+ * feedback; and, on their own cutoff, contact rows no limit, suppression or history slot can still need. The running counts in `action_counts` are lifetime totals kept by insert
  * triggers and are not touched. Feedback seq is AUTOINCREMENT, so deleted seqs are never reused and the learner's
  * cursor stays meaningful.
  */
@@ -18,6 +18,8 @@ export interface RetentionStore {
   pruneBatch(cutoffMs: number, limit: number): number;
   /** Deletes at most `limit` customer events with `expires_at <= nowMs` (DESIGN.md §8.1). Returns the events deleted. */
   pruneEvents(nowMs: number, limit: number): number;
+  /** Deletes at most `limit` contact rows offered, and answered, before `cutoffMs`. Returns the rows deleted. */
+  pruneContacts(cutoffMs: number, limit: number): number;
 }
 
 const stmts = perDb((db: Db) => {
@@ -35,9 +37,12 @@ const stmts = perDb((db: Db) => {
        ORDER BY d.created_at LIMIT ?`,
     ),
     deleteFeedback: s.prepare<[string]>('DELETE FROM feedback WHERE decision_id = ?'),
-    // The contact history is personal data kept no longer than its decision (suppression and limit windows are
-    // shorter than the retention in any sensible policy).
-    deleteContacts: s.prepare<[string]>('DELETE FROM contacts WHERE decision_id = ?'),
+    // A contact row outlives its decision while a limit, a suppression rule or a history slot can still count it (its
+    // own cutoff, src/retention/pruner.ts); no foreign key ties it to the decision.
+    pruneContacts: s.prepare<[number, number, number]>(
+      `DELETE FROM contacts WHERE rowid IN (
+         SELECT rowid FROM contacts WHERE at < ? AND coalesce(outcome_at, 0) < ? ORDER BY at LIMIT ?)`,
+    ),
     // Also done by ON DELETE CASCADE, but only on connections with foreign_keys on; explicit is cheap and certain.
     deleteActions: s.prepare<[string]>('DELETE FROM decision_actions WHERE decision_id = ?'),
     deleteDecision: s.prepare<[string]>('DELETE FROM decisions WHERE id = ?'),
@@ -50,7 +55,6 @@ export function pruneDecisions(db: Db, cutoffMs: number, limit: number): number 
     let deleted = 0;
     for (const { id } of s.prunable.all(cutoffMs, limit)) {
       s.deleteFeedback.run(id);
-      s.deleteContacts.run(id);
       s.deleteActions.run(id);
       deleted += s.deleteDecision.run(id).changes;
     }
@@ -62,5 +66,6 @@ export function createSqliteRetentionStore(db: Db): RetentionStore {
   return {
     pruneBatch: (cutoffMs, limit) => pruneDecisions(db, cutoffMs, limit),
     pruneEvents: (nowMs, limit) => pruneExpiredEvents(db, nowMs, limit),
+    pruneContacts: (cutoffMs, limit) => stmts(db).pruneContacts.run(cutoffMs, cutoffMs, limit).changes,
   };
 }

@@ -4,7 +4,10 @@
  * folded into the posteriors), with their feedback, so the database stops growing under steady load. It deletes in
  * small transactions and yields to the event loop between them, so a request never waits for more than one batch;
  * it never runs on the request path. A pending or not yet learned decision is never deleted.
- * Each run also deletes the customer events past their expiry (they no longer feed any feature), in slices too.
+ * Each run also deletes the customer events past their expiry (they no longer feed any feature), and the contact rows
+ * older than both the retention and everything the contact policy and the schema can still count (`contactsNeededMs`:
+ * the longest channel limit, suppression `within + for`, history window) — so a 30-day suppression holds under a
+ * 1-day retention — in slices too.
  */
 import type { RetentionStore } from '../../db/stores/retention.js';
 import { runInSlices, SLICE_BUDGET_MS, slicedJob, type SlicedJob } from '../sliced-work.js';
@@ -25,6 +28,8 @@ export function createPruner(deps: {
   onPruned: (count: number) => void;
   /** Called after a run that deleted expired customer events. */
   onPrunedEvents?: (count: number) => void;
+  /** How far back (ms) limits, suppressions and history slots can reach now; contact rows are kept that long at least. */
+  contactsNeededMs?: () => number;
   onError: (error: unknown) => void;
   /** Decisions in the first slice (tests use small ones to see several slices). */
   batchSize?: number;
@@ -40,6 +45,9 @@ export function createPruner(deps: {
       if (stopped()) return total;
       const events = await runInSlices((limit) => deps.store.pruneEvents(now, limit), slices);
       if (events > 0) deps.onPrunedEvents?.(events);
+      if (stopped()) return total;
+      const contactCutoff = now - Math.max(deps.retentionMs, deps.contactsNeededMs?.() ?? 0);
+      await runInSlices((limit) => deps.store.pruneContacts(contactCutoff, limit), slices);
       return total;
     },
     deps.intervalMs,

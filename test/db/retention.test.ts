@@ -1,3 +1,4 @@
+import { createSqliteRetentionStore } from '../../db/stores/retention.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { expireDecisions, getDecision, insertDecisions } from '../../db/stores/decisions.js';
 import { insertFeedback, maxFeedbackSeq } from '../../db/stores/feedback.js';
@@ -45,7 +46,17 @@ describe('pruneDecisions', () => {
     for (const id of ['old-pending', 'old-unlearned', 'recent']) expect(getDecision(t.db, id), id).toBeDefined();
     expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM feedback WHERE decision_id = 'old-learned'`).get()).toEqual({ n: 0 });
     expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM decision_actions WHERE decision_id = 'old-learned'`).get()).toEqual({ n: 0 });
-    expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM contacts WHERE decision_id = 'old-learned'`).get()).toEqual({ n: 0 });
+    // Contact rows are not the decision's: they go on their own cutoff (pruneContacts), which a suppression can extend.
+    expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM contacts WHERE decision_id = 'old-learned'`).get()).toEqual({ n: 2 });
+    const store = createSqliteRetentionStore(t.db);
+    // A row goes only once both its offer and its outcome are before the cutoff.
+    const rows = () => t.db.sqlite.prepare('SELECT decision_id AS d, action_id AS a, at, outcome_at AS o FROM contacts ORDER BY d, a').all() as { d: string; a: string; at: number; o: number | null }[];
+    const before = rows();
+    const expected = before.filter((r) => r.at >= 180 || (r.o ?? 0) >= 180);
+    expect(expected.length).toBeLessThan(before.length);
+    expect(expected.some((r) => r.at < 180)).toBe(true); // an old offer kept by its late outcome
+    expect(store.pruneContacts(180, 100)).toBe(before.length - expected.length);
+    expect(rows()).toEqual(expected);
     expect(t.db.sqlite.prepare(`SELECT count(*) AS n FROM contacts WHERE decision_id = 'recent'`).get()).toEqual({ n: 1 });
     // The running counts are lifetime totals.
     expect(countsByActionAndChannel(t.db)).toEqual(countsBefore);

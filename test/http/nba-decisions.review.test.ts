@@ -1,6 +1,7 @@
 /**
- * Review of the integrated NBA decision path: each test states what DESIGN.md §8 (or the v1 contract) requires and
- * fails while the bug it names is present.
+ * Found in review of the integrated NBA decision path (each failed before its fix): v1 error order, retention that deleted
+ * the contacts a suppression needed, a limit read past a busy customer's other contacts, the §8.4 filter order, the daily
+ * overlay by UTC day, a trigger's field names, and the feedback window of a late-activated decision.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { TestHarness } from '../helpers/harness.js';
