@@ -257,7 +257,11 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       features: () => state.encoder().features,
       decide: (request) => services.decisions.decide(request),
       checkDecide: (request) => checkDecisionTarget(state, request),
-      history: customerHistory,
+      // Decisions still waiting for their group commit are written first, so the view shows every answered contact.
+      history: (customerId, at) => {
+        decisionLog.flush();
+        return customerHistory(customerId, at);
+      },
       attributeProblems: (attributes) => {
         const encoder = state.encoder();
         return encodeContext(encoder, attributes, '', new Float64Array(encoder.dimension)).problems.map((p) => ({
