@@ -14,6 +14,7 @@
  */
 import type { DecisionRecord } from '../../db/stores/decisions.js';
 import { AppError } from '../errors.js';
+import type { ContactRow } from '../policies/types.js';
 
 /** The decision log's storage port. */
 export interface DecisionWriter {
@@ -24,19 +25,6 @@ export interface DecisionWriter {
   writeBatch(records: readonly DecisionRecord[]): Map<number, Error>;
   /** Whether a thrown error is transient (the database is locked): the batch is refused with 503, not 500. */
   isTransient(error: unknown): boolean;
-}
-
-/** A contact row as the contacts table holds it (db/schema/contacts.ts), without the customer id it is keyed by. */
-export interface ContactRow {
-  decisionId: string;
-  actionId: string;
-  channel: string;
-  category: string;
-  /** Unix ms (the activation time). */
-  at: number;
-  outcome: 'response' | 'ignore' | null;
-  /** Unix ms. */
-  outcomeAt: number | null;
 }
 
 export interface DecisionLogOptions {
