@@ -68,8 +68,16 @@ function buffersFor(s: ArbitrationScratch, k: number, d: number): { buffers: Dec
 }
 
 /** Within the contact-history window: the customer's contacts on this channel, and their ignores of each action. */
-function windowCounts(input: ArbitrationInput, actions: readonly ActionRecord[], windowMs: number): { contacts: number; ignores: Int32Array } {
-  const { rows, channel, now } = input.history!;
+interface WindowTally {
+  contacts: number;
+  ignored: ReadonlyMap<string, number>;
+}
+
+/** One pass over the customer's rows per decision; undefined when the schema has no history slots or no customer. */
+function windowTally(input: ArbitrationInput): WindowTally | undefined {
+  const windowMs = historySlotsOf(input.encoder)?.windowMs;
+  if (windowMs === undefined || !input.history) return undefined;
+  const { rows, channel, now } = input.history;
   const since = now - windowMs;
   const decisions = new Set<string>();
   const ignored = new Map<string, number>();
@@ -77,14 +85,13 @@ function windowCounts(input: ArbitrationInput, actions: readonly ActionRecord[],
     if (row.at > since && row.channel === channel) decisions.add(row.decisionId);
     if (row.outcome === 'ignore' && row.outcomeAt !== null && row.outcomeAt > since) ignored.set(row.actionId, (ignored.get(row.actionId) ?? 0) + 1);
   }
-  return { contacts: decisions.size, ignores: Int32Array.from(actions, (a) => ignored.get(a.id) ?? 0) };
+  return { contacts: decisions.size, ignored };
 }
 
 /** Scores `actions` and offers up to `slots` of them; `sure`: mandatory — no thresholds, no cost, all offered. */
-function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots: number, sure: boolean, cost: number | undefined, rng: Rng, scratch: ArbitrationScratch, out: ArbitrationResult) {
+function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions: readonly ActionRecord[], slots: number, sure: boolean, cost: number | undefined, rng: Rng, scratch: ArbitrationScratch, out: ArbitrationResult) {
   const { buffers, overrides } = buffersFor(scratch, actions.length, input.x.length);
-  const windowMs = historySlotsOf(input.encoder)?.windowMs;
-  const counts = windowMs !== undefined && input.history ? windowCounts(input, actions, windowMs) : undefined;
+  const counts = tally && { contacts: tally.contacts, ignores: Int32Array.from(actions, (a) => tally.ignored.get(a.id) ?? 0) };
   const slotOverride = counts ? contactHistoryOverride(input.encoder, input.x, counts.contacts, counts.ignores, overrides) : undefined;
   const entries = actions.map((a) => input.state.model(a.id));
   const open = Number.NEGATIVE_INFINITY;
@@ -152,14 +159,15 @@ function offer(input: ArbitrationInput, actions: readonly ActionRecord[], slots:
 /** The offered actions (mandatory first), their decision-log records, and why the others were not offered. */
 export function arbitrate(input: ArbitrationInput, rng: Rng, scratch: ArbitrationScratch): ArbitrationResult {
   const out: ArbitrationResult = { decided: [], records: [], excluded: [], noActionReason: 'below_threshold' };
+  const tally = windowTally(input);
   const mandatory = input.actions.filter((a) => a.mandatory);
   const others = mandatory.length > 0 ? input.actions.filter((a) => !a.mandatory) : input.actions;
-  if (mandatory.length > 0) offer(input, mandatory, Math.min(mandatory.length, input.slots), true, 0, rng, scratch, out);
+  if (mandatory.length > 0) offer(input, tally, mandatory, Math.min(mandatory.length, input.slots), true, 0, rng, scratch, out);
   // A mandatory message already makes the contact: the rest of the slate pays no contact cost of its own.
   const cost = out.decided.length > 0 && input.contactCost !== undefined ? 0 : input.contactCost;
   const slots = input.slots - out.decided.length;
   if (others.length > 0 && slots > 0) {
-    offer(input, others, slots, false, cost, rng, scratch, out);
+    offer(input, tally, others, slots, false, cost, rng, scratch, out);
   } else if (input.explain) {
     // Mandatory actions took every slot: the others were eligible but had no slot left (explain must still list them).
     for (const a of others) out.excluded.push({ actionId: a.id, reason: 'outranked' });

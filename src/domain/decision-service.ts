@@ -1,12 +1,12 @@
 /**
  * One decision (DESIGN.md §7, §8): the effective context (stored profile, event-fed features, then the request's
- * context), the candidates (src/domain/candidates.ts: catalog filters, schedule, budget, eligibility, suppression,
+ * context), the candidates (src/domain/candidates.ts: catalog filters, eligibility, schedule, budget, suppression,
  * contact limit), encoding, arbitration with thresholds, the channel's contact cost and the contact-history slots
  * (src/domain/arbitrate.ts), and the decision record (with the encoded context, so the learner can later fold the
  * outcome in). Channels, policies and rules are read from memory; a known customer costs one profile read and one
  * contact-history read, the daily budgets one read when an action has a cap — each one prepared query or two.
  */
-import { encodeContext } from '../core/encoding.js';
+import { encodeContext, historySlotsOf } from '../core/encoding.js';
 import { createRng, randomSeed } from '../core/rng.js';
 import type { Rng } from '../core/types.js';
 import type { ActionRecord } from '../../db/stores/catalog.js';
@@ -17,7 +17,6 @@ import { activeSuppressions, contactsWithin, suppressionLookback, thresholdsFor 
 import { utcDay, type HistoryQuery } from '../policies/contact-store.js';
 import { checkChannel } from '../policies/policy-service.js';
 import type { ContactRow } from '../policies/types.js';
-import { historySlotsOf } from '../core/encoding.js';
 import { arbitrate, createArbitrationScratch } from './arbitrate.js';
 import { selectCandidates } from './candidates.js';
 import type { DecisionLog } from './decision-log.js';
@@ -110,7 +109,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       // Only the contacts this decision can be affected by: this channel's within its limit and the history window,
       // and any channel's outcomes within the suppression rules' reach and the window.
       const window = historySlotsOf(encoder)?.windowMs ?? 0;
-      const offered = Math.max(state.policies.channel(request.channel)?.limit?.perMs ?? 0, window);
+      const offered = Math.max(channel?.limit?.perMs ?? 0, window);
       const outcomes = Math.max(suppressionLookback(policy), window);
       const since = (lookback: number) => (lookback > 0 ? now - lookback : Number.POSITIVE_INFINITY);
       rows = offered > 0 || outcomes > 0 ? deps.reads.contactHistory(customerId, { channel: request.channel, offeredSince: since(offered), outcomeSince: since(outcomes) }) : [];
