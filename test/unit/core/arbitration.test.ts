@@ -9,23 +9,10 @@ import { compileEncoder, encodeContext, encodeHistoryCount } from '../../../src/
 import type { Posterior } from '../../../src/core/types.js';
 import { updatePosterior } from '../../../src/core/update.js';
 import { normalQuantile } from '../../../src/core/normal-table.js';
-import { evolvedPosterior, normalCdf, randomContext } from './support.js';
+import { evolvedPosterior, normalCdf, randomContext, scalarPosterior } from './support.js';
 
 const { chosen: CHOSEN, belowThreshold: BELOW, notWorthContact: NOT_WORTH, outranked: OUTRANKED } = ACTION_STATUS;
 
-/** A one-dimensional logistic posterior whose score for x = [1] is N(m, v); v = 0 is a certain score. */
-function scalar(m: number, v: number): Posterior {
-  return {
-    likelihood: 'logistic',
-    d: 1,
-    mean: Float64Array.of(m),
-    precision: Float64Array.of(1 / v),
-    cholPrecision: Float64Array.of(Math.sqrt(1 / v)),
-    a: 0,
-    b: 0,
-    observations: 100,
-  };
-}
 const logit = (p: number): number => Math.log(p / (1 - p));
 const ONE = Float64Array.of(1);
 
@@ -46,8 +33,8 @@ function run(posteriors: Posterior[], extra: Partial<DecisionInput>, seed = 1) {
 
 describe('arbitration rule on certain scores (closed forms)', () => {
   // Certain scores: p̃ = σ(m) exactly, so every gate is a known inequality.
-  const a = scalar(logit(0.5), 0);
-  const b = scalar(logit(0.3), 0);
+  const a = scalarPosterior('logistic', logit(0.5), 0);
+  const b = scalarPosterior('logistic', logit(0.3), 0);
 
   it('offers the best action only when its net value is strictly positive', () => {
     expect(run([a, b], { contactCost: 0.4 })).toMatchObject({ chosen: [0], status: [CHOSEN, NOT_WORTH] });
@@ -77,7 +64,7 @@ describe('arbitration rule on certain scores (closed forms)', () => {
   });
 
   it('charges the cost once per slate of several slots', () => {
-    const c = scalar(logit(0.1), 0);
+    const c = scalarPosterior('logistic', logit(0.1), 0);
     // 0.5 + 0.3 = 0.8 > 0.7 although each alone is below the cost
     expect(run([a, b, c], { slots: 2, contactCost: 0.7 })).toMatchObject({ chosen: [0, 1], status: [CHOSEN, CHOSEN, OUTRANKED] });
     expect(run([a, b, c], { slots: 2, contactCost: 0.8 })).toMatchObject({ chosen: [], status: [NOT_WORTH, NOT_WORTH, NOT_WORTH] });
@@ -126,7 +113,7 @@ describe('slotOverride', () => {
   });
 
   it('rejects an index outside x and too few or non-finite values', () => {
-    const p = [scalar(0, 1), scalar(0, 1)];
+    const p = [scalarPosterior('logistic', 0, 1), scalarPosterior('logistic', 0, 1)];
     expect(() => run(p, { slotOverride: { index: 1, values: Float64Array.of(0, 0) } })).toThrow(RangeError);
     expect(() => run(p, { slotOverride: { index: 0, values: Float64Array.of(0) } })).toThrow(RangeError);
     expect(() => run(p, { slotOverride: { index: 0, values: Float64Array.of(0, NaN) } })).toThrow(RangeError);
@@ -238,7 +225,7 @@ describe('slates and the cost charged once', () => {
     const m = [logit(0.3), logit(0.2)];
     const v = [0.8, 1.5];
     const cost = 0.6;
-    const posteriors = [scalar(m[0]!, v[0]!), scalar(m[1]!, v[1]!)];
+    const posteriors = [scalarPosterior('logistic', m[0]!, v[0]!), scalarPosterior('logistic', m[1]!, v[1]!)];
     let offered = 0;
     const steps = 4000;
     for (let s = 0; s < steps; s++) {

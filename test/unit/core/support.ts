@@ -99,3 +99,18 @@ export function normalCdf(z: number): number {
   const erfc = poly * Math.exp(-(z * z) / 2);
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }
+
+/** A one-dimensional posterior whose score for x = [1] is exactly N(m, v) (times σ² ~ IG(a, b) for linear); v = 0 is a
+ * certain score. */
+export function scalarPosterior(likelihood: Likelihood, m: number, v: number, a = 0, b = 0): Posterior {
+  return {
+    likelihood,
+    d: 1,
+    mean: Float64Array.of(m),
+    precision: Float64Array.of(1 / v),
+    cholPrecision: Float64Array.of(Math.sqrt(1 / v)),
+    a,
+    b,
+    observations: 0,
+  };
+}

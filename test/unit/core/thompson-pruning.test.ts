@@ -2,29 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide, DRAW_CORRELATION } from '../../../src/core/thompson.js';
 import type { Posterior } from '../../../src/core/types.js';
-import { normalCdf } from './support.js';
-
-/** A one-dimensional logistic posterior whose score for x = [1] is N(m, v). */
-function scalarPosterior(m: number, v: number): Posterior {
-  return {
-    likelihood: 'logistic',
-    d: 1,
-    mean: Float64Array.of(m),
-    precision: Float64Array.of(1 / v),
-    cholPrecision: Float64Array.of(Math.sqrt(1 / v)),
-    a: 0,
-    b: 0,
-    observations: 100,
-  };
-}
+import { normalCdf, scalarPosterior } from './support.js';
 
 describe('re-draw pruning', () => {
   const x = Float64Array.of(1);
 
   it('gives actions that cannot win probability 0 and leaves the contenders’ probabilities unbiased', () => {
     // Two close contenders and 48 actions whose best case is far below the contenders' worst case.
-    const posteriors = [scalarPosterior(-1, 0.01), scalarPosterior(-1.05, 0.01)];
-    for (let i = 0; i < 48; i++) posteriors.push(scalarPosterior(-6, 0.01));
+    const posteriors = [scalarPosterior('logistic', -1, 0.01), scalarPosterior('logistic', -1.05, 0.01)];
+    for (let i = 0; i < 48; i++) posteriors.push(scalarPosterior('logistic', -6, 0.01));
     const k = posteriors.length;
     const values = new Float64Array(k).fill(1);
     const levers = new Float64Array(k).fill(1);
@@ -41,7 +27,7 @@ describe('re-draw pruning', () => {
 
   it('never prunes an action that can still clear the bar', () => {
     // Wide posterior: its upper tail reaches the leader's range, so it keeps a small positive probability.
-    const posteriors = [scalarPosterior(0, 0.0001), scalarPosterior(-3, 1)];
+    const posteriors = [scalarPosterior('logistic', 0, 0.0001), scalarPosterior('logistic', -3, 1)];
     const result = decide(
       { posteriors, values: Float64Array.of(1, 1), levers: Float64Array.of(1, 1), x, threshold: 0, slots: 1, probabilityDraws: 50_000 },
       createRng(5),

@@ -5,21 +5,7 @@ import { createRng } from '../../../src/core/rng.js';
 import { createDecisionScratch, decide, DRAW_CORRELATION, type DecisionInput, type DecisionResult } from '../../../src/core/thompson.js';
 import type { Likelihood, Posterior } from '../../../src/core/types.js';
 import { posteriorPredictive } from '../../../src/core/update.js';
-import { evolvedPosterior, normalCdf, randomContext } from './support.js';
-
-/** A one-dimensional posterior whose score for x = [1] is exactly N(m, v) (times σ² ~ IG(a, b) for linear). */
-function scalarPosterior(likelihood: Likelihood, m: number, v: number, a = 0, b = 0): Posterior {
-  return {
-    likelihood,
-    d: 1,
-    mean: Float64Array.of(m),
-    precision: Float64Array.of(1 / v),
-    cholPrecision: Float64Array.of(Math.sqrt(1 / v)),
-    a,
-    b,
-    observations: 0,
-  };
-}
+import { evolvedPosterior, normalCdf, randomContext, scalarPosterior } from './support.js';
 
 function input(posteriors: Posterior[], x: Float64Array, overrides: Partial<DecisionInput> = {}): DecisionInput {
   return {
