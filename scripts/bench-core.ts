@@ -6,12 +6,13 @@
  *   npm run bench:core -- [--actions 50] [--dimension 40] [--evidence 200] [--min-seconds 1] [--seed 1]
  */
 import { parseArgs } from 'node:util';
-import { createPrior, DEFAULT_LINEAR_PRIOR, DEFAULT_LOGISTIC_PRIOR } from '../src/core/prior.js';
+import { createPrior, DEFAULT_LOGISTIC_PRIOR } from '../src/core/prior.js';
 import { createRng } from '../src/core/rng.js';
 import { inverseFromCholesky } from '../src/core/linalg.js';
 import { createDecisionScratch, decide } from '../src/core/thompson.js';
 import type { Likelihood, ObservationBatch, Posterior, Rng } from '../src/core/types.js';
 import { updatePosterior } from '../src/core/update.js';
+import { fillContext, randomBatch, randomTruth, withEvidence } from './lib/synthetic-models.js';
 
 const HELP = `Usage: npm run bench:core -- [options]
 
@@ -54,40 +55,6 @@ function readOptions(): Options | undefined {
     minSeconds: number('min-seconds', values['min-seconds'], 0.01),
     seed: Math.floor(number('seed', values.seed, 0)),
   };
-}
-
-/** A context like an encoded one: bias, a few scaled numerics, then sparse one-/multi-hot slots. */
-function fillContext(rng: Rng, x: Float64Array): void {
-  const numeric = Math.min(8, x.length - 1);
-  x[0] = 1;
-  for (let j = 1; j < x.length; j++) x[j] = j <= numeric ? rng.nextFloat() : rng.nextFloat() < 0.15 ? 1 : 0;
-}
-
-function randomBatch(rng: Rng, likelihood: Likelihood, truth: Float64Array, n: number): ObservationBatch {
-  const d = truth.length;
-  const x = new Float64Array(n * d);
-  const y = new Float64Array(n);
-  const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    fillContext(rng, row);
-    x.set(row, i * d);
-    let z = 0;
-    for (let j = 0; j < d; j++) z += row[j]! * truth[j]!;
-    y[i] = likelihood === 'logistic' ? (rng.nextFloat() < 1 / (1 + Math.exp(-z)) ? 1 : 0) : z + 0.3 * rng.nextNormal();
-  }
-  return { n, d, x, y };
-}
-
-function randomTruth(rng: Rng, d: number): Float64Array {
-  const truth = new Float64Array(d);
-  truth[0] = -3 + 0.5 * rng.nextNormal();
-  for (let j = 1; j < d; j++) truth[j] = 0.4 * rng.nextNormal();
-  return truth;
-}
-
-function withEvidence(rng: Rng, likelihood: Likelihood, d: number, evidence: number): Posterior {
-  const prior = createPrior(likelihood === 'logistic' ? DEFAULT_LOGISTIC_PRIOR : DEFAULT_LINEAR_PRIOR, d);
-  return evidence > 0 ? updatePosterior(prior, randomBatch(rng, likelihood, randomTruth(rng, d), evidence)) : prior;
 }
 
 /**

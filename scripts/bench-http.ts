@@ -27,6 +27,7 @@ import { createRng } from '../src/core/rng.js';
 import { CATEGORIES } from '../src/domain/types.js';
 import { isDirectRun, parseOrUsage, positiveInt, runScript, UsageError } from './lib/args.js';
 import { runFixedRate, type LatencySummary } from './lib/fixed-rate-load.js';
+import { BENCH_CHANNELS, BENCH_NUMERIC_FEATURES, BENCH_PRODUCTS, BENCH_SEGMENTS } from './lib/bench-bank.js';
 import { nbaDecisionBodies, setUpNba } from './lib/nba-workload.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -171,31 +172,17 @@ async function startKairos(dataDir: string, cpuProfDir?: string): Promise<{ chil
 
 // ---- the workload --------------------------------------------------------------------------------------------
 
-const CHANNELS = ['web', 'app', 'email', 'branch', 'call_centre', 'sms'];
-const SEGMENTS = ['student', 'young_pro', 'family', 'affluent', 'retired', 'smb', 'premium', 'mass'];
-const PRODUCTS = ['current', 'savings', 'credit_card', 'mortgage', 'personal_loan', 'car_loan', 'insurance_home',
-  'insurance_life', 'pension', 'investments', 'overdraft', 'travel_card'];
-const NUMERIC = [
-  { name: 'age', type: 'numeric', min: 18, max: 90 },
-  { name: 'income', type: 'numeric', mean: 50_000, std: 25_000 },
-  { name: 'tenure_months', type: 'numeric', min: 0, max: 480 },
-  { name: 'balance', type: 'numeric', mean: 10_000, std: 20_000 },
-  { name: 'engagement', type: 'numeric', min: 0, max: 1 },
-  { name: 'days_since_contact', type: 'numeric', min: 0, max: 365 },
-  { name: 'credit_score', type: 'numeric', min: 300, max: 850 },
-  { name: 'products_count', type: 'numeric', min: 0, max: 12 },
-] as const;
 
 /** 8 numeric + categorical of 8 (+other) + set of 12 + 2 booleans + 6 channels (+other) + bias = 39. */
 const BENCH_SCHEMA = {
   features: [
-    ...NUMERIC,
-    { name: 'segment', type: 'categorical', values: SEGMENTS },
-    { name: 'products', type: 'set', values: PRODUCTS },
+    ...BENCH_NUMERIC_FEATURES,
+    { name: 'segment', type: 'categorical', values: BENCH_SEGMENTS },
+    { name: 'products', type: 'set', values: BENCH_PRODUCTS },
     { name: 'has_app', type: 'boolean' },
     { name: 'recent_complaint', type: 'boolean' },
   ],
-  channels: CHANNELS,
+  channels: BENCH_CHANNELS,
 };
 
 /** 1,000 decision request bodies with varied contexts (seeded: the same every run). */
@@ -213,12 +200,12 @@ function decisionBodies(seed: number): string[] {
       days_since_contact: uniform(0, 365),
       credit_score: uniform(300, 850),
       products_count: rng.nextInt(13),
-      segment: SEGMENTS[rng.nextInt(SEGMENTS.length)],
-      products: PRODUCTS.filter(() => rng.nextFloat() < 0.3),
+      segment: BENCH_SEGMENTS[rng.nextInt(BENCH_SEGMENTS.length)],
+      products: BENCH_PRODUCTS.filter(() => rng.nextFloat() < 0.3),
       has_app: rng.nextFloat() < 0.6,
       recent_complaint: rng.nextFloat() < 0.1,
     };
-    bodies.push(JSON.stringify({ customerId: `bench-${i}`, channel: CHANNELS[rng.nextInt(CHANNELS.length)], context }));
+    bodies.push(JSON.stringify({ customerId: `bench-${i}`, channel: BENCH_CHANNELS[rng.nextInt(BENCH_CHANNELS.length)], context }));
   }
   return bodies;
 }

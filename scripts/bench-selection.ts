@@ -16,8 +16,8 @@ import * as current from '../src/core/selection-probability.js';
 import type { ScoreMoments } from '../src/core/selection-probability.js';
 import { createDecisionScratch, decide } from '../src/core/thompson.js';
 import type { Posterior, Rng } from '../src/core/types.js';
-import { updatePosterior } from '../src/core/update.js';
 import * as oracle from '../test/unit/core/selection-probability-oracle.js';
+import { fillContext, withEvidence } from './lib/synthetic-models.js';
 
 interface Instance {
   chosen: number;
@@ -26,25 +26,8 @@ interface Instance {
   threshold: number;
 }
 
-function fillContext(rng: Rng, x: Float64Array): void {
-  x[0] = 1;
-  for (let j = 1; j < x.length; j++) x[j] = j <= 6 ? rng.nextFloat() : rng.nextFloat() < 0.15 ? 1 : 0;
-}
-
-function warm(rng: Rng, d: number, n: number): Posterior {
-  const truth = Float64Array.from({ length: d }, (_, j) => (j === 0 ? -3 + 0.5 * rng.nextNormal() : 0.4 * rng.nextNormal()));
-  const x = new Float64Array(n * d);
-  const y = new Float64Array(n);
-  const row = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    fillContext(rng, row);
-    x.set(row, i * d);
-    let z = 0;
-    for (let j = 0; j < d; j++) z += row[j]! * truth[j]!;
-    y[i] = rng.nextFloat() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
-  }
-  return updatePosterior(createPrior(DEFAULT_LOGISTIC_PRIOR, d), { n, d, x, y });
-}
+/** Contexts with 6 numerics (the instances this script's published figures were captured on). */
+const NUMERIC = 6;
 
 /** Runs decide as the service does and copies the moments the quadrature saw. */
 function capture(rng: Rng, posteriors: Posterior[], d: number, count: number): Instance[] {
@@ -61,7 +44,7 @@ function capture(rng: Rng, posteriors: Posterior[], d: number, count: number): I
   const scratch = createDecisionScratch(k, d);
   const out: Instance[] = [];
   while (out.length < count) {
-    fillContext(rng, x);
+    fillContext(rng, x, NUMERIC);
     for (let i = 0; i < k; i++) ignores[i] = rng.nextFloat() < 0.1 ? 1 : 0;
     const result = decide(
       { posteriors, values, levers, x, priorityThreshold: 0, propensityThreshold: 0.001, contactCost: 0.5, slots: 1, probabilityDraws: 100, probabilityMethod: 'exact', covariances, slotOverride: { index: d - 1, values: ignores } },
@@ -109,7 +92,7 @@ function main(): void {
   const rng = createRng(7);
   const catalogs = {
     cold: Array.from({ length: k }, () => createPrior(DEFAULT_LOGISTIC_PRIOR, d)),
-    warm: Array.from({ length: k }, () => warm(rng, d, 200)),
+    warm: Array.from({ length: k }, () => withEvidence(rng, 'logistic', d, 200, NUMERIC)),
   };
   const results: Record<string, number> = {};
   console.log(`node ${process.version}; K=${k}, d=${d}, ${count} captured instances per catalog; µs per call by CPU time`);

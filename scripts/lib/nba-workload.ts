@@ -7,13 +7,10 @@
  */
 import { createRng } from '../../src/core/rng.js';
 import { CATEGORIES } from '../../src/domain/types.js';
+import { BENCH_CHANNELS, BENCH_NUMERIC_FEATURES, BENCH_PRODUCTS, BENCH_SEGMENTS } from './bench-bank.js';
 
 export type Call = (method: string, path: string, body?: unknown) => Promise<unknown>;
 
-const CHANNELS = ['web', 'app', 'email', 'branch', 'call_centre', 'sms'] as const;
-const SEGMENTS = ['student', 'young_pro', 'family', 'affluent', 'retired', 'smb', 'premium', 'mass'];
-const PRODUCTS = ['current', 'savings', 'credit_card', 'mortgage', 'personal_loan', 'car_loan', 'insurance_home',
-  'insurance_life', 'pension', 'investments', 'overdraft', 'travel_card'];
 const LIFE_EVENTS = ['child_birth', 'marriage', 'house_purchase', 'car_purchase', 'job_change', 'job_loss',
   'graduation', 'retirement', 'inheritance', 'divorce', 'relocation'];
 
@@ -42,19 +39,15 @@ export const NBA_RULES = [
 
 export const NBA_SCHEMA = {
   features: [
-    { name: 'age', type: 'numeric', min: 18, max: 90 },
-    { name: 'income', type: 'numeric', mean: 50_000, std: 25_000 },
-    { name: 'tenure_months', type: 'numeric', min: 0, max: 480 },
-    { name: 'balance', type: 'numeric', mean: 10_000, std: 20_000 },
-    { name: 'engagement', type: 'numeric', min: 0, max: 1 },
-    { name: 'credit_score', type: 'numeric', min: 300, max: 850 },
-    { name: 'segment', type: 'categorical', values: SEGMENTS },
-    { name: 'products', type: 'set', values: PRODUCTS },
+    // The profile carries no contact recency or product count: contact history is the engine's, products a set.
+    ...BENCH_NUMERIC_FEATURES.filter((f) => f.name !== 'days_since_contact' && f.name !== 'products_count'),
+    { name: 'segment', type: 'categorical', values: BENCH_SEGMENTS },
+    { name: 'products', type: 'set', values: BENCH_PRODUCTS },
     { name: 'lifeEvents', type: 'set', values: LIFE_EVENTS, events: { ttl: '90d' } },
     { name: 'has_app', type: 'boolean' },
     { name: 'recent_complaint', type: 'boolean' },
   ],
-  channels: [...CHANNELS],
+  channels: [...BENCH_CHANNELS],
   contactHistory: { window: '30d' },
 };
 
@@ -62,7 +55,7 @@ export const NBA_SCHEMA = {
 export async function setUpNba(call: Call, seed = 20_261_201): Promise<{ dimension: number }> {
   const rng = createRng(seed);
   const directions: Record<string, 'inbound' | 'outbound'> = { web: 'inbound', app: 'inbound', email: 'outbound', branch: 'inbound', call_centre: 'outbound', sms: 'outbound' };
-  for (const id of CHANNELS) {
+  for (const id of BENCH_CHANNELS) {
     const outbound = directions[id] === 'outbound';
     await call('PUT', `/v1/channels/${id}`, {
       name: id,
@@ -98,8 +91,8 @@ export async function setUpNba(call: Call, seed = 20_261_201): Promise<{ dimensi
       balance: uniform(-5_000, 100_000),
       engagement: uniform(0, 1),
       credit_score: uniform(300, 850),
-      segment: SEGMENTS[rng.nextInt(SEGMENTS.length)]!,
-      products: PRODUCTS.filter(() => rng.nextFloat() < 0.3),
+      segment: BENCH_SEGMENTS[rng.nextInt(BENCH_SEGMENTS.length)]!,
+      products: BENCH_PRODUCTS.filter(() => rng.nextFloat() < 0.3),
       has_app: rng.nextFloat() < 0.6,
       recent_complaint: rng.nextFloat() < 0.1,
       debt_counselling: rng.nextFloat() < 0.05,
@@ -123,7 +116,7 @@ export function nbaDecisionBodies(seed: number, count = 10_000): string[] {
   const rng = createRng(seed);
   const bodies: string[] = [];
   for (let i = 0; i < count; i++) {
-    bodies.push(JSON.stringify({ customerId: `nba-${rng.nextInt(NBA_CUSTOMER_COUNT)}`, channel: CHANNELS[rng.nextInt(CHANNELS.length)] }));
+    bodies.push(JSON.stringify({ customerId: `nba-${rng.nextInt(NBA_CUSTOMER_COUNT)}`, channel: BENCH_CHANNELS[rng.nextInt(BENCH_CHANNELS.length)] }));
   }
   return bodies;
 }
