@@ -14,3 +14,8 @@ export { contacts } from './contacts.js';
 export { channels } from './channels.js';
 export { contactPolicy } from './contact-policy.js';
 export { actionDayCounts } from './action-day-counts.js';
+export { candidateSets } from './candidate-sets.js';
+export { decisionCounts } from './decision-counts.js';
+export { predictionBins } from './prediction-bins.js';
+export { actionRewards } from './action-rewards.js';
+export { evaluations } from './evaluations.js';

@@ -43,6 +43,17 @@ export interface DecisionRecord {
   activated?: boolean;
   /** Default 'policy'. */
   group?: 'policy' | 'control';
+  /** Why nothing was offered (a NoActionReason) when `actions` is empty; default ''. */
+  noActionReason?: string;
+  /**
+   * Off-policy evaluation (DESIGN.md §9.2). The logged policy's probability of offering nothing (null or absent: not
+   * computed), how the probabilities were computed, and the Monte Carlo draws behind them.
+   */
+  noActionProbability?: number | null;
+  probabilityMethod?: 'exact' | 'monte-carlo' | 'off';
+  probabilityDraws?: number;
+  /** The ids of the candidates that passed every policy (any order; stored sorted and interned in candidate_sets). */
+  candidates?: readonly string[];
 }
 
 interface DecisionRow {
@@ -56,6 +67,15 @@ interface DecisionRow {
   status: 'pending' | 'closed';
   activated: number;
   group: 'policy' | 'control';
+  offered: number;
+  category: string;
+  no_action_reason: string;
+  responses: number;
+  value: number;
+  no_action_probability: number | null;
+  probability_method: 'exact' | 'monte-carlo' | 'off' | null;
+  probability_draws: number | null;
+  candidates: string | null;
 }
 
 interface DecisionActionRow {
@@ -71,10 +91,15 @@ interface DecisionActionRow {
 function prepare(db: Db) {
   const s = db.sqlite;
   return {
-    insertDecision: s.prepare<[string, number, string | null, string, number, Buffer, string, string, number, string]>(
-      `INSERT INTO decisions (id, created_at, customer_id, channel, schema_version, x, seed, status, activated, "group")
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    insertDecision: s.prepare<
+      [string, number, string | null, string, number, Buffer, string, string, number, string, number, string, string, number | null, string | null, number | null, number | null]
+    >(
+      `INSERT INTO decisions (id, created_at, customer_id, channel, schema_version, x, seed, status, activated, "group",
+         offered, category, no_action_reason, no_action_probability, probability_method, probability_draws, candidate_set)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
+    internCandidates: s.prepare<[string]>('INSERT INTO candidate_sets (actions) VALUES (?) ON CONFLICT (actions) DO NOTHING'),
+    candidateSetId: s.prepare<[string], { id: number }>('SELECT id FROM candidate_sets WHERE actions = ?'),
     insertAction: s.prepare<[string, string, number, number, number, number, number, number]>(
       `INSERT INTO decision_actions (decision_id, action_id, slot, propensity, sampled_propensity, priority, probability, recent_ignores)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -83,7 +108,10 @@ function prepare(db: Db) {
       `INSERT INTO contacts (decision_id, action_id, customer_id, channel, category, at) VALUES (?, ?, ?, ?, ?, ?)`,
     ),
     decision: s.prepare<[string], DecisionRow>(
-      'SELECT id, created_at, customer_id, channel, schema_version, x, seed, status, activated, "group" FROM decisions WHERE id = ?',
+      `SELECT d.id, d.created_at, d.customer_id, d.channel, d.schema_version, d.x, d.seed, d.status, d.activated, d."group",
+         d.offered, d.category, d.no_action_reason, d.responses, d.value, d.no_action_probability, d.probability_method,
+         d.probability_draws, c.actions AS candidates
+       FROM decisions d LEFT JOIN candidate_sets c ON c.id = d.candidate_set WHERE d.id = ?`,
     ),
     actions: s.prepare<[string], DecisionActionRow>(
       `SELECT action_id, slot, propensity, sampled_propensity, priority, probability, recent_ignores
@@ -124,9 +152,35 @@ const stmts = perDb(prepare);
 
 type Statements = ReturnType<typeof prepare>;
 
+/** The candidate_sets id of a set of action ids, interned on first use (in the caller's transaction). */
+function candidateSet(s: Statements, ids: readonly string[]): number {
+  const key = [...ids].sort().join('\n');
+  s.internCandidates.run(key);
+  return s.candidateSetId.get(key)!.id;
+}
+
 function insertOne(s: Statements, r: DecisionRecord): void {
   const activated = r.activated ?? true;
-  s.insertDecision.run(r.id, r.createdAt, r.customerId, r.channel, r.schemaVersion, float64ToBlob(r.x), r.seed, r.status, activated ? 1 : 0, r.group ?? 'policy');
+  const top = r.actions.find((a) => a.slot === 0) ?? r.actions[0];
+  s.insertDecision.run(
+    r.id,
+    r.createdAt,
+    r.customerId,
+    r.channel,
+    r.schemaVersion,
+    float64ToBlob(r.x),
+    r.seed,
+    r.status,
+    activated ? 1 : 0,
+    r.group ?? 'policy',
+    r.actions.length,
+    top?.category ?? '',
+    r.actions.length === 0 ? (r.noActionReason ?? '') : '',
+    r.noActionProbability ?? null,
+    r.probabilityMethod ?? null,
+    r.probabilityDraws ?? null,
+    r.candidates === undefined ? null : candidateSet(s, r.candidates),
+  );
   for (const a of r.actions) {
     s.insertAction.run(r.id, a.actionId, a.slot, a.propensity, a.sampledPropensity, a.priority, a.probability, a.recentIgnores ?? 0);
   }
@@ -208,6 +262,11 @@ export function getDecision(db: Db, id: string): DecisionRecord | undefined {
     status: row.status,
     activated: row.activated === 1,
     group: row.group,
+    ...(row.no_action_reason === '' ? {} : { noActionReason: row.no_action_reason }),
+    ...(row.no_action_probability === null ? {} : { noActionProbability: row.no_action_probability }),
+    ...(row.probability_method === null ? {} : { probabilityMethod: row.probability_method }),
+    ...(row.probability_draws === null ? {} : { probabilityDraws: row.probability_draws }),
+    ...(row.candidates === null ? {} : { candidates: row.candidates === '' ? [] : row.candidates.split('\n') }),
     actions: s.actions.all(id).map((a) => ({
       actionId: a.action_id,
       slot: a.slot,

@@ -164,6 +164,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     );
 
     const decisionId = uuidv7(now);
+    const noAction = result.decided.length === 0;
+    const noActionReason = !noAction ? undefined : selection.eligible.length > 0 ? result.noActionReason : selection.limited > 0 ? 'contact_limit' : 'no_candidates';
     // Group commit: the answer waits for the batch holding this decision to commit (src/domain/decision-log.ts).
     await deps.log.append({
       id: decisionId,
@@ -177,16 +179,17 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       activated: request.activate !== false,
       group: 'policy',
       actions: result.records,
+      ...(noActionReason === undefined ? {} : { noActionReason }),
+      // The support of this decision for off-policy evaluation (DESIGN.md §9.2): what the uniform row and a replayed
+      // policy may choose among.
+      candidates: selection.eligible.map((a) => a.id),
     });
     // Counted only now that the decision is accepted: a rejected request (400, 422) changes no state.
     // Only keys the request sent: stored attributes the schema does not encode are allowed (they serve the rules).
     const sentUnknown = request.context === undefined ? [] : report.unknownKeys.filter((k) => Object.hasOwn(request.context!, k));
     if (sentUnknown.length > 0) deps.unknownKeys?.add(sentUnknown);
-    const noAction = result.decided.length === 0;
     const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: 'policy' };
-    if (noAction) {
-      response.noActionReason = selection.eligible.length > 0 ? result.noActionReason : selection.limited > 0 ? 'contact_limit' : 'no_candidates';
-    }
+    if (noActionReason !== undefined) response.noActionReason = noActionReason;
     if (request.explain === true) {
       const excluded = selection.excluded.concat(result.excluded);
       if (request.candidates !== undefined) {

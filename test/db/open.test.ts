@@ -8,19 +8,24 @@ import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 const EXPECTED_TABLES = [
   'action_counts',
   'action_day_counts',
+  'action_rewards',
   'actions',
   'api_keys',
+  'candidate_sets',
   'channels',
   'contact_policy',
   'contacts',
   'customer_events',
   'customers',
   'decision_actions',
+  'decision_counts',
   'decisions',
+  'evaluations',
   'feature_schemas',
   'feedback',
   'learner_state',
   'models',
+  'prediction_bins',
 ];
 
 let dir: string;
