@@ -41,6 +41,11 @@ export interface Config {
   probabilityDraws: number;
   /** ρ in [0, 1): correlation of the actions' Thompson deviates within one decision (src/core/thompson.ts). */
   drawCorrelation: number;
+  /**
+   * Share in [0, 1) of customers (by a hash of customerId and UTC month) and of anonymous decisions (by a draw) in the
+   * always-on control group (DESIGN.md §9.1): they get a uniform pick among the actions every policy allows; 0 = off.
+   */
+  controlShare: number;
   /** How often the learner looks for new feedback. */
   learnerIntervalMs: number;
   /** At most this many feedback rows per learner cycle. */
@@ -171,6 +176,7 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
     minPriority: read('KAIROS_MIN_PRIORITY', '0', num(-1e12, 1e12), 'a number'),
     probabilityDraws: read('KAIROS_PROBABILITY_DRAWS', '100', int(0, 100_000), 'an integer 0–100000'),
     drawCorrelation: read('KAIROS_DRAW_CORRELATION', String(DRAW_CORRELATION), (raw) => { const n = num(0, 1)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a number in [0, 1)'),
+    controlShare: read('KAIROS_CONTROL_SHARE', '0.02', (raw) => { const n = num(0, 1)(raw); return n !== undefined && n < 1 ? n : undefined; }, 'a share in [0, 1) (0 = no control group)'),
     learnerIntervalMs: read('KAIROS_LEARNER_INTERVAL', '250ms', duration(10, 60_000), 'a duration from 10ms to 60s'),
     learnerBatchLimit: read('KAIROS_LEARNER_BATCH', '5000', int(1, 1_000_000), 'an integer 1–1000000'),
     learnerEnabled: read('KAIROS_LEARNER', 'on', (raw) => ({ on: true, off: false })[raw.trim()], 'on or off'),

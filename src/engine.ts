@@ -41,6 +41,7 @@ import { learningPolicyFromConfig } from './learner/fold.js';
 import { createLearner, type Learner } from './learner/learner.js';
 import { createInlineUpdater, createPoolUpdater, type Updater } from './learner/updater.js';
 import { createPruner, type Pruner } from './retention/pruner.js';
+import { customerInControl } from './measurement/control-group.js';
 
 export type EngineConfig = Pick<
   Config,
@@ -50,6 +51,7 @@ export type EngineConfig = Pick<
   | 'minPriority'
   | 'probabilityDraws'
   | 'drawCorrelation'
+  | 'controlShare'
   | 'learnerIntervalMs'
   | 'learnerBatchLimit'
   | 'learnerEnabled'
@@ -73,6 +75,9 @@ export type EngineConfig = Pick<
  * and cost the decisions their p99 (bench:soak at 1,000 req/s: 10–14 ms with cycles back to back, see README).
  */
 export const LEARNER_MIN_GAP_MS = 100;
+
+/** Mixed into the root seed for the control group's draws, so they are not the decisions' seed sequence. */
+const CONTROL_SEED_MIX = 0x6a09e667;
 
 /** The customer view lists this many of the latest contacts. */
 const CONTACTS_IN_VIEW = 100;
@@ -233,6 +238,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       drawCorrelation: config.drawCorrelation,
       now,
       unknownKeys,
+      // Anonymous decisions' membership draws come from a generator of their own (seeded from the root seed).
+      control: { share: config.controlShare, rng: createRng((rootSeed ^ CONTROL_SEED_MIX) >>> 0) },
     }),
     feedback: createFeedbackService({ db, log: decisionLog, now, onRecorded: () => (config.learnerEnabled ? learner.wake() : undefined) }),
     stats: createStatsService({ db, state, unknownKeys, refusedOutcomes: () => updater.refused() }),
@@ -271,6 +278,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       },
       // A decision still buffered for its group commit would otherwise be written with the id after the erasure.
       beforeErase: () => decisionLog.flush(),
+      controlGroup: (customerId, at) => customerInControl(customerId, at, config.controlShare),
     }),
     policies: createPolicyService({ channels: createSqliteChannelStore(db), contactPolicy: createSqliteContactPolicyStore(db), state, now }),
     lifecycle: createDecisionLifecycleService({ store: createSqliteDecisionLifecycleStore(db), log: decisionLog, now }),

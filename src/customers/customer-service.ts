@@ -39,7 +39,7 @@ export interface CustomerView extends CustomerSummary {
   events: { eventId: string; type: string; at: string; expiresAt: string }[];
   contacts: { decisionId: string; channel: string; actionId: string; at: string; outcome: 'response' | 'ignore' | null }[];
   suppressions: { scope: 'action' | 'category'; id: string; until: string; rule: number }[];
-  /** The always-on control group comes with issue #11; until then nobody is in it. */
+  /** In the always-on control group this UTC month (DESIGN.md §9.1, src/measurement/control-group.ts). */
   controlGroup: boolean;
 }
 
@@ -82,6 +82,8 @@ export interface CustomerServiceDeps {
    * a profile the decisions could not encode is refused at PUT/PATCH, not at every later decision.
    */
   attributeProblems?: (attributes: Attributes) => FieldProblem[];
+  /** Whether the customer is in the control group at `at`; absent: nobody is. */
+  controlGroup?: (customerId: string, at: number) => boolean;
 }
 
 /** The customer view lists at most this many of the latest events. */
@@ -129,7 +131,7 @@ export function createCustomerService(deps: CustomerServiceDeps): CustomerServic
         events: store.events(customerId, now, MAX_EVENTS_IN_VIEW).map((e) => ({ eventId: e.id, type: e.type, at: iso(e.at), expiresAt: iso(e.expiresAt) })),
         contacts: history.contacts.map((c) => ({ decisionId: c.decisionId, channel: c.channel, actionId: c.actionId, at: iso(c.at), outcome: c.outcome })),
         suppressions: history.suppressions.map((s) => ({ scope: s.scope, id: s.id, until: iso(s.until), rule: s.rule })),
-        controlGroup: false,
+        controlGroup: deps.controlGroup?.(customerId, now) ?? false,
       };
     },
 

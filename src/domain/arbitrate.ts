@@ -57,7 +57,7 @@ export function createArbitrationScratch(): ArbitrationScratch {
   return { dimension: -1, capacity: 0 };
 }
 
-function buffersFor(s: ArbitrationScratch, k: number, d: number): { buffers: DecisionScratch; overrides: Float64Array } {
+export function buffersFor(s: ArbitrationScratch, k: number, d: number): { buffers: DecisionScratch; overrides: Float64Array } {
   if (!s.buffers || !s.overrides || d !== s.dimension || k > s.capacity) {
     s.capacity = Math.max(k, 64);
     s.dimension = d;
@@ -68,13 +68,13 @@ function buffersFor(s: ArbitrationScratch, k: number, d: number): { buffers: Dec
 }
 
 /** Within the contact-history window: the customer's contacts on this channel, and their ignores of each action. */
-interface WindowTally {
+export interface WindowTally {
   contacts: number;
   ignored: ReadonlyMap<string, number>;
 }
 
 /** One pass over the customer's rows per decision; undefined when the schema has no history slots or no customer. */
-function windowTally(input: ArbitrationInput): WindowTally | undefined {
+export function windowTally(input: ArbitrationInput): WindowTally | undefined {
   const windowMs = historySlotsOf(input.encoder)?.windowMs;
   if (windowMs === undefined || !input.history) return undefined;
   const { rows, channel, now } = input.history;

@@ -18,6 +18,8 @@ import { utcDay, type HistoryQuery } from '../policies/contact-store.js';
 import { checkChannel } from '../policies/policy-service.js';
 import type { ContactRow } from '../policies/types.js';
 import { arbitrate, createArbitrationScratch } from './arbitrate.js';
+import { arbitrateControl, controlProbabilities } from './control-arbitration.js';
+import { decisionInControl } from '../measurement/control-group.js';
 import { selectCandidates } from './candidates.js';
 import type { DecisionLog } from './decision-log.js';
 import type { EngineState } from './engine-state.js';
@@ -45,6 +47,11 @@ export interface DecisionDeps {
   now: () => number;
   /** Where context keys unknown to the schema are counted (for stats). */
   unknownKeys?: KeyCounter;
+  /**
+   * The always-on control group (DESIGN.md §9.1): its share, and the generator of anonymous decisions' membership
+   * draws (its own, so the decisions' seeds do not depend on the share). Absent or share 0: no control group.
+   */
+  control?: { share: number; rng: Rng };
 }
 
 function candidatePool(state: EngineState, request: Pick<DecisionRequest, 'candidates'>): ActionRecord[] {
@@ -144,7 +151,9 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
 
     const seed = randomSeed(deps.rng);
     const thresholds = thresholdsFor(policy, request.channel, deps.minPriority);
-    const result = arbitrate(
+    // Same candidates as a policy decision; a uniform pick among them instead of Thompson arbitration.
+    const control = deps.control !== undefined && decisionInControl(customerId, now, deps.control.share, deps.control.rng);
+    const result = (control ? arbitrateControl : arbitrate)(
       {
         state,
         encoder,
@@ -177,7 +186,8 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       seed: String(seed),
       status: result.records.length > 0 ? 'pending' : 'closed',
       activated: request.activate !== false,
-      group: 'policy',
+      group: control ? 'control' : 'policy',
+      ...(control ? controlProbabilities(result.records.length) : {}),
       actions: result.records,
       ...(noActionReason === undefined ? {} : { noActionReason }),
       // The support of this decision for off-policy evaluation (DESIGN.md §9.2): what the uniform row and a replayed
@@ -188,7 +198,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     // Only keys the request sent: stored attributes the schema does not encode are allowed (they serve the rules).
     const sentUnknown = request.context === undefined ? [] : report.unknownKeys.filter((k) => Object.hasOwn(request.context!, k));
     if (sentUnknown.length > 0) deps.unknownKeys?.add(sentUnknown);
-    const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: 'policy' };
+    const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: control ? 'control' : 'policy' };
     if (noActionReason !== undefined) response.noActionReason = noActionReason;
     if (request.explain === true) {
       const excluded = selection.excluded.concat(result.excluded);

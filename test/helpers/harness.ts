@@ -33,7 +33,10 @@ export interface TestHarness {
 export interface HarnessOptions {
   /** Seed the demo catalog (default false: an empty catalog). */
   demo?: boolean;
-  /** Extra environment variables for loadConfig. */
+  /**
+   * Extra environment variables for loadConfig. KAIROS_CONTROL_SHARE defaults to 0 here (not 0.02): route tests assert
+   * the policy's choices, and a test of the control group sets the share itself.
+   */
   env?: Record<string, string>;
   /** Where updates run (default inline: same maths, no worker start-up per test). */
   updater?: 'pool' | 'inline';
@@ -52,7 +55,7 @@ export function tempDir(prefix = 'kairos-test-'): string {
 export async function createTestHarness(options: HarnessOptions = {}): Promise<TestHarness> {
   const dir = tempDir();
   const config = loadConfig(
-    { KAIROS_DATA_DIR: dir, KAIROS_DEMO: options.demo ? 'true' : 'false', LOG_LEVEL: 'silent', KAIROS_WORKERS: '1', ...options.env },
+    { KAIROS_DATA_DIR: dir, KAIROS_DEMO: options.demo ? 'true' : 'false', LOG_LEVEL: 'silent', KAIROS_WORKERS: '1', KAIROS_CONTROL_SHARE: '0', ...options.env },
     dir,
   );
   const logger = options.logger ?? pino({ level: 'silent' });

@@ -53,6 +53,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes a control share in [0, 1), 0.02 by default, and names the variable otherwise', () => {
+    expect(loadConfig({}).controlShare).toBe(0.02);
+    expect(loadConfig({ KAIROS_CONTROL_SHARE: '0' }).controlShare).toBe(0);
+    expect(loadConfig({ KAIROS_CONTROL_SHARE: '0.1' }).controlShare).toBe(0.1);
+    for (const bad of ['1', '-0.01', 'some', '', '2%']) {
+      expect(() => loadConfig({ KAIROS_CONTROL_SHARE: bad })).toThrow(/KAIROS_CONTROL_SHARE/);
+    }
+  });
+
   it('turns change detection on or off and names the variable otherwise', () => {
     expect(loadConfig({ KAIROS_CHANGE_DETECTION: 'on' }).changeDetection).toBe(true);
     expect(loadConfig({ KAIROS_CHANGE_DETECTION: 'off' }).changeDetection).toBe(false);
