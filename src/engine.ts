@@ -42,6 +42,8 @@ import { createLearner, type Learner } from './learner/learner.js';
 import { createInlineUpdater, createPoolUpdater, type Updater } from './learner/updater.js';
 import { createPruner, type Pruner } from './retention/pruner.js';
 import { customerInControl } from './measurement/control-group.js';
+import { createLiftService } from './measurement/lift-service.js';
+import { createSqliteLiftStore } from '../db/stores/lift.js';
 
 export type EngineConfig = Pick<
   Config,
@@ -284,6 +286,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     lifecycle: createDecisionLifecycleService({ store: createSqliteDecisionLifecycleStore(db), log: decisionLog, now }),
     // A chunk never takes more than half the write buffer, so a batch leaves room for the live traffic.
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
+    lift: createLiftService({ store: createSqliteLiftStore(db), now, controlShare: config.controlShare }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog, services.policies)) {
     logger.info(

@@ -9,6 +9,7 @@ import type { KeyService } from '../access/key-service.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import type { PolicyService } from '../policies/types.js';
 import type { BatchService, DecisionLifecycleService } from '../decisions/types.js';
+import type { LiftService } from '../measurement/lift-service.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -255,4 +256,6 @@ export interface Services {
   lifecycle: DecisionLifecycleService;
   /** Outbound lists: one decision per customer (src/decisions/batch.ts). */
   batch: BatchService;
+  /** The policy against the always-on control group (DESIGN.md §9.1, src/measurement/lift-service.ts). */
+  lift: LiftService;
 }

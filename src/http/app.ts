@@ -29,6 +29,7 @@ import type { AppEnv, KairosApp, RouteDeps } from './env.js';
 import { registerFeedback } from './feedback.js';
 import { registerHealth } from './health.js';
 import { registerKeys } from './keys.js';
+import { registerLift } from './lift.js';
 import { rejectContentEncoding } from './middleware/content-encoding.js';
 import { createInflightLimit } from './middleware/inflight-limit.js';
 import { allowedMethodsOf, notFoundOrNotAllowed } from './middleware/method-not-allowed.js';
@@ -129,6 +130,7 @@ export function createApp(deps: AppDeps): KairosApp {
   registerDecisionLifecycle(app, routeDeps);
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
+  registerLift(app, routeDeps);
   registerCustomers(app, routeDeps);
   registerChannels(app, routeDeps);
   registerContactPolicy(app, routeDeps);

@@ -369,6 +369,17 @@ const ROWS: BadInput[] = [
   { name: 'a decision on an undeclared channel', method: 'POST', path: DECISION, body: { channel: 'email', context: CONTEXT }, status: 422, code: 'unprocessable', field: 'channel' },
   { name: 'a decision for an unknown customer with no context', method: 'POST', path: DECISION, body: { customerId: 'ghost', channel: 'app' }, status: 422, code: 'unprocessable', field: 'customerId' },
   validation('explain not a boolean', 'POST', DECISION, { channel: 'app', context: CONTEXT, explain: 'yes' }, 'explain'),
+  // ---- GET /v1/lift (issue #11) ---------------------------------------------------------------------------------
+  validation('lift from after to', 'GET', '/v1/lift?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', undefined, 'from'),
+  validation('lift from equal to to', 'GET', '/v1/lift?from=1764547200000&to=1764547200000', undefined, 'from'),
+  validation('lift from not a time', 'GET', '/v1/lift?from=yesterday', undefined, 'from'),
+  validation('lift to not a time', 'GET', '/v1/lift?to=2026-13-45T99:00:00Z', undefined, 'to'),
+  validation('lift to a negative Unix ms', 'GET', '/v1/lift?to=-5', undefined, 'to'),
+  validation('lift window over 3,660 days', 'GET', '/v1/lift?from=0&to=2026-12-01T00:00:00Z', undefined, 'from'),
+  validation('lift category not in the enum', 'GET', '/v1/lift?category=marketing', undefined, 'category'),
+  validation('lift channel with a space', 'GET', '/v1/lift?channel=call%20centre', undefined, 'channel'),
+  validation('lift unknown query parameter', 'GET', '/v1/lift?chanel=app', undefined, 'chanel'),
+  wrongMethod('POST', '/v1/lift'),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */

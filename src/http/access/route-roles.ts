@@ -35,6 +35,7 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/actions/{actionId}': READ,
   'GET /v1/actions/{actionId}/stats': READ,
   'GET /v1/stats': READ,
+  'GET /v1/lift': READ,
 
   // Channels and the contact policy are configuration: ops writes them, analysts read them; apps need neither.
   'PUT /v1/channels/{channelId}': OPS,
