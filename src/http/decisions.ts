@@ -42,6 +42,7 @@ export function registerDecisions(app: KairosApp, deps: RouteDeps): void {
     c.set('logFields', {
       decisionId: response.decisionId,
       channel: response.channel,
+      group: response.group,
       chosen: first?.actionId ?? null,
       noActionReason: response.noActionReason ?? null,
       propensity: first?.propensity ?? null,

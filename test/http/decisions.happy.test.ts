@@ -124,6 +124,7 @@ describe('POST /v1/decisions', () => {
       requestId: 'req-42',
       decisionId: reply.body.decisionId,
       channel: 'app',
+      group: 'policy',
       method: 'POST',
       route: '/v1/decisions',
       status: 200,
