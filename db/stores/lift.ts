@@ -1,13 +1,14 @@
 /**
- * The lift port (src/measurement/lift-store.ts) on SQLite: sums of `decision_counts` (hour buckets kept by the
- * triggers of migration 0004) over an hour range, per UTC day and group, in one pass. The range is on the leading
- * column of the primary key (hour, channel, category, group, no_action_reason), so the cost follows the rows in the
- * window (≤ hours × channels × categories-and-reasons × 2), never the decision log. One prepared statement per filter
- * combination: `(? IS NULL OR channel = ?)` would keep the planner from using the key's second column.
+ * The lift port (src/measurement/lift-store.ts) on SQLite: sums of the measurement aggregates over an hour range, per
+ * UTC day and group. `decision_counts` holds hour buckets (triggers of migration 0004); with the day rollup
+ * (db/stores/lift-day-rollup.ts, a proposed migration) whole days are read from `decision_day_counts` and only the
+ * partial days at the window's edges from the hour table, so a 90-day window reads ~24× fewer rows. Either way the
+ * range is on the leading key column, so the cost follows the window, never the decision log. One prepared statement
+ * per filter combination: `(? IS NULL OR channel = ?)` would keep the planner from using the key's later columns.
  */
 import type { Db } from '../open.js';
 import type { DaySums, Group, LiftStore, LiftWindow } from '../../src/measurement/lift-store.js';
-import { perDb } from './statement-cache.js';
+import { hasDayRollup } from './lift-day-rollup.js';
 
 interface Row {
   day: number;
@@ -22,39 +23,56 @@ interface Row {
 
 const HOURS_PER_DAY = 24;
 
-const select = (where: string) => `
-  SELECT hour / ${HOURS_PER_DAY} AS day, "group" AS grp, sum(opportunities) AS opportunities, sum(contacts) AS contacts,
+const select = (table: string, bucket: string, dayOf: string, where: string) => `
+  SELECT ${dayOf} AS day, "group" AS grp, sum(opportunities) AS opportunities, sum(contacts) AS contacts,
     sum(responses) AS responses, sum(responses_sq) AS responses_sq, sum(value) AS value, sum(value_sq) AS value_sq
-  FROM decision_counts WHERE hour >= ? AND hour < ?${where}
-  GROUP BY day, grp ORDER BY day, grp`;
+  FROM ${table} WHERE ${bucket} >= ? AND ${bucket} < ?${where}
+  GROUP BY day, grp`;
 
-const stmts = perDb((db: Db) => ({
-  all: db.sqlite.prepare<[number, number], Row>(select('')),
-  channel: db.sqlite.prepare<[number, number, string], Row>(select(' AND channel = ?')),
-  category: db.sqlite.prepare<[number, number, string], Row>(select(' AND category = ?')),
-  both: db.sqlite.prepare<[number, number, string, string], Row>(select(' AND channel = ? AND category = ?')),
-}));
+type Filtered = (from: number, to: number, channel: string | null, category: string | null) => Row[];
 
-function rows(db: Db, w: LiftWindow): Row[] {
-  const s = stmts(db);
-  if (w.channel !== null && w.category !== null) return s.both.all(w.fromHour, w.toHour, w.channel, w.category);
-  if (w.channel !== null) return s.channel.all(w.fromHour, w.toHour, w.channel);
-  if (w.category !== null) return s.category.all(w.fromHour, w.toHour, w.category);
-  return s.all.all(w.fromHour, w.toHour);
+/** The four filter variants of one range query. */
+function variants(db: Db, table: string, bucket: string, dayOf: string): Filtered {
+  const s = db.sqlite;
+  const all = s.prepare<[number, number], Row>(select(table, bucket, dayOf, ''));
+  const channel = s.prepare<[number, number, string], Row>(select(table, bucket, dayOf, ' AND channel = ?'));
+  const category = s.prepare<[number, number, string], Row>(select(table, bucket, dayOf, ' AND category = ?'));
+  const both = s.prepare<[number, number, string, string], Row>(select(table, bucket, dayOf, ' AND channel = ? AND category = ?'));
+  return (from, to, ch, cat) => {
+    if (from >= to) return [];
+    if (ch !== null && cat !== null) return both.all(from, to, ch, cat);
+    if (ch !== null) return channel.all(from, to, ch);
+    if (cat !== null) return category.all(from, to, cat);
+    return all.all(from, to);
+  };
 }
 
+const toSums = (r: Row): DaySums => ({
+  day: r.day,
+  group: r.grp,
+  opportunities: r.opportunities,
+  contacts: r.contacts,
+  responses: r.responses,
+  responsesSq: r.responses_sq,
+  value: r.value,
+  valueSq: r.value_sq,
+});
+
+/** The rollup is looked for once: migrations run when the database is opened, before any store is built. */
 export function createSqliteLiftStore(db: Db): LiftStore {
+  const hours = variants(db, 'decision_counts', 'hour', `hour / ${HOURS_PER_DAY}`);
+  const days = hasDayRollup(db) ? variants(db, 'decision_day_counts', '"day"', '"day"') : undefined;
   return {
-    daily: (window): DaySums[] =>
-      rows(db, window).map((r) => ({
-        day: r.day,
-        group: r.grp,
-        opportunities: r.opportunities,
-        contacts: r.contacts,
-        responses: r.responses,
-        responsesSq: r.responses_sq,
-        value: r.value,
-        valueSq: r.value_sq,
-      })),
+    daily({ fromHour, toHour, channel, category }) {
+      const firstDay = Math.ceil(fromHour / HOURS_PER_DAY);
+      const endDay = Math.floor(toHour / HOURS_PER_DAY);
+      if (!days || firstDay >= endDay) return hours(fromHour, toHour, channel, category).map(toSums);
+      // Partial first day, whole days, partial last day: disjoint, so one (day, group) appears in one part only.
+      return [
+        ...hours(fromHour, firstDay * HOURS_PER_DAY, channel, category),
+        ...days(firstDay, endDay, channel, category),
+        ...hours(endDay * HOURS_PER_DAY, toHour, channel, category),
+      ].map(toSums);
+    },
   };
 }
