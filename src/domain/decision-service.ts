@@ -3,7 +3,9 @@
  * context), the candidates (src/domain/candidates.ts: catalog filters, eligibility, schedule, budget, suppression,
  * contact limit), encoding, arbitration with thresholds, the channel's contact cost and the contact-history slots
  * (src/domain/arbitrate.ts), and the decision record (with the encoded context, so the learner can later fold the
- * outcome in). Channels, policies and rules are read from memory; a known customer costs one profile read and one
+ * outcome in). A decision in the always-on control group (DESIGN.md §9.1, src/measurement/control-group.ts) goes
+ * through the same candidates and takes a uniform pick among them instead (src/domain/control-arbitration.ts).
+ * Channels, policies and rules are read from memory; a known customer costs one profile read and one
  * contact-history read, the daily budgets one read when an action has a cap — each one prepared query or two.
  */
 import { encodeContext, historySlotsOf } from '../core/encoding.js';
