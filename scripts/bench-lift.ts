@@ -3,8 +3,8 @@
  * aggregates of `--decisions` logged decisions over `--days` days (decision_counts rows written directly, the way the
  * triggers would leave them: 5 channels, the 4 categories and the 4 no-action reasons, both groups, every hour, with
  * a daily traffic cycle), then GET /v1/lift through app.request() for 30- and 90-day windows, with and without the
- * channel and category filters: p50 / p99 over `--calls` calls each, first at the hour grain (migration 0004 alone),
- * then with the proposed day rollup (db/stores/lift-day-rollup.ts). Then the known-truth coverage of the intervals
+ * channel and category filters: p50 / p99 over `--calls` calls each (whole days from the day rollup of migration 0005,
+ * which its triggers fill as the hour rows are written; the partial edge days from the hour table). Then the known-truth coverage of the intervals
  * (the simulation of test/unit/measurement/lift-coverage.test.ts). Prints a table, then one JSON line.
  *
  *   npm run bench:lift -- [--decisions 10000000] [--days 90] [--calls 50] [--coverage-reps 1000]
@@ -15,7 +15,6 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { openDb } from '../db/open.js';
-import { applyDayRollup } from '../db/stores/lift-day-rollup.js';
 import { loadConfig } from '../src/config.js';
 import { createRng } from '../src/core/rng.js';
 import { CATEGORIES, NO_ACTION_REASONS } from '../src/domain/types.js';
@@ -127,7 +126,6 @@ async function main(): Promise<void> {
     }
   })();
   const fillSeconds = (performance.now() - fillStart) / 1000;
-  let rollupSeconds = 0;
   db.sqlite.exec('ANALYZE');
 
   const to = endHour * HOUR_MS;
@@ -141,13 +139,7 @@ async function main(): Promise<void> {
     { name: '90 days, category', days: 90, filter: '&category=sales' },
   ].filter((q) => q.days <= opts.days);
   const results: Record<string, number | string>[] = [];
-  // First the hour grain alone (migration 0004), then with the proposed day rollup (db/stores/lift-day-rollup.ts).
-  for (const grain of ['hour', 'day rollup'] as const) {
-    if (grain === 'day rollup') {
-      const t0 = performance.now();
-      applyDayRollup(db);
-      rollupSeconds = (performance.now() - t0) / 1000;
-    }
+  for (const grain of ['day rollup'] as const) {
     const { engine, app } = appOn();
     for (const q of queries) {
       const path = `/v1/lift?from=${to - q.days * DAY_MS}&to=${to}${q.filter}`;
@@ -179,7 +171,6 @@ async function main(): Promise<void> {
   }
 
   console.log(`GET /v1/lift over the aggregates of ${written.toLocaleString('en-US')} decisions in ${opts.days} days (${rows.toLocaleString('en-US')} decision_counts rows, ${Math.round(statSync(config.dbFile).size / 1024 ** 2)} MiB), p50 / p99 of ${opts.calls} calls`);
-  console.log(`(day rollup backfilled in ${rollupSeconds.toFixed(1)} s)`);
   console.log('grain        query                      p50        p99     opportunities   lift (response rate)');
   for (const r of results) {
     console.log(`${String(r.grain).padEnd(12)} ${String(r.query).padEnd(22)} ${String(r.p50Ms).padStart(7)} ms ${String(r.p99Ms).padStart(7)} ms  ${String(r.opportunities).padStart(14)}   ${r.liftResponseRate}`);
@@ -204,7 +195,6 @@ async function main(): Promise<void> {
       decisions: written,
       rows,
       fillSeconds: Math.round(fillSeconds * 10) / 10,
-      rollupSeconds: Math.round(rollupSeconds * 10) / 10,
       results,
       coverage: coverage && { responseRate: coverage.responseRate, valuePerOpportunity: coverage.valuePerOpportunity, seed: coverage.seed },
     }),

@@ -19,3 +19,4 @@ export { decisionCounts } from './decision-counts.js';
 export { predictionBins } from './prediction-bins.js';
 export { actionRewards } from './action-rewards.js';
 export { evaluations } from './evaluations.js';
+export { decisionDayCounts } from './decision-day-counts.js';

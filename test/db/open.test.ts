@@ -19,6 +19,7 @@ const EXPECTED_TABLES = [
   'customers',
   'decision_actions',
   'decision_counts',
+  'decision_day_counts',
   'decisions',
   'evaluations',
   'feature_schemas',

@@ -1,5 +1,5 @@
 /**
- * The SQLite lift store (db/stores/lift.ts) and the proposed day rollup (db/stores/lift-day-rollup.ts): the rollup's
+ * The SQLite lift store (db/stores/lift.ts) and the day rollup (migration 0005): the rollup's
  * triggers keep it equal to the hour table summed by day (through the real decision, activation and feedback
  * triggers, and the backfill of rows written before it existed), and the store answers the same per-day sums with and
  * without it for any window and filter (fast-check).
@@ -10,7 +10,6 @@ import { upsertAction } from '../../../db/stores/catalog.js';
 import { activateDecision, insertDecisions, type DecisionRecord } from '../../../db/stores/decisions.js';
 import { insertFeedback } from '../../../db/stores/feedback.js';
 import { createSqliteLiftStore } from '../../../db/stores/lift.js';
-import { applyDayRollup, hasDayRollup } from '../../../db/stores/lift-day-rollup.js';
 import { createRng } from '../../../src/core/rng.js';
 import type { DaySums, LiftStore } from '../../../src/measurement/lift-store.js';
 import { openTempDb, type TempDb } from '../../db/temp-db.js';
@@ -84,11 +83,8 @@ function expectSameRows(a: unknown[], b: unknown[]): void {
 const sorted = (rows: DaySums[]) => [...rows].sort((x, y) => x.day - y.day || x.group.localeCompare(y.group));
 
 describe('the day rollup', () => {
-  it('is backfilled from the hour table and kept equal to it by the triggers', () => {
+  it('is kept equal to the hour table by the triggers', () => {
     writeLog(600, 1);
-    expect(hasDayRollup(t.db)).toBe(false);
-    applyDayRollup(t.db);
-    expect(hasDayRollup(t.db)).toBe(true);
     expectSameRows(rollupRows(), hourRowsByDay());
     writeLog(600, 2); // new decisions, activations and outcomes after the rollup exists
     expectSameRows(rollupRows(), hourRowsByDay());
@@ -97,8 +93,7 @@ describe('the day rollup', () => {
 
   it('gives the store the per-day sums of the hour grain for any window and filter', () => {
     writeLog(1_500, 3);
-    const hourly: LiftStore = createSqliteLiftStore(t.db);
-    applyDayRollup(t.db);
+    const hourly: LiftStore = createSqliteLiftStore(t.db, { rollup: false });
     const rolled: LiftStore = createSqliteLiftStore(t.db);
     fc.assert(
       fc.property(
