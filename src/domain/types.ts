@@ -9,6 +9,7 @@ import type { KeyService } from '../access/key-service.js';
 import type { CustomerService } from '../customers/customer-service.js';
 import type { PolicyService } from '../policies/types.js';
 import type { BatchService, DecisionLifecycleService } from '../decisions/types.js';
+import type { DashboardService, LearnerLag } from '../dashboard/types.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -197,6 +198,8 @@ export interface StatsOverview {
   refusedOutcomes: number;
   /** Eligibility rule errors per action since the process started (actions with none are absent). */
   eligibilityErrors: Record<string, number>;
+  /** How many feedback rows the stored models are behind the outcome log (the dashboard's learner lag). */
+  learner: LearnerLag;
 }
 
 export interface CatalogService {
@@ -255,4 +258,6 @@ export interface Services {
   lifecycle: DecisionLifecycleService;
   /** Outbound lists: one decision per customer (src/decisions/batch.ts). */
   batch: BatchService;
+  /** The dashboard's data: series per action and day, no-action by reason, learner lag (src/dashboard). */
+  dashboard: DashboardService;
 }
