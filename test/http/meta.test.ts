@@ -61,6 +61,8 @@ describe('OpenAPI document', () => {
       '/v1/actions/{actionId}': ['get', 'put'],
       '/v1/actions/{actionId}/stats': ['get'],
       '/v1/stats': ['get'],
+      '/v1/stats/series': ['get'],
+      '/v1/stats/no-action': ['get'],
       '/v1/decisions': ['post'],
       '/v1/decisions/{decisionId}/feedback': ['post'],
       '/v1/customers/{customerId}': ['delete', 'get', 'patch', 'put'],
