@@ -41,7 +41,7 @@ export function responseRate(rows, width) {
     y: { label: '↑ Response rate', tickFormat: '.1%', zero: true },
     color: { legend: true },
     marks: [
-      Plot.lineY(rows, { x: 't', y: 'responseRate', stroke: 'actionId', curve: 'monotone-x' }),
+      Plot.lineY(rows, { x: 't', y: 'responseRate', stroke: 'actionId' }),
       Plot.dot(rows, { x: 't', y: 'responseRate', fill: 'actionId', r: 2.5, title: (d) => `${d.actionId} ${d.t.toISOString().slice(0, 10)}: ${d.responses}/${d.responses + d.ignores}` }),
     ],
   });
