@@ -3,6 +3,7 @@
  * the no-action share by reason, the learner's lag. Pure arithmetic on a few thousand aggregate rows at most.
  */
 import { NO_ACTION_REASONS } from '../domain/types.js';
+import { createClosedDayCache } from './closed-days.js';
 import type { ActionDayRow, DashboardStore } from './store.js';
 import type { DashboardService, LearnerLag, NoActionAnswer, SeriesAnswer, SeriesPoint } from './types.js';
 import { alignWindow, DAY_MS, HOUR_MS } from './window.js';
@@ -10,12 +11,12 @@ import { alignWindow, DAY_MS, HOUR_MS } from './window.js';
 /** A series fills every day of its window, so its window is bounded: a little over a year of days. */
 export const MAX_SERIES_DAYS = 400;
 
-function point(day: number, row: ActionDayRow | undefined): SeriesPoint {
+function point(t: string, row: ActionDayRow | undefined): SeriesPoint {
   const responses = row?.responses ?? 0;
   const ignores = row?.ignores ?? 0;
   const closed = responses + ignores;
   return {
-    t: new Date(day * DAY_MS).toISOString(),
+    t,
     decisions: row?.decisions ?? 0,
     responses,
     ignores,
@@ -26,6 +27,7 @@ function point(day: number, row: ActionDayRow | undefined): SeriesPoint {
 
 export function createDashboardService(deps: { store: DashboardStore; now: () => number }): DashboardService {
   const { store } = deps;
+  const closedDays = createClosedDayCache(store);
   return {
     series(query): SeriesAnswer {
       const w = alignWindow(query, deps.now(), DAY_MS, MAX_SERIES_DAYS);
@@ -35,24 +37,27 @@ export function createDashboardService(deps: { store: DashboardStore; now: () =>
         if (!days) byAction.set(row.actionId, (days = new Map()));
         days.set(row.day, row);
       }
-      const actions = [...byAction].map(([actionId, days]) => {
-        const points: SeriesPoint[] = [];
-        for (let day = w.fromBucket; day < w.toBucket; day += 1) points.push(point(day, days.get(day)));
-        return { actionId, points };
-      });
+      // Each day's ISO string once, not once per action.
+      const stamps: string[] = [];
+      for (let day = w.fromBucket; day < w.toBucket; day += 1) stamps.push(new Date(day * DAY_MS).toISOString());
+      const actions = [...byAction].map(([actionId, days]) => ({
+        actionId,
+        points: stamps.map((t, i) => point(t, days.get(w.fromBucket + i))),
+      }));
       return { from: w.from, to: w.to, bucket: 'day', actions };
     },
 
     noAction(query): NoActionAnswer {
-      const w = alignWindow(query, deps.now(), HOUR_MS);
+      const now = deps.now();
+      const w = alignWindow(query, now, HOUR_MS);
       const reasons: Record<string, number> = Object.fromEntries(NO_ACTION_REASONS.map((r) => [r, 0]));
       let opportunities = 0;
       let noAction = 0;
-      for (const row of store.opportunitiesByReason(w.fromBucket, w.toBucket)) {
-        opportunities += row.opportunities;
-        if (row.reason === '') continue;
-        noAction += row.opportunities;
-        reasons[row.reason] = (reasons[row.reason] ?? 0) + row.opportunities;
+      for (const [reason, n] of closedDays.sums(w.fromBucket, w.toBucket, now)) {
+        opportunities += n;
+        if (reason === '') continue;
+        noAction += n;
+        reasons[reason] = (reasons[reason] ?? 0) + n;
       }
       return { from: w.from, to: w.to, opportunities, noAction, reasons };
     },

@@ -24,6 +24,8 @@ export interface DashboardStore {
   actionDays(fromDay: number, toDay: number): ActionDayRow[];
   /** `decision_counts` opportunities with fromHour ≤ hour < toHour, summed by no-action reason. */
   opportunitiesByReason(fromHour: number, toHour: number): ReasonRow[];
+  /** The same sums per UTC day (day = floor(hour / 24)) for fromDay ≤ day < toDay; days without rows are absent. */
+  opportunitiesByDayAndReason(fromDay: number, toDay: number): (ReasonRow & { day: number })[];
   /** The learner's applied cursor and the latest feedback seq ever written. */
   learnerCursor(): { appliedSeq: number; latestSeq: number };
 }
