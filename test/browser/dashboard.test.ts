@@ -42,6 +42,8 @@ const CHARTS: Record<string, string> = {
   evaluations: 'g[aria-label="dot"] circle',
 };
 
+if (!HAVE_CHROMIUM && !IN_CI) console.warn(`skipping the dashboard's browser test: ${CHROMIUM} is missing (install it with: apt-get install chromium)`);
+
 describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in chromium (skipped without /usr/bin/chromium: apt-get install chromium)', () => {
   let run: SimulatedRun;
   let server: RunningServer;
