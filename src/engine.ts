@@ -35,6 +35,8 @@ import { createFeedbackService } from './domain/feedback-service.js';
 import { createKeyCounter } from './domain/key-counter.js';
 import { createReloadWatcher, type ReloadWatcher } from './domain/reload-watcher.js';
 import { createStatsService } from './domain/stats-service.js';
+import { createDashboardService } from './dashboard/dashboard-service.js';
+import { createSqliteDashboardStore } from '../db/stores/dashboard.js';
 import type { Services } from './domain/types.js';
 import { createExpirer, type Expirer } from './learner/expirer.js';
 import { learningPolicyFromConfig } from './learner/fold.js';
@@ -224,6 +226,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       'the stored feature schema is over KAIROS_MAX_DIMENSION (written before the limit): PUT a smaller schema',
     );
   }
+  const dashboard = createDashboardService({ store: createSqliteDashboardStore(db), now });
   const services: Services = {
     catalog,
     decisions: createDecisionService({
@@ -244,7 +247,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       control: { share: config.controlShare, rng: createRng((rootSeed ^ CONTROL_SEED_MIX) >>> 0) },
     }),
     feedback: createFeedbackService({ db, log: decisionLog, now, onRecorded: () => (config.learnerEnabled ? learner.wake() : undefined) }),
-    stats: createStatsService({ db, state, unknownKeys, refusedOutcomes: () => updater.refused() }),
+    stats: createStatsService({ db, state, unknownKeys, refusedOutcomes: () => updater.refused(), learnerLag: () => dashboard.learner() }),
     health: {
       readiness() {
         let database = false;
@@ -285,6 +288,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     policies: createPolicyService({ channels: createSqliteChannelStore(db), contactPolicy: createSqliteContactPolicyStore(db), state, now }),
     lifecycle: createDecisionLifecycleService({ store: createSqliteDecisionLifecycleStore(db), log: decisionLog, now }),
     // A chunk never takes more than half the write buffer, so a batch leaves room for the live traffic.
+    dashboard,
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
     lift: createLiftService({ store: createSqliteLiftStore(db), now, controlShare: config.controlShare }),
   };

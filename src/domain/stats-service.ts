@@ -6,6 +6,7 @@ import { countsByActionAndChannel, type CountsRow } from '../../db/stores/stats.
 import { AppError } from '../errors.js';
 import type { EngineState } from './engine-state.js';
 import type { KeyCounter } from './key-counter.js';
+import type { LearnerLag } from '../dashboard/types.js';
 import type { ActionStats, ChannelCounts, StatsOverview, StatsService } from './types.js';
 
 function counts(decisions: number, responses: number, ignores: number): ChannelCounts {
@@ -25,6 +26,8 @@ export function createStatsService(deps: {
   unknownKeys?: KeyCounter;
   /** Outcomes the learner refused so far (the updater's count). */
   refusedOutcomes?: () => number;
+  /** The learner's lag behind the outcome log (src/dashboard); absent: reported as 0 behind 0. */
+  learnerLag?: () => LearnerLag;
 }): StatsService {
   const { state } = deps;
 
@@ -86,6 +89,7 @@ export function createStatsService(deps: {
         unknownContextKeys: deps.unknownKeys?.snapshot() ?? {},
         refusedOutcomes: deps.refusedOutcomes?.() ?? 0,
         eligibilityErrors: state.policies.eligibilityErrors(),
+        learner: deps.learnerLag?.() ?? { appliedSeq: 0, latestSeq: 0, lag: 0 },
       };
     },
   };

@@ -10,6 +10,7 @@ import type { CustomerService } from '../customers/customer-service.js';
 import type { PolicyService } from '../policies/types.js';
 import type { BatchService, DecisionLifecycleService } from '../decisions/types.js';
 import type { LiftService } from '../measurement/lift-service.js';
+import type { DashboardService, LearnerLag } from '../dashboard/types.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -198,6 +199,8 @@ export interface StatsOverview {
   refusedOutcomes: number;
   /** Eligibility rule errors per action since the process started (actions with none are absent). */
   eligibilityErrors: Record<string, number>;
+  /** How many feedback rows the stored models are behind the outcome log (the dashboard's learner lag). */
+  learner: LearnerLag;
 }
 
 export interface CatalogService {
@@ -258,4 +261,6 @@ export interface Services {
   batch: BatchService;
   /** The policy against the always-on control group (DESIGN.md §9.1, src/measurement/lift-service.ts). */
   lift: LiftService;
+  /** The dashboard's data: series per action and day, no-action by reason, learner lag (src/dashboard). */
+  dashboard: DashboardService;
 }

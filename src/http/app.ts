@@ -19,6 +19,8 @@ import type { Services } from '../domain/types.js';
 import { authenticate } from './access/authenticate.js';
 import { registerActions } from './actions.js';
 import { registerCustomers } from './customers.js';
+import { registerDashboard } from './dashboard.js';
+import { registerDashboardData } from './dashboard-data.js';
 import { registerChannels } from './channels.js';
 import { registerContactPolicy } from './contact-policy.js';
 import { registerDecisions } from './decisions.js';
@@ -131,11 +133,13 @@ export function createApp(deps: AppDeps): KairosApp {
   registerFeedback(app, routeDeps);
   registerStats(app, routeDeps);
   registerLift(app, routeDeps);
+  registerDashboardData(app, routeDeps);
   registerCustomers(app, routeDeps);
   registerChannels(app, routeDeps);
   registerContactPolicy(app, routeDeps);
   registerKeys(app, routeDeps);
   registerHealth(app, routeDeps);
   registerDocs(app, routeDeps);
+  registerDashboard(app);
   return app;
 }

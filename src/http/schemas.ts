@@ -280,6 +280,14 @@ export const ActionStatsSchema = z
   })
   .openapi('ActionStats');
 
+export const LearnerLagSchema = z
+  .object({
+    appliedSeq: z.number().int().openapi({ description: 'The last feedback seq folded into the stored models' }),
+    latestSeq: z.number().int().openapi({ description: 'The last feedback seq written' }),
+    lag: z.number().int().openapi({ description: 'Feedback rows written but not yet learned: latestSeq − appliedSeq' }),
+  })
+  .openapi('LearnerLag');
+
 export const StatsOverviewSchema = z
   .object({
     actions: z.array(ActionStatsSchema),
@@ -293,6 +301,7 @@ export const StatsOverviewSchema = z
     eligibilityErrors: z
       .record(z.string(), z.number().int())
       .openapi({ description: 'Eligibility rule errors per action since the process started (actions with none absent)' }),
+    learner: LearnerLagSchema,
   })
   .openapi('StatsOverview');
 

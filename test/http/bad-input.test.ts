@@ -380,6 +380,22 @@ const ROWS: BadInput[] = [
   validation('lift channel with a space', 'GET', '/v1/lift?channel=call%20centre', undefined, 'channel'),
   validation('lift unknown query parameter', 'GET', '/v1/lift?chanel=app', undefined, 'chanel'),
   wrongMethod('POST', '/v1/lift'),
+  // ---- the dashboard and its data calls (issue #11 item 4) ------------------------------------------------------
+  validation('series from not a date', 'GET', '/v1/stats/series?from=yesterday', undefined, 'from'),
+  validation('series to a local time without an offset', 'GET', '/v1/stats/series?to=2026-12-01T10:00', undefined, 'to'),
+  validation('series from after to', 'GET', '/v1/stats/series?from=2026-12-02T00:00:00Z&to=2026-12-01T00:00:00Z', undefined, 'from'),
+  validation('series from equal to to (Unix ms)', 'GET', '/v1/stats/series?from=1764547200000&to=1764547200000', undefined, 'from'),
+  validation('series over 400 days', 'GET', '/v1/stats/series?from=2020-01-01&to=2026-01-01', undefined, 'from'),
+  validation('series with an unknown parameter', 'GET', '/v1/stats/series?form=2026-12-01', undefined, 'form'),
+  validation('no-action from past the largest date', 'GET', '/v1/stats/no-action?from=9999999999999999', undefined, 'from'),
+  validation('no-action from after to', 'GET', '/v1/stats/no-action?from=2026-12-02&to=2026-12-01', undefined, 'from'),
+  validation('no-action to a negative number', 'GET', '/v1/stats/no-action?to=-5', undefined, 'to'),
+  wrongMethod('POST', '/v1/stats/series'),
+  wrongMethod('DELETE', '/v1/stats/no-action'),
+  wrongMethod('POST', '/dashboard'),
+  { name: 'an asset not in the list', method: 'GET', path: '/dashboard/assets/package.json', status: 404, code: 'not_found', field: 'file' },
+  { name: 'an asset path escaping its directory', method: 'GET', path: '/dashboard/assets/..%2F..%2Fconfig.ts', status: 404, code: 'not_found', field: 'file' },
+  wrongMethod('PUT', '/dashboard/assets/dashboard.js'),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */

@@ -62,6 +62,8 @@ describe('OpenAPI document', () => {
       '/v1/actions/{actionId}/stats': ['get'],
       '/v1/stats': ['get'],
       '/v1/lift': ['get'],
+      '/v1/stats/series': ['get'],
+      '/v1/stats/no-action': ['get'],
       '/v1/decisions': ['post'],
       '/v1/decisions/{decisionId}/feedback': ['post'],
       '/v1/customers/{customerId}': ['delete', 'get', 'patch', 'put'],

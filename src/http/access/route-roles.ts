@@ -27,6 +27,10 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'GET /docs': 'public',
   'GET /docs/assets/kairos-init.js': 'public',
   'GET /docs/assets/{file}': 'public',
+  // The dashboard's shell and assets hold no data (a browser cannot send a key on navigation); its data calls are
+  // analyst routes below. DESIGN.md §10 lists the dashboard under analyst: the data it shows is.
+  'GET /dashboard': 'public',
+  'GET /dashboard/assets/{file}': 'public',
 
   'PUT /v1/schema': OPS,
   'GET /v1/schema': READ,
@@ -36,6 +40,8 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'GET /v1/actions/{actionId}/stats': READ,
   'GET /v1/stats': READ,
   'GET /v1/lift': READ,
+  'GET /v1/stats/series': READ,
+  'GET /v1/stats/no-action': READ,
 
   // Channels and the contact policy are configuration: ops writes them, analysts read them; apps need neither.
   'PUT /v1/channels/{channelId}': OPS,
