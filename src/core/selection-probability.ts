@@ -398,3 +398,14 @@ function below(level: number, constant: number, centre: number, sd: number, incl
   if (!(sd > 0)) return level > centre || (inclusive && level === centre) ? 1 : 0;
   return normalCdfFast((level - centre) / sd);
 }
+
+/**
+ * The standard error the Monte Carlo selection probability states (thompson.ts `decide`): its estimate p̂ is the
+ * frequency of the action over the M re-draws plus the actual draw, M + 1 independent draws from the policy, so its
+ * binomial standard error is √(p(1−p)/(M+1)), here with p̂ for p (the plug-in estimate; 0 when p̂ is 0 or 1, e.g. a
+ * certain mandatory action). NaN when the frequency was not estimated (M = 0) or p̂ is not a probability.
+ */
+export function monteCarloError(probability: number, draws: number): number {
+  if (!(draws > 0) || !(probability >= 0 && probability <= 1)) return Number.NaN;
+  return Math.sqrt((probability * (1 - probability)) / (draws + 1));
+}

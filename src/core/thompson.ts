@@ -119,6 +119,12 @@ export interface DecisionResult {
   /** Estimated probability that no action is offered. */
   noActionProbability: number;
   /**
+   * How `probability` and `noActionProbability` were computed: 'exact' by quadrature (selection-probability.ts),
+   * 'monte-carlo' from `probabilityDraws` re-draws plus the actual one, 'off' when probabilityDraws = 0 (then they are
+   * the indicators of the actual choice, not probabilities).
+   */
+  probabilityMethod: 'exact' | 'monte-carlo' | 'off';
+  /**
    * Per action, ACTION_STATUS: 0 chosen, 1 below_threshold, 2 not_worth_contact, 3 outranked, 4 unscorable
    * (names in ACTION_STATUS_NAMES).
    */
@@ -316,7 +322,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     if (Number.isFinite(chosenExact) && Number.isFinite(noActionExact)) {
       probability.fill(Number.NaN, 0, k);
       if (chosenCount > 0) probability[chosen[0]!] = chosenExact;
-      return resultOf(scratch, chosen, noActionExact, 0);
+      return resultOf(scratch, chosen, noActionExact, 0, 'exact');
     }
   }
 
@@ -358,7 +364,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   }
   const total = probabilityDraws + 1;
   for (let i = 0; i < k; i++) probability[i] = counts[i]! / total;
-  return resultOf(scratch, chosen, noAction / total, unscorable);
+  return resultOf(scratch, chosen, noAction / total, unscorable, probabilityDraws > 0 ? 'monte-carlo' : 'off');
 }
 
 const finiteOr0 = (v: number): number => (Number.isFinite(v) ? v : 0);
@@ -366,7 +372,7 @@ const finiteOr0 = (v: number): number => (Number.isFinite(v) ? v : 0);
 const clampFinite = (v: number): number => (v > Number.MAX_VALUE ? Number.MAX_VALUE : v < -Number.MAX_VALUE ? -Number.MAX_VALUE : v);
 
 /** The result over the scratch's length-K views; unscorable actions' entries read 0. */
-function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number, unscorable: number): DecisionResult {
+function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number, unscorable: number, probabilityMethod: DecisionResult['probabilityMethod']): DecisionResult {
   const { propensity, sampled, priority, probability, status } = scratch.views;
   if (unscorable > 0) {
     for (let i = 0; i < priority.length; i++) {
@@ -377,5 +383,5 @@ function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbabilit
       probability[i] = 0;
     }
   }
-  return { chosen, propensity, sampled, priority, probability, noActionProbability, status, unscorable };
+  return { chosen, propensity, sampled, priority, probability, noActionProbability, probabilityMethod, status, unscorable };
 }

@@ -180,6 +180,10 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       group: 'policy',
       actions: result.records,
       ...(noActionReason === undefined ? {} : { noActionReason }),
+      // Honest logged probabilities for off-policy evaluation (DESIGN.md §9.2; src/domain/arbitrate.ts).
+      noActionProbability: result.noActionProbability,
+      probabilityMethod: result.probabilityMethod,
+      probabilityDraws: result.probabilityDraws,
       // The support of this decision for off-policy evaluation (DESIGN.md §9.2): what the uniform row and a replayed
       // policy may choose among.
       candidates: selection.eligible.map((a) => a.id),
@@ -188,7 +192,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     // Only keys the request sent: stored attributes the schema does not encode are allowed (they serve the rules).
     const sentUnknown = request.context === undefined ? [] : report.unknownKeys.filter((k) => Object.hasOwn(request.context!, k));
     if (sentUnknown.length > 0) deps.unknownKeys?.add(sentUnknown);
-    const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: 'policy' };
+    const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: 'policy', probabilityMethod: result.probabilityMethod };
     if (noActionReason !== undefined) response.noActionReason = noActionReason;
     if (request.explain === true) {
       const excluded = selection.excluded.concat(result.excluded);
