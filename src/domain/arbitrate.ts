@@ -151,7 +151,6 @@ function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions:
       mandatory: sure,
       reasons: topContributions(input.x, entries[index]!.posterior.mean, input.encoder.slots, REASONS_PER_ACTION, override),
     };
-    if (method === 'monte-carlo') entry.probabilityError = monteCarloError(entry.probability, input.probabilityDraws);
     out.records.push({
       actionId: action.id,
       slot: out.decided.length,
@@ -206,6 +205,10 @@ export function arbitrate(input: ArbitrationInput, rng: Rng, scratch: Arbitratio
     // Mandatory actions took every slot: the others were eligible but had no slot left (explain must still list them).
     for (const a of others) out.excluded.push({ actionId: a.id, reason: 'outranked' });
   }
-  if (out.probabilityMethod === 'monte-carlo') out.probabilityDraws = input.probabilityDraws;
+  if (out.probabilityMethod === 'monte-carlo') {
+    out.probabilityDraws = input.probabilityDraws;
+    // Every action of the slate states its error; a certain mandatory one (probability 1) states 0.
+    for (const entry of out.decided) entry.probabilityError = monteCarloError(entry.probability, input.probabilityDraws);
+  }
   return out;
 }
