@@ -330,21 +330,42 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   for (let r = 0; r < chosenCount; r++) counts[top[r]!] = 1;
   let noAction = chosenCount === 0 ? 1 : 0;
   const contenders = probabilityDraws > 0 ? markContenders(scratch, k, slots, bars, values, levers, rule.propensityThreshold) : 0;
-  const { active, offset, stride } = scratch;
-  // Re-draws read the normal quantile table at index (offset + draw·stride) mod N: each draw's index is uniform and
-  // independent across actions and of the common deviate's (independent random offsets), and an odd stride spreads
-  // one action's draws over distinct strata. Linear actions also draw σ² from the RNG.
-  const commonOffset = probabilityDraws > 0 ? rng.nextInt(NORMAL_TABLE_SIZE) : 0;
-  const commonStride = probabilityDraws > 0 ? 2 * rng.nextInt(NORMAL_TABLE_SIZE / 2) + 1 : 1;
-  for (let a = 0; a < contenders; a++) {
-    offset[a] = rng.nextInt(NORMAL_TABLE_SIZE);
-    stride[a] = 2 * rng.nextInt(NORMAL_TABLE_SIZE / 2) + 1;
-  }
+  const { active } = scratch;
+  let shared = 0;
+  // Each re-draw's deviates are read from the normal quantile table (4,096 equiprobable strata midpoints) at an index
+  // drawn afresh for the common deviate and for each action, so the M re-draws are independent draws of the policy
+  // and the frequency's error is the binomial √(p(1−p)/(M+1)) the answer states (selection-probability.ts
+  // monteCarloError). Indices in arithmetic progression (a random offset and odd stride per action) were cheaper but
+  // made the actions' draws a lattice: across decisions the frequencies spread 1.4 times the binomial error
+  // (test/unit/core/monte-carlo-error.test.ts). One uniform gives four 12-bit indices (48 of its 53 random bits), so
+  // the independence costs a quarter of a uniform per deviate. Linear actions also draw σ² from the RNG.
+  let low = 0; // the unused indices of the last uniform, 12 bits each (low first, then high)
+  let high = 0;
+  let left = 0;
   for (let draw = 0; draw < probabilityDraws; draw++) {
-    const shared = commonScale * Math.max(0, NORMAL_TABLE[(commonOffset + draw * commonStride) & NORMAL_TABLE_MASK]!);
-    for (let a = 0; a < contenders; a++) {
+    for (let a = -1; a < contenders; a++) {
+      if (left === 0) {
+        const bits = Math.floor(rng.nextFloat() * TWO_POW_48);
+        high = Math.floor(bits / TWO_POW_24);
+        low = bits - high * TWO_POW_24;
+        left = 4;
+      }
+      let index: number;
+      if (left > 2) {
+        index = low & NORMAL_TABLE_MASK;
+        low >>>= 12;
+      } else {
+        index = high & NORMAL_TABLE_MASK;
+        high >>>= 12;
+      }
+      left--;
+      const deviate = NORMAL_TABLE[index]!;
+      if (a < 0) {
+        shared = commonScale * Math.max(0, deviate); // the common deviate first, then each contender's own
+        continue;
+      }
       const i = active[a]!;
-      const epsilon = shared + ownScale * NORMAL_TABLE[(offset[a]! + draw * stride[a]!) & NORMAL_TABLE_MASK]!;
+      const epsilon = shared + ownScale * deviate;
       let s: number;
       let p: number;
       if (linear[i] === 1) {
@@ -367,6 +388,8 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   return resultOf(scratch, chosen, noAction / total, unscorable, probabilityDraws > 0 ? 'monte-carlo' : 'off');
 }
 
+const TWO_POW_24 = 2 ** 24;
+const TWO_POW_48 = 2 ** 48;
 const finiteOr0 = (v: number): number => (Number.isFinite(v) ? v : 0);
 /** ±∞ → ±MAX_VALUE; finite values and NaN unchanged. */
 const clampFinite = (v: number): number => (v > Number.MAX_VALUE ? Number.MAX_VALUE : v < -Number.MAX_VALUE ? -Number.MAX_VALUE : v);
