@@ -20,11 +20,11 @@
  * passes then re-spread the points over the part that counts, when at most REFINE_MAX_RIVALS distinct competitors are
  * in play. Rivals identical to i (twins: a cold catalog of equal values) contribute the factor v^r at i's level v; the
  * substitution w = v^(r+1) integrates it exactly, so K identical actions get (1 − P(no action))/K to rounding (the
- * midpoint rule alone was 3 % low at K = 10 and 7–8 % low at K = 50–200). What remains (measured against 10⁶-draw
- * Monte Carlo, test/unit/core/selection-probability-bias.test.ts): likely actions within about 1 %; an unlikely action
- * that wins only in the far upper tail of its own draw among distinct rivals (values 1–100 on one cold prior) can be
- * tens of per cent low, relative — a few thousandths absolute, inside one sd of 100 re-draws, but an inverse
- * propensity weight that large too high.
+ * midpoint rule alone was 2–3 % low at K = 10 and 7–8.5 % low at K = 50–200). What remains, measured against 10⁶-draw
+ * Monte Carlo (test/unit/core/selection-probability-bias.test.ts): the likeliest actions within about 1 %; an action
+ * that wins only in the upper tail of its own draw, among distinct rivals, is low — on one cold prior with values
+ * 1–100, 4 % at p = 0.09, 12 % at 0.045 and 30–99 % below 0.02 (always under 0.01 absolute, inside one sd of 100
+ * re-draws, but an inverse propensity weight that much too high for those rare choices).
  * Runs of competitors with identical moments share one CDF evaluation. Cost:
  * O((SHARED_POINTS + 1) × OWN_POINTS × distinct competitors), more passes only when the mass is concentrated; no
  * random numbers.
