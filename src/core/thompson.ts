@@ -22,7 +22,7 @@
 import { ACTION_STATUS, arbitrationRule, gateStatus, priorityBar, slateWorthIt, type ArbitrationRule } from './arbitration.js';
 import { ensureCapacity, type DecisionScratch } from './decision-scratch.js';
 import { quadFormInverse } from './linalg.js';
-import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
+import { NORMAL_TABLE, NORMAL_TABLE_MASK } from './normal-table.js';
 import { diagonalQuadForm, isDiagonalFactor, markContenders, selectTop, sparseQuadForm } from './contenders.js';
 import { chosenProbability, noActionProbabilityExact } from './selection-probability.js';
 import { sigmoid } from './logistic.js';
