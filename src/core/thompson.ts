@@ -336,7 +336,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   // drawn afresh for the common deviate and for each action, so the M re-draws are independent draws of the policy
   // and the frequency's error is the binomial √(p(1−p)/(M+1)) the answer states (selection-probability.ts
   // monteCarloError). Indices in arithmetic progression (a random offset and odd stride per action) were cheaper but
-  // made the actions' draws a lattice: across decisions the frequencies spread 1.4 times the binomial error
+  // made the actions' draws a lattice: across decisions the frequencies spread 1.2–1.4 times the binomial error
   // (test/unit/core/monte-carlo-error.test.ts). One uniform gives four 12-bit indices (48 of its 53 random bits), so
   // the independence costs a quarter of a uniform per deviate. Linear actions also draw σ² from the RNG.
   let low = 0; // the unused indices of the last uniform, 12 bits each (low first, then high)

@@ -189,6 +189,33 @@ describe('a mandatory action followed by a Thompson draw for the rest', () => {
     expect(Math.abs(total - 1)).toBeLessThan(0.02);
   });
 
+  it('more mandatory actions than slots compete by their draws: exact for one slot, no action 0, the frequencies match', async () => {
+    h = await bank();
+    expectStatus(await send(h, 'PUT', '/v1/actions/alert', { name: 'Alert', category: 'risk', value: 1, mandatory: true }), 201);
+    expectStatus(await send(h, 'PUT', '/v1/actions/notice', { name: 'Notice', category: 'risk', value: 3, mandatory: true }), 201);
+    const n = 200;
+    const hits = new Map<string, number>();
+    const probabilities = new Map<string, Set<number>>();
+    for (let r = 0; r < n; r++) {
+      const d = await decide(h, { channel: 'web' });
+      expect(d.probabilityMethod).toBe('exact');
+      expect(d.actions).toHaveLength(1);
+      const [top] = d.actions;
+      expect(top!.mandatory).toBe(true);
+      hits.set(top!.actionId, (hits.get(top!.actionId) ?? 0) + 1);
+      probabilities.set(top!.actionId, (probabilities.get(top!.actionId) ?? new Set()).add(top!.probability));
+      expect(stored(h, d.decisionId)).toMatchObject({ probabilityMethod: 'exact', noActionProbability: 0 });
+    }
+    let total = 0;
+    for (const [actionId, set] of probabilities) {
+      expect(set.size, actionId).toBe(1);
+      const [p] = [...set];
+      expectFrequency(hits.get(actionId)!, n, p!, actionId);
+      total += p!;
+    }
+    expect(Math.abs(total - 1)).toBeLessThan(0.01);
+  });
+
   it('with two slots left the rest is Monte Carlo: the decision says so and the mandatory action states error 0', async () => {
     h = await bank();
     expectStatus(await send(h, 'PUT', '/v1/actions/alert', { name: 'Alert', category: 'risk', value: 1, mandatory: true }), 201);
