@@ -3,8 +3,10 @@
  * verbatim copy of its previous version kept as the test oracle, on the same captured instances. Instances come from
  * real `decide` calls shaped like bench:batch's NBA path (K actions with values 1–100, a contact cost and a
  * propensity threshold folded into per-action bars, sparse contexts, a recent-ignores slot override) on a cold
- * catalog (every action at its prior) and on a warm one (200 observations each). Prints µs per chosenProbability
- * and per noActionProbabilityExact for both versions and the largest absolute difference seen.
+ * catalog (every action at its prior), on a warm one (200 observations each) and on a cold one whose actions all have
+ * the same value (identical actions: the twins the current version integrates exactly, issue #11 — there the
+ * difference from the previous version is the bias it removed, not rounding). Prints µs per chosenProbability and per
+ * noActionProbabilityExact for both versions and the largest absolute difference seen.
  *
  *   npx tsx scripts/bench-selection.ts [--actions 50] [--dimension 40] [--instances 400] [--min-seconds 1]
  */
@@ -30,14 +32,14 @@ interface Instance {
 const NUMERIC = 6;
 
 /** Runs decide as the service does and copies the moments the quadrature saw. */
-function capture(rng: Rng, posteriors: Posterior[], d: number, count: number): Instance[] {
+function capture(rng: Rng, posteriors: Posterior[], d: number, count: number, equalValues: boolean): Instance[] {
   const k = posteriors.length;
   const covariances = posteriors.map((p) => {
     const cov = new Float64Array(d * d);
     inverseFromCholesky(p.cholPrecision, d, cov);
     return cov;
   });
-  const values = Float64Array.from({ length: k }, (_, i) => 1 + ((i * 37) % 100));
+  const values = Float64Array.from({ length: k }, (_, i) => (equalValues ? 10 : 1 + ((i * 37) % 100)));
   const levers = new Float64Array(k).fill(1);
   const x = new Float64Array(d);
   const ignores = new Float64Array(k);
@@ -93,11 +95,12 @@ function main(): void {
   const catalogs = {
     cold: Array.from({ length: k }, () => createPrior(DEFAULT_LOGISTIC_PRIOR, d)),
     warm: Array.from({ length: k }, () => withEvidence(rng, 'logistic', d, 200, NUMERIC)),
+    'cold-equal': Array.from({ length: k }, () => createPrior(DEFAULT_LOGISTIC_PRIOR, d)),
   };
   const results: Record<string, number> = {};
   console.log(`node ${process.version}; K=${k}, d=${d}, ${count} captured instances per catalog; µs per call by CPU time`);
   for (const [name, posteriors] of Object.entries(catalogs)) {
-    const instances = capture(rng, posteriors, d, count);
+    const instances = capture(rng, posteriors, d, count, name === 'cold-equal');
     let diff = 0;
     for (const s of instances) {
       diff = Math.max(diff, Math.abs(current.chosenProbability(s.chosen, s.k, s.moments, s.threshold) - oracle.chosenProbability(s.chosen, s.k, s.moments, s.threshold)));

@@ -18,11 +18,24 @@ interface AuditActionRow {
   outcome_at: number | null;
 }
 
+interface DecisionAuditRow {
+  id: string;
+  created_at: number;
+  customer_id: string | null;
+  channel: string;
+  group: 'policy' | 'control';
+  activated: number;
+  probability_method: 'exact' | 'monte-carlo' | 'off' | null;
+  no_action_probability: number | null;
+  probability_draws: number | null;
+}
+
 const stmts = perDb((db: Db) => {
   const s = db.sqlite;
   return {
-    decision: s.prepare<[string], { id: string; created_at: number; customer_id: string | null; channel: string; group: 'policy' | 'control'; activated: number }>(
-      'SELECT id, created_at, customer_id, channel, "group", activated FROM decisions WHERE id = ?',
+    decision: s.prepare<[string], DecisionAuditRow>(
+      `SELECT id, created_at, customer_id, channel, "group", activated, probability_method, no_action_probability, probability_draws
+       FROM decisions WHERE id = ?`,
     ),
     // feedback has UNIQUE(decision_id, action_id): at most one outcome per chosen action.
     actions: s.prepare<[string], AuditActionRow>(
@@ -44,6 +57,9 @@ export function readDecisionAudit(db: Db, decisionId: string): StoredAudit | und
     channel: row.channel,
     group: row.group,
     activated: row.activated === 1,
+    probabilityMethod: row.probability_method,
+    noActionProbability: row.no_action_probability,
+    probabilityDraws: row.probability_draws,
     actions: s.actions.all(decisionId).map((a) => ({
       actionId: a.action_id,
       slot: a.slot,

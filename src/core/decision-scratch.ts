@@ -38,9 +38,6 @@ export interface DecisionScratch {
   sds: Float64Array;
   /** value × lever per action. */
   scales: Float64Array;
-  /** Per re-drawn action: start index and odd stride into the normal quantile table. */
-  offset: Int32Array;
-  stride: Int32Array;
   /** Indices of the context's non-zero slots, length ≥ d. */
   nonZero: Int32Array;
   /** x at those slots (nonZeroValues[a] = x[nonZero[a]]), so the per-action loops read x without the indirection. */
@@ -78,8 +75,6 @@ export function createDecisionScratch(maxK: number, d: number): DecisionScratch 
     active: new Int32Array(k),
     sds: new Float64Array(k),
     scales: new Float64Array(k),
-    offset: new Int32Array(k),
-    stride: new Int32Array(k),
     work: new Float64Array(Math.max(1, Math.floor(d))),
     nonZero: new Int32Array(Math.max(1, Math.floor(d))),
     nonZeroValues: new Float64Array(Math.max(1, Math.floor(d))),

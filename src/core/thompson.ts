@@ -22,7 +22,7 @@
 import { ACTION_STATUS, arbitrationRule, gateStatus, priorityBar, slateWorthIt, type ArbitrationRule } from './arbitration.js';
 import { ensureCapacity, type DecisionScratch } from './decision-scratch.js';
 import { quadFormInverse } from './linalg.js';
-import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from './normal-table.js';
+import { NORMAL_TABLE, NORMAL_TABLE_MASK } from './normal-table.js';
 import { diagonalQuadForm, isDiagonalFactor, markContenders, selectTop, sparseQuadForm } from './contenders.js';
 import { chosenProbability, noActionProbabilityExact } from './selection-probability.js';
 import { sigmoid } from './logistic.js';
@@ -118,6 +118,12 @@ export interface DecisionResult {
   probability: Float64Array;
   /** Estimated probability that no action is offered. */
   noActionProbability: number;
+  /**
+   * How `probability` and `noActionProbability` were computed: 'exact' by quadrature (selection-probability.ts),
+   * 'monte-carlo' from `probabilityDraws` re-draws plus the actual one, 'off' when probabilityDraws = 0 (then they are
+   * the indicators of the actual choice, not probabilities).
+   */
+  probabilityMethod: 'exact' | 'monte-carlo' | 'off';
   /**
    * Per action, ACTION_STATUS: 0 chosen, 1 below_threshold, 2 not_worth_contact, 3 outranked, 4 unscorable
    * (names in ACTION_STATUS_NAMES).
@@ -316,7 +322,7 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
     if (Number.isFinite(chosenExact) && Number.isFinite(noActionExact)) {
       probability.fill(Number.NaN, 0, k);
       if (chosenCount > 0) probability[chosen[0]!] = chosenExact;
-      return resultOf(scratch, chosen, noActionExact, 0);
+      return resultOf(scratch, chosen, noActionExact, 0, 'exact');
     }
   }
 
@@ -324,21 +330,42 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   for (let r = 0; r < chosenCount; r++) counts[top[r]!] = 1;
   let noAction = chosenCount === 0 ? 1 : 0;
   const contenders = probabilityDraws > 0 ? markContenders(scratch, k, slots, bars, values, levers, rule.propensityThreshold) : 0;
-  const { active, offset, stride } = scratch;
-  // Re-draws read the normal quantile table at index (offset + draw·stride) mod N: each draw's index is uniform and
-  // independent across actions and of the common deviate's (independent random offsets), and an odd stride spreads
-  // one action's draws over distinct strata. Linear actions also draw σ² from the RNG.
-  const commonOffset = probabilityDraws > 0 ? rng.nextInt(NORMAL_TABLE_SIZE) : 0;
-  const commonStride = probabilityDraws > 0 ? 2 * rng.nextInt(NORMAL_TABLE_SIZE / 2) + 1 : 1;
-  for (let a = 0; a < contenders; a++) {
-    offset[a] = rng.nextInt(NORMAL_TABLE_SIZE);
-    stride[a] = 2 * rng.nextInt(NORMAL_TABLE_SIZE / 2) + 1;
-  }
+  const { active } = scratch;
+  let shared = 0;
+  // Each re-draw's deviates are read from the normal quantile table (4,096 equiprobable strata midpoints) at an index
+  // drawn afresh for the common deviate and for each action, so the M re-draws are independent draws of the policy
+  // and the frequency's error is the binomial √(p(1−p)/(M+1)) the answer states (selection-probability.ts
+  // monteCarloError). Indices in arithmetic progression (a random offset and odd stride per action) were cheaper but
+  // made the actions' draws a lattice: across decisions the frequencies spread 1.2–1.4 times the binomial error
+  // (test/unit/core/monte-carlo-error.test.ts). One uniform gives four 12-bit indices (48 of its 53 random bits), so
+  // the independence costs a quarter of a uniform per deviate. Linear actions also draw σ² from the RNG.
+  let low = 0; // the unused indices of the last uniform, 12 bits each (low first, then high)
+  let high = 0;
+  let left = 0;
   for (let draw = 0; draw < probabilityDraws; draw++) {
-    const shared = commonScale * Math.max(0, NORMAL_TABLE[(commonOffset + draw * commonStride) & NORMAL_TABLE_MASK]!);
-    for (let a = 0; a < contenders; a++) {
+    for (let a = -1; a < contenders; a++) {
+      if (left === 0) {
+        const bits = Math.floor(rng.nextFloat() * TWO_POW_48);
+        high = Math.floor(bits / TWO_POW_24);
+        low = bits - high * TWO_POW_24;
+        left = 4;
+      }
+      let index: number;
+      if (left > 2) {
+        index = low & NORMAL_TABLE_MASK;
+        low >>>= 12;
+      } else {
+        index = high & NORMAL_TABLE_MASK;
+        high >>>= 12;
+      }
+      left--;
+      const deviate = NORMAL_TABLE[index]!;
+      if (a < 0) {
+        shared = commonScale * Math.max(0, deviate); // the common deviate first, then each contender's own
+        continue;
+      }
       const i = active[a]!;
-      const epsilon = shared + ownScale * NORMAL_TABLE[(offset[a]! + draw * stride[a]!) & NORMAL_TABLE_MASK]!;
+      const epsilon = shared + ownScale * deviate;
       let s: number;
       let p: number;
       if (linear[i] === 1) {
@@ -358,15 +385,17 @@ export function decide(input: DecisionInput, rng: Rng, scratch: DecisionScratch)
   }
   const total = probabilityDraws + 1;
   for (let i = 0; i < k; i++) probability[i] = counts[i]! / total;
-  return resultOf(scratch, chosen, noAction / total, unscorable);
+  return resultOf(scratch, chosen, noAction / total, unscorable, probabilityDraws > 0 ? 'monte-carlo' : 'off');
 }
 
+const TWO_POW_24 = 2 ** 24;
+const TWO_POW_48 = 2 ** 48;
 const finiteOr0 = (v: number): number => (Number.isFinite(v) ? v : 0);
 /** ±∞ → ±MAX_VALUE; finite values and NaN unchanged. */
 const clampFinite = (v: number): number => (v > Number.MAX_VALUE ? Number.MAX_VALUE : v < -Number.MAX_VALUE ? -Number.MAX_VALUE : v);
 
 /** The result over the scratch's length-K views; unscorable actions' entries read 0. */
-function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number, unscorable: number): DecisionResult {
+function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbability: number, unscorable: number, probabilityMethod: DecisionResult['probabilityMethod']): DecisionResult {
   const { propensity, sampled, priority, probability, status } = scratch.views;
   if (unscorable > 0) {
     for (let i = 0; i < priority.length; i++) {
@@ -377,5 +406,5 @@ function resultOf(scratch: DecisionScratch, chosen: number[], noActionProbabilit
       probability[i] = 0;
     }
   }
-  return { chosen, propensity, sampled, priority, probability, noActionProbability, status, unscorable };
+  return { chosen, propensity, sampled, priority, probability, noActionProbability, probabilityMethod, status, unscorable };
 }

@@ -27,6 +27,10 @@ export interface StoredAudit {
   channel: string;
   group: 'policy' | 'control';
   activated: boolean;
+  /** How the probabilities were computed, the no-action probability and the re-draws behind them; null before they were stored. */
+  probabilityMethod: 'exact' | 'monte-carlo' | 'off' | null;
+  noActionProbability: number | null;
+  probabilityDraws: number | null;
   actions: StoredAuditAction[];
 }
 

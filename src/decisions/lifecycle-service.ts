@@ -3,6 +3,7 @@
  * is no contact and is not learned until it is activated here (or implicitly by an outcome, in the feedback
  * service); the expirer drops one never activated without an implicit ignore.
  */
+import { monteCarloError } from '../core/selection-probability.js';
 import { AppError } from '../errors.js';
 import type { DecisionLog } from '../domain/decision-log.js';
 import type { DecisionLifecycleStore } from './decision-store.js';
@@ -46,11 +47,16 @@ export function createDecisionLifecycleService(deps: LifecycleDeps): DecisionLif
         channel: stored.channel,
         group: stored.group,
         activated: stored.activated,
+        probabilityMethod: stored.probabilityMethod,
+        noActionProbability: stored.noActionProbability,
+        probabilityDraws: stored.probabilityDraws,
         actions: stored.actions.map((a) => ({
           actionId: a.actionId,
           slot: a.slot,
           propensity: a.propensity,
           probability: a.probability,
+          // The same error the decision answered with, from the stored frequency and re-draws.
+          ...(stored.probabilityMethod === 'monte-carlo' && stored.probabilityDraws !== null ? { probabilityError: monteCarloError(a.probability, stored.probabilityDraws) } : {}),
           ...(a.outcome !== null ? { outcome: a.outcome } : {}),
           ...(a.reward !== null ? { reward: a.reward } : {}),
           ...(a.outcomeAt !== null ? { outcomeAt: new Date(a.outcomeAt).toISOString() } : {}),

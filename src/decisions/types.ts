@@ -15,6 +15,8 @@ export interface AuditedAction {
   reward?: number;
   /** ISO-8601. */
   outcomeAt?: string;
+  /** Only when the decision's probabilityMethod is 'monte-carlo': the binomial standard error of `probability`. */
+  probabilityError?: number;
 }
 
 /** GET /v1/decisions/{decisionId}: the audit trail of one decision. */
@@ -27,6 +29,15 @@ export interface DecisionAudit {
   channel: string;
   group: 'policy' | 'control';
   activated: boolean;
+  /**
+   * How the probabilities were computed (DESIGN.md §9.2): 'exact', 'monte-carlo', 'off' (KAIROS_PROBABILITY_DRAWS = 0:
+   * not probabilities, refused by an evaluation); null for a decision stored before they were recorded.
+   */
+  probabilityMethod: 'exact' | 'monte-carlo' | 'off' | null;
+  /** The policy's probability of offering nothing; null when not recorded. */
+  noActionProbability: number | null;
+  /** Monte Carlo re-draws behind the probabilities (0 unless monte-carlo); null when not recorded. */
+  probabilityDraws: number | null;
   actions: AuditedAction[];
 }
 

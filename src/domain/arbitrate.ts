@@ -7,7 +7,8 @@
 import { contactHistoryOverride } from '../core/contact-history.js';
 import { historySlotsOf, type Encoder } from '../core/encoding.js';
 import { topContributions } from '../core/reasons.js';
-import { ACTION_STATUS, createDecisionScratch, decide, noActionReasonOf, type DecisionScratch } from '../core/thompson.js';
+import { monteCarloError } from '../core/selection-probability.js';
+import { ACTION_STATUS, createDecisionScratch, decide, noActionReasonOf, type DecisionResult, type DecisionScratch } from '../core/thompson.js';
 import type { Rng } from '../core/types.js';
 import type { ActionRecord } from '../../db/stores/catalog.js';
 import type { DecisionActionRecord } from '../../db/stores/decisions.js';
@@ -43,7 +44,23 @@ export interface ArbitrationResult {
   excluded: { actionId: string; reason: ExclusionReason }[];
   /** Why nothing was offered although there were candidates. */
   noActionReason: NoActionReason;
+  /** The policy's probability of offering nothing (DESIGN.md §9.2): 1 with no candidates, 0 once a mandatory action is offered. */
+  noActionProbability: number;
+  /**
+   * How the probabilities were computed: 'exact' (quadrature, or certain: a mandatory action that fits, no candidates),
+   * 'monte-carlo' (re-draws; each action then states `probabilityError`), 'off' (KAIROS_PROBABILITY_DRAWS = 0: the
+   * stored numbers are indicators of the actual choice, not probabilities).
+   */
+  probabilityMethod: ProbabilityMethod;
+  /** The Monte Carlo re-draws behind the probabilities (0 unless 'monte-carlo'). */
+  probabilityDraws: number;
 }
+
+export type ProbabilityMethod = DecisionResult['probabilityMethod'];
+
+/** The less trustworthy of two methods, for a decision whose slate comes from two draws (mandatory, then the rest). */
+const RANK: Record<ProbabilityMethod, number> = { exact: 0, 'monte-carlo': 1, off: 2 };
+const worse = (a: ProbabilityMethod, b: ProbabilityMethod): ProbabilityMethod => (RANK[b] > RANK[a] ? b : a);
 
 /** Buffers reused across decisions, grown when a decision has more candidates or a longer context than before. */
 export interface ArbitrationScratch {
@@ -89,7 +106,7 @@ export function windowTally(input: ArbitrationInput): WindowTally | undefined {
 }
 
 /** Scores `actions` and offers up to `slots` of them; `sure`: mandatory — no thresholds, no cost, all offered. */
-function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions: readonly ActionRecord[], slots: number, sure: boolean, cost: number | undefined, rng: Rng, scratch: ArbitrationScratch, out: ArbitrationResult) {
+function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions: readonly ActionRecord[], slots: number, sure: boolean, cost: number | undefined, rng: Rng, scratch: ArbitrationScratch, out: ArbitrationResult): { method: ProbabilityMethod; noActionProbability: number } {
   const { buffers, overrides } = buffersFor(scratch, actions.length, input.x.length);
   const counts = tally && { contacts: tally.contacts, ignores: Int32Array.from(actions, (a) => tally.ignored.get(a.id) ?? 0) };
   const slotOverride = counts ? contactHistoryOverride(input.encoder, input.x, counts.contacts, counts.ignores, overrides) : undefined;
@@ -117,6 +134,8 @@ function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions:
     rng,
     buffers,
   );
+  // Certain: the slate is the same in every draw, so its probabilities (1, and 0 for no action) are exact.
+  const method: ProbabilityMethod = certain ? 'exact' : result.probabilityMethod;
   for (const index of result.chosen) {
     const action = actions[index]!;
     const override = slotOverride ? { index: slotOverride.index, value: slotOverride.values[index]! } : undefined;
@@ -154,23 +173,42 @@ function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions:
       out.excluded.push({ actionId: actions[k]!.id, reason });
     }
   }
+  return { method, noActionProbability: certain ? (result.chosen.length > 0 ? 0 : 1) : result.noActionProbability };
 }
 
 /** The offered actions (mandatory first), their decision-log records, and why the others were not offered. */
 export function arbitrate(input: ArbitrationInput, rng: Rng, scratch: ArbitrationScratch): ArbitrationResult {
-  const out: ArbitrationResult = { decided: [], records: [], excluded: [], noActionReason: 'below_threshold' };
+  // No candidates: offering nothing is certain.
+  const out: ArbitrationResult = { decided: [], records: [], excluded: [], noActionReason: 'below_threshold', noActionProbability: 1, probabilityMethod: 'exact', probabilityDraws: 0 };
   const tally = windowTally(input);
   const mandatory = input.actions.filter((a) => a.mandatory);
   const others = mandatory.length > 0 ? input.actions.filter((a) => !a.mandatory) : input.actions;
-  if (mandatory.length > 0) offer(input, tally, mandatory, Math.min(mandatory.length, input.slots), true, 0, rng, scratch, out);
+  if (mandatory.length > 0) {
+    const part = offer(input, tally, mandatory, Math.min(mandatory.length, input.slots), true, 0, rng, scratch, out);
+    out.probabilityMethod = part.method;
+    out.noActionProbability = part.noActionProbability;
+  }
   // A mandatory message already makes the contact: the rest of the slate pays no contact cost of its own.
   const cost = out.decided.length > 0 && input.contactCost !== undefined ? 0 : input.contactCost;
   const slots = input.slots - out.decided.length;
   if (others.length > 0 && slots > 0) {
-    offer(input, tally, others, slots, false, cost, rng, scratch, out);
+    // The mandatory part offers something in every draw or in none (it has no thresholds; only an unscorable model,
+    // fixed for this decision, keeps one out), so the rest's draw is independent of it: each rest action's
+    // probability is its chance in the rest's own draw for the remaining slots, and the decision offers nothing only
+    // when the mandatory part offered nothing (then with the rest's no-action probability). Once a mandatory action
+    // is offered, the top slot is it (probability 1 when the mandatory actions fit) and no action has probability 0.
+    const offeredMandatory = out.decided.length > 0;
+    const part = offer(input, tally, others, slots, false, cost, rng, scratch, out);
+    out.probabilityMethod = mandatory.length > 0 ? worse(out.probabilityMethod, part.method) : part.method;
+    out.noActionProbability = offeredMandatory ? 0 : part.noActionProbability;
   } else if (input.explain) {
     // Mandatory actions took every slot: the others were eligible but had no slot left (explain must still list them).
     for (const a of others) out.excluded.push({ actionId: a.id, reason: 'outranked' });
+  }
+  if (out.probabilityMethod === 'monte-carlo') {
+    out.probabilityDraws = input.probabilityDraws;
+    // Every action of the slate states its error; a certain mandatory one (probability 1) states 0.
+    for (const entry of out.decided) entry.probabilityError = monteCarloError(entry.probability, input.probabilityDraws);
   }
   return out;
 }

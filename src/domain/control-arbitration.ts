@@ -35,7 +35,17 @@ export function uniformPick(n: number, k: number, rng: Rng): number[] {
 
 /** The control decision's offered actions (mandatory first), their records, and the eligible ones not drawn. */
 export function arbitrateControl(input: ArbitrationInput, rng: Rng, scratch: ArbitrationScratch): ArbitrationResult {
-  const out: ArbitrationResult = { decided: [], records: [], excluded: [], noActionReason: 'no_candidates' };
+  // What a control decision logs for off-policy evaluation: exact probabilities (no Monte Carlo), and a no-action
+  // probability of 0 whenever it offered something (a candidate always gets offered) and 1 when nothing passed.
+  const out: ArbitrationResult = {
+    decided: [],
+    records: [],
+    excluded: [],
+    noActionReason: 'no_candidates',
+    noActionProbability: 1,
+    probabilityMethod: 'exact',
+    probabilityDraws: 0,
+  };
   const actions = input.actions;
   if (actions.length === 0) return out;
 
@@ -98,13 +108,6 @@ export function arbitrateControl(input: ArbitrationInput, rng: Rng, scratch: Arb
   if (mandatory.length > 0) offerFrom(mandatory, input.slots, true);
   const left = input.slots - out.decided.length;
   if (others.length > 0) offerFrom(others, Math.max(0, left), false);
+  out.noActionProbability = out.decided.length > 0 ? 0 : 1;
   return out;
-}
-
-/**
- * What a control decision logs for off-policy evaluation: exact probabilities (no Monte Carlo), and a no-action
- * probability of 0 whenever it offered something (a candidate always gets offered) and 1 when nothing passed.
- */
-export function controlProbabilities(offered: number): { noActionProbability: number; probabilityMethod: 'exact'; probabilityDraws: number } {
-  return { noActionProbability: offered > 0 ? 0 : 1, probabilityMethod: 'exact', probabilityDraws: 0 };
 }

@@ -20,7 +20,7 @@ import { utcDay, type HistoryQuery } from '../policies/contact-store.js';
 import { checkChannel } from '../policies/policy-service.js';
 import type { ContactRow } from '../policies/types.js';
 import { arbitrate, createArbitrationScratch } from './arbitrate.js';
-import { arbitrateControl, controlProbabilities } from './control-arbitration.js';
+import { arbitrateControl } from './control-arbitration.js';
 import { decisionInControl } from '../measurement/control-group.js';
 import { selectCandidates } from './candidates.js';
 import type { DecisionLog } from './decision-log.js';
@@ -189,9 +189,12 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       status: result.records.length > 0 ? 'pending' : 'closed',
       activated: request.activate !== false,
       group: control ? 'control' : 'policy',
-      ...(control ? controlProbabilities(result.records.length) : {}),
       actions: result.records,
       ...(noActionReason === undefined ? {} : { noActionReason }),
+      // Honest logged probabilities for off-policy evaluation (DESIGN.md §9.2; src/domain/arbitrate.ts).
+      noActionProbability: result.noActionProbability,
+      probabilityMethod: result.probabilityMethod,
+      probabilityDraws: result.probabilityDraws,
       // The support of this decision for off-policy evaluation (DESIGN.md §9.2): what the uniform row and a replayed
       // policy may choose among.
       candidates: selection.eligible.map((a) => a.id),
@@ -200,7 +203,14 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     // Only keys the request sent: stored attributes the schema does not encode are allowed (they serve the rules).
     const sentUnknown = request.context === undefined ? [] : report.unknownKeys.filter((k) => Object.hasOwn(request.context!, k));
     if (sentUnknown.length > 0) deps.unknownKeys?.add(sentUnknown);
-    const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: control ? 'control' : 'policy' };
+    const response: DecisionResponse = {
+      decisionId,
+      channel: request.channel,
+      actions: result.decided,
+      noAction,
+      group: control ? 'control' : 'policy',
+      probabilityMethod: result.probabilityMethod,
+    };
     if (noActionReason !== undefined) response.noActionReason = noActionReason;
     if (request.explain === true) {
       const excluded = selection.excluded.concat(result.excluded);

@@ -125,6 +125,11 @@ export interface DecidedAction {
   value: number;
   priority: number;
   probability: number;
+  /**
+   * Only when the decision's `probabilityMethod` is 'monte-carlo': the binomial standard error √(p(1−p)/(M+1)) of
+   * `probability`, a frequency over M re-draws plus the actual draw (0 for a certain mandatory action).
+   */
+  probabilityError?: number;
   /** A mandatory action (DESIGN.md §8.3), offered ahead of every other. */
   mandatory: boolean;
   /** The largest contributions to its score, largest magnitude first. */
@@ -140,6 +145,12 @@ export interface DecisionResponse {
   group: 'policy' | 'control';
   /** Present when `noAction`. */
   noActionReason?: NoActionReason;
+  /**
+   * How the actions' `probability` was computed (DESIGN.md §9.2): 'exact' (quadrature, or a certain slate),
+   * 'monte-carlo' (re-draws: each action states `probabilityError`), 'off' (KAIROS_PROBABILITY_DRAWS = 0: indicators,
+   * not probabilities; such decisions are no input for an evaluation).
+   */
+  probabilityMethod?: 'exact' | 'monte-carlo' | 'off';
   /** `explain: true` only: every action not offered, with its reason. */
   excluded?: { actionId: string; reason: ExclusionReason }[];
   /** `explain: true` only: the effective context the decision was taken on. */

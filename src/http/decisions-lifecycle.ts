@@ -16,12 +16,19 @@ export const DecisionAuditSchema = z
     channel: z.string(),
     group: z.enum(['policy', 'control']),
     activated: z.boolean().openapi({ description: 'false until a deferred decision is activated (or gets an outcome)' }),
+    probabilityMethod: z
+      .enum(['exact', 'monte-carlo', 'off'])
+      .nullable()
+      .openapi({ description: 'How the probabilities were computed: exact, monte-carlo (each action states probabilityError), off (KAIROS_PROBABILITY_DRAWS=0: not probabilities; refused by an evaluation); null for decisions stored before it was recorded.' }),
+    noActionProbability: z.number().nullable().openapi({ description: "The policy's probability of offering nothing; null when not recorded." }),
+    probabilityDraws: z.number().int().nullable().openapi({ description: 'Monte Carlo re-draws behind the probabilities (0 unless monte-carlo); null when not recorded.' }),
     actions: z.array(
       z.object({
         actionId: z.string(),
         slot: z.number().int(),
         propensity: z.number(),
         probability: z.number(),
+        probabilityError: z.number().optional().openapi({ description: 'Only for monte-carlo: the binomial standard error √(p(1−p)/(M+1)) of probability.' }),
         outcome: z.enum(['response', 'ignore']).optional().openapi({ description: 'Absent until an outcome is recorded (or the window expires: ignore)' }),
         reward: z.number().optional(),
         outcomeAt: isoTime.optional(),

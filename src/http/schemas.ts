@@ -202,6 +202,10 @@ export const DecidedActionSchema = z
     value: z.number(),
     priority: z.number(),
     probability: z.number().openapi({ description: 'Chance the policy had of choosing this action (off-policy evaluation); 1 for a mandatory action.' }),
+    probabilityError: z
+      .number()
+      .optional()
+      .openapi({ description: "Only when the decision's probabilityMethod is monte-carlo: the binomial standard error √(p(1−p)/(M+1)) of `probability`, a frequency over M re-draws (KAIROS_PROBABILITY_DRAWS) plus the actual draw." }),
     mandatory: z.boolean().openapi({ description: 'A mandatory action (risk, regulatory): offered ahead of every other, whatever the channel limit.' }),
     reasons: z
       .array(z.object({ feature: z.string(), contribution: z.number() }))
@@ -220,6 +224,10 @@ export const DecisionResponseSchema = z
       .enum(NO_ACTION_REASONS)
       .optional()
       .openapi({ description: 'Why nothing was offered: no_candidates, contact_limit, below_threshold (no draw cleared the thresholds), not_worth_contact (none was worth the channel’s contact cost).' }),
+    probabilityMethod: z
+      .enum(['exact', 'monte-carlo', 'off'])
+      .optional()
+      .openapi({ description: 'How `probability` was computed: exact (one-slot quadrature, or a certain slate), monte-carlo (re-draws; each action states probabilityError), off (KAIROS_PROBABILITY_DRAWS=0: indicators of the actual choice, not probabilities).' }),
     excluded: z
       .array(z.object({ actionId: z.string(), reason: z.enum(EXCLUSION_REASONS) }))
       .optional()

@@ -132,8 +132,10 @@ describe('the expirer and activation', () => {
 
 describe('readDecisionAudit', () => {
   it('returns the decision with each action’s outcome, reward and outcome time once recorded', () => {
-    insertDecisions(t.db, [offered()]);
+    insertDecisions(t.db, [offered({ probabilityMethod: 'monte-carlo', noActionProbability: 0.125, probabilityDraws: 100 }), decision('d2', 2_000, [], {})]);
     insertFeedback(t.db, { decisionId: 'd1', actionId: 'b', outcome: 'response', reward: 2.5, createdAt: 4_000, source: 'client' });
+    // A decision written without the probability columns (as before issue #11) reads them as null.
+    expect(readDecisionAudit(t.db, 'd2')).toMatchObject({ probabilityMethod: null, noActionProbability: null, probabilityDraws: null });
     expect(readDecisionAudit(t.db, 'd1')).toEqual({
       decisionId: 'd1',
       createdAt: 1_000,
@@ -141,6 +143,9 @@ describe('readDecisionAudit', () => {
       channel: 'app',
       group: 'policy',
       activated: true,
+      probabilityMethod: 'monte-carlo',
+      noActionProbability: 0.125,
+      probabilityDraws: 100,
       actions: [
         { actionId: 'a', slot: 0, propensity: 0.1, probability: 0.6, outcome: null, reward: null, outcomeAt: null },
         { actionId: 'b', slot: 1, propensity: 0.2, probability: 0.5, outcome: 'response', reward: 2.5, outcomeAt: 4_000 },

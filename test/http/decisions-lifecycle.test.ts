@@ -124,7 +124,7 @@ describe('GET /v1/decisions/{decisionId}', () => {
     const reply = await send(h, 'POST', '/v1/decisions', { customerId: 'alice', channel: 'web', context: SEED_CONTEXT, slots: 2 });
     expectStatus(reply, 200);
     const id = reply.body.decisionId as string;
-    const [first, second] = reply.body.actions as { actionId: string; propensity: number; probability: number }[];
+    const [first, second] = reply.body.actions as { actionId: string; propensity: number; probability: number; probabilityError: number }[];
     clock.now += 1_500;
     expectStatus(await send(h, 'POST', `/v1/decisions/${id}/feedback`, { actionId: second!.actionId, outcome: 'response', reward: 3 }), 202);
 
@@ -137,9 +137,13 @@ describe('GET /v1/decisions/{decisionId}', () => {
       channel: 'web',
       group: 'policy',
       activated: true,
+      // Two slots: Monte Carlo probabilities (KAIROS_PROBABILITY_DRAWS = 100), each with the error the answer stated.
+      probabilityMethod: 'monte-carlo',
+      noActionProbability: expect.any(Number),
+      probabilityDraws: 100,
       actions: [
-        { actionId: first!.actionId, slot: 0, propensity: first!.propensity, probability: first!.probability },
-        { actionId: second!.actionId, slot: 1, propensity: second!.propensity, probability: second!.probability, outcome: 'response', reward: 3, outcomeAt: new Date(clock.now).toISOString() },
+        { actionId: first!.actionId, slot: 0, propensity: first!.propensity, probability: first!.probability, probabilityError: first!.probabilityError },
+        { actionId: second!.actionId, slot: 1, propensity: second!.propensity, probability: second!.probability, probabilityError: second!.probabilityError, outcome: 'response', reward: 3, outcomeAt: new Date(clock.now).toISOString() },
       ],
     });
   });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
-import { controlProbabilities, uniformPick } from '../../../src/domain/control-arbitration.js';
+import { uniformPick } from '../../../src/domain/control-arbitration.js';
 
 describe('uniformPick', () => {
   it('returns min(k, n) distinct indices of [0, n) (property)', () => {
@@ -27,12 +27,5 @@ describe('uniformPick', () => {
     expect(cells.size).toBe(12);
     const sd = Math.sqrt(draws * (1 / 12) * (11 / 12));
     for (const [key, count] of cells) expect(Math.abs(count - draws / 12), key).toBeLessThanOrEqual(4.5 * sd);
-  });
-});
-
-describe('controlProbabilities', () => {
-  it('logs exact probabilities: no action 0 when something was offered, 1 when nothing passed', () => {
-    expect(controlProbabilities(2)).toEqual({ noActionProbability: 0, probabilityMethod: 'exact', probabilityDraws: 0 });
-    expect(controlProbabilities(0)).toEqual({ noActionProbability: 1, probabilityMethod: 'exact', probabilityDraws: 0 });
   });
 });
