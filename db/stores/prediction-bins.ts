@@ -34,7 +34,6 @@ const stmts = perDb((db: Db) => {
     one: s.prepare<[string], BinRow>(
       'SELECT action_id, bin, positives, negatives, predicted FROM prediction_bins WHERE action_id = ? ORDER BY bin',
     ),
-    all: s.prepare<[], BinRow>('SELECT action_id, bin, positives, negatives, predicted FROM prediction_bins ORDER BY action_id, bin'),
     clear: s.prepare<[string]>('DELETE FROM prediction_bins WHERE action_id = ?'),
     clearAll: s.prepare('DELETE FROM prediction_bins'),
     reward: s.prepare<[string], RewardRow>('SELECT action_id, n, sum, sum_sq FROM action_rewards WHERE action_id = ?'),
@@ -61,15 +60,6 @@ export function createSqliteQualityStore(db: Db): QualityStore {
       for (const b of bins) add.run(actionId, b.bin, b.positives, b.negatives, b.predicted);
     },
     bins: (actionId) => stmts(db).one.all(actionId).map(toBin),
-    allBins() {
-      const out = new Map<string, PredictionBin[]>();
-      for (const row of stmts(db).all.all()) {
-        const list = out.get(row.action_id);
-        if (list) list.push(toBin(row));
-        else out.set(row.action_id, [toBin(row)]);
-      }
-      return out;
-    },
     clearBins: (actionId) => clearPredictionBins(db, actionId),
     clearAllBins: () => clearAllPredictionBins(db),
     rewards(actionId) {

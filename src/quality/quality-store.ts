@@ -20,8 +20,6 @@ export interface QualityStore {
   addBins(actionId: string, bins: readonly PredictionBin[]): void;
   /** The action's non-empty bins in ascending order. */
   bins(actionId: string): PredictionBin[];
-  /** Every action's bins, each list in ascending order (actions without any are absent). */
-  allBins(): Map<string, PredictionBin[]>;
   /** Forgets the action's bins: its model was replaced (ops scripts), the new model has scored nothing yet. */
   clearBins(actionId: string): void;
   clearAllBins(): void;

@@ -61,6 +61,8 @@ describe('model quality in the statistics', () => {
     const h = await harness();
     await answer(h, 'cashback', [{ outcome: 'response', reward: 2 }, { outcome: 'response', reward: 4 }, { outcome: 'response', reward: 9 }]);
     await answer(h, 'offer', [{ outcome: 'response' }, { outcome: 'ignore' }, { outcome: 'ignore' }, { outcome: 'ignore' }], 2);
+    // Read before the learner runs (the statistics keep each model's quality): the cycle's new models show new counts.
+    expect((await stats(h, 'offer')).quality.scored).toBe(0);
     expect(await h.learner.runOnce()).toBe(7);
     const linear = await stats(h, 'cashback');
     // Rewards 2, 4, 9: mean 5, Σ(r − 5)² = 9 + 1 + 16 = 26 over n − 1 = 2.
