@@ -3,9 +3,12 @@
  * evidence, coefficients' credible intervals, linear actions' reward moments, the prequential quality block, and the
  * ops scripts clearing a replaced model's prediction bins.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main as copyModel } from '../../scripts/copy-model.js';
 import { main as reset } from '../../scripts/reset.js';
+import { main as warmStart } from '../../scripts/warm-start.js';
 import { createRng } from '../../src/core/rng.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send } from '../helpers/http.js';
@@ -96,7 +99,7 @@ describe('model quality in the statistics', () => {
     expect(Object.keys(doc.components.schemas.ActionStats.properties)).toEqual(expect.arrayContaining(['successRate', 'evidence', 'quality', 'reward']));
   });
 
-  it('forgets a model’s prediction bins when an ops script replaces the model (reset, copy-model)', async () => {
+  it('forgets a model’s prediction bins when an ops script replaces the model (reset, copy-model, warm-start)', async () => {
     const h = await harness();
     await answer(h, 'offer', Array.from({ length: 6 }, (_, i) => ({ outcome: i % 3 === 0 ? ('response' as const) : ('ignore' as const) })), 3);
     await answer(h, 'twin', Array.from({ length: 4 }, (_, i) => ({ outcome: i === 0 ? ('response' as const) : ('ignore' as const) })), 4);
@@ -112,5 +115,15 @@ describe('model quality in the statistics', () => {
     expect(await reset(['--db', h.config.dbFile, '--action', 'offer'], captureIo(), {})).toBe(0);
     h.engine.reloadWatcher.check();
     expect(await stats(h, 'offer')).toMatchObject({ evidence: 0, quality: { scored: 0, auc: null, calibration: [] } });
+
+    // Learn again, then warm-start from a file: the warm-started model's record starts with it.
+    await answer(h, 'offer', Array.from({ length: 3 }, () => ({ outcome: 'ignore' as const })), 5);
+    await h.learner.runOnce();
+    expect((await stats(h, 'offer')).quality.scored).toBe(3);
+    const file = join(h.dir, 'history.jsonl');
+    writeFileSync(file, ['response', 'ignore'].map((outcome) => JSON.stringify({ actionId: 'offer', channel: 'web', outcome, context: { score: 1 } })).join('\n') + '\n');
+    expect(await warmStart(['--db', h.config.dbFile, '--file', file], captureIo(), {})).toBe(0);
+    h.engine.reloadWatcher.check();
+    expect(await stats(h, 'offer')).toMatchObject({ evidence: 5, quality: { scored: 0 } });
   });
 });

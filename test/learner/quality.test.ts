@@ -16,8 +16,8 @@ import { expectStatus, send } from '../helpers/http.js';
 const harnesses: TestHarness[] = [];
 const engines: Engine[] = [];
 /** The learner is driven by hand (`runOnce`), so the cycles are the batches the test chooses. */
-async function harness(env: Record<string, string> = {}): Promise<TestHarness> {
-  const h = await createTestHarness({ env: { KAIROS_LEARNER: 'off', KAIROS_LEARNER_BATCH: '50', ...env } });
+async function harness(env: Record<string, string> = {}, updater: 'inline' | 'pool' = 'inline'): Promise<TestHarness> {
+  const h = await createTestHarness({ updater, env: { KAIROS_LEARNER: 'off', KAIROS_LEARNER_BATCH: '50', ...env } });
   harnesses.push(h);
   h.services.catalog.putSchema(
     [
@@ -104,6 +104,21 @@ describe('prequential model quality', () => {
     expect(Math.abs(body.quality.auc - 0.5)).toBeLessThan(0.08);
     expect(body.quality.aucCi95[0]).toBeLessThan(0.5);
     expect(body.quality.aucCi95[1]).toBeGreaterThan(0.5);
+  });
+
+  it('scores the same through the worker pool (the covariance it hands back) as inline (the Cholesky factor)', async () => {
+    const binsOf = async (updater: 'inline' | 'pool') => {
+      const h = await harness({}, updater);
+      await play(h, 300, 6, (score) => sigmoid(-1 + 2 * score));
+      await h.learner.runOnce();
+      return createSqliteQualityStore(h.db).bins('offer');
+    };
+    const inline = await binsOf('inline');
+    const pool = await binsOf('pool');
+    expect(pool.map(({ bin, positives, negatives }) => [bin, positives, negatives])).toEqual(
+      inline.map(({ bin, positives, negatives }) => [bin, positives, negatives]),
+    );
+    pool.forEach((b, i) => expect(b.predicted).toBeCloseTo(inline[i]!.predicted, 9));
   });
 
   it('counts nothing twice when another process changes the model mid-cycle (conflict, rollback, rescore)', async () => {
