@@ -4,7 +4,8 @@
  * 1. posterior updates/s in the Piscina worker pool (d ≈ 40, 50 actions, batches of --batch rows per action),
  *    beside the same folds run inline on the main thread in the same run;
  *    and the cost of KAIROS_CHANGE_DETECTION's test on the learner's thread over the same batches (worst case: every
- *    model sure of itself, so every outcome is tested);
+ *    model sure of itself, so every outcome is tested); and the cost of the prequential scoring (model quality,
+ *    src/quality) on the learner's thread over the same batches, with the covariance the pool hands back and without;
  * 2. freshness: decisions made first, then their feedback recorded at a fixed --rate per second (through the services the
  *    HTTP routes call), and the time from each feedback's commit (the moment the 202 would be sent) to the learner
  *    swapping in the posterior that includes it — p50/p95/max.
@@ -25,6 +26,10 @@ import { createEngine } from '../src/engine.js';
 import { createChangeWatch } from '../src/learner/change-watch.js';
 import { learningPolicyFromConfig, priorPosterior } from '../src/learner/fold.js';
 import { createInlineUpdater, type Updater } from '../src/learner/updater.js';
+import { inverseFromCholesky } from '../src/core/linalg.js';
+import { updatePosterior } from '../src/core/update.js';
+import { PredictionTally } from '../src/quality/bins.js';
+import { createScoreScratch, predictiveLogit } from '../src/quality/score.js';
 
 const HELP = `Usage: npm run bench:learner -- [options]
 
@@ -106,6 +111,31 @@ function changeWatchThroughput(d: number, batch: number, seconds: number): Promi
   return rowsPerSecond(ACTIONS * batch, seconds, () => watch.test(watched));
 }
 
+/**
+ * Outcomes/s through the prequential scoring the learner does before each fold (main thread): every row of the same
+ * batches scored with a trained model and tallied, with the model's covariance (pool updater) or from its Cholesky
+ * factor (inline updater).
+ */
+function scoringThroughput(d: number, batch: number, seconds: number, withCovariance: boolean): Promise<number> {
+  const policy = learningPolicyFromConfig({ priorRate: 0.05, forgettingHalfLife: 0, changeDetection: false });
+  const batches = learnerBatches(d, batch);
+  const trained = updatePosterior(priorPosterior(policy, 'logistic', d), batches[0]!);
+  const cov = new Float64Array(d * d);
+  inverseFromCholesky(trained.cholPrecision, d, cov);
+  const scratch = createScoreScratch(d);
+  const row = new Float64Array(d);
+  return rowsPerSecond(ACTIONS * batch, seconds, () => {
+    const tally = new PredictionTally();
+    batches.forEach((b, a) => {
+      for (let r = 0; r < b.n; r++) {
+        row.set(b.x.subarray(r * d, (r + 1) * d));
+        tally.add(`action-${a}`, predictiveLogit(trained, withCovariance ? cov : undefined, row, scratch), b.y[r] === 1);
+      }
+    });
+    return tally.entries();
+  });
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -155,6 +185,8 @@ async function main(): Promise<void> {
     const pooled = await throughput(engine.updater, d, batch, Math.min(5, seconds));
     const inline = await throughput(createInlineUpdater(engine.state.policy), d, batch, Math.min(5, seconds));
     const changeWatch = await changeWatchThroughput(d, batch, Math.min(3, seconds));
+    const scoringCov = await scoringThroughput(d, batch, Math.min(3, seconds), true);
+    const scoringChol = await scoringThroughput(d, batch, Math.min(3, seconds), false);
 
     // 2. Freshness at a fixed rate.
     const rng = createRng(3);
@@ -203,6 +235,7 @@ async function main(): Promise<void> {
       poolUpdatesPerSec: Math.round(pooled),
       inlineUpdatesPerSec: Math.round(inline),
       changeTestOutcomesPerSec: Math.round(changeWatch),
+      qualityScoringOutcomesPerSec: { withCovariance: Math.round(scoringCov), fromCholesky: Math.round(scoringChol) },
       freshness: {
         targetRate: rate,
         achievedRate: Math.round(seq / elapsed),
@@ -221,6 +254,10 @@ async function main(): Promise<void> {
       console.log(`| posterior updates/s, worker pool (batches of ${batch}/action) | ${result.poolUpdatesPerSec.toLocaleString('en')} | ≥ 20,000 |`);
       console.log(`| posterior updates/s, inline on one thread (same batches) | ${result.inlineUpdatesPerSec.toLocaleString('en')} | — |`);
       console.log(`| KAIROS_CHANGE_DETECTION test, outcomes/s on the learner's thread (every outcome tested) | ${result.changeTestOutcomesPerSec.toLocaleString('en')} | — |`);
+      console.log(
+        `| prequential scoring (model quality), outcomes/s on the learner's thread: with the pool's covariance / from the Cholesky factor | ` +
+          `${result.qualityScoringOutcomesPerSec.withCovariance.toLocaleString('en')} / ${result.qualityScoringOutcomesPerSec.fromCholesky.toLocaleString('en')} | — |`,
+      );
       console.log(`| freshness at ${result.freshness.achievedRate} feedback/s: p50 / p95 / max | ${result.freshness.p50Ms} / ${result.freshness.p95Ms} / ${result.freshness.maxMs} ms | p95 ≤ 2,000 ms |`);
     }
     console.log(JSON.stringify(result));

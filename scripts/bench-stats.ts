@@ -2,7 +2,8 @@
  * Statistics at scale: how long GET /v1/stats takes as the decision log grows, read from the running counts
  * (`action_counts`, kept by triggers) beside the full-log scan the service used before (the same GROUP BY over
  * decision_actions and feedback). Every figure comes from one run on one database, side by side. The log is
- * written in bulk by SQL (each row through the same triggers the service's writes fire), with a one-byte x.
+ * written in bulk by SQL (each row through the same triggers the service's writes fire), with a one-byte x; every
+ * action has all 200 prediction bins filled (model quality's worst case: AUC and calibration read per call).
  * Prints a table, then one JSON line.
  *
  *   npm run bench:stats -- [--decisions 10000000] [--calls 20] [--scan-until 1000000]
@@ -65,6 +66,12 @@ async function main(): Promise<void> {
   const actions = engine.state.actions().map((a) => a.id);
   db.sqlite.exec(`CREATE TEMP TABLE bench_actions (i INTEGER PRIMARY KEY, id TEXT); CREATE TEMP TABLE bench_channels (i INTEGER PRIMARY KEY, id TEXT);`);
   actions.forEach((id, i) => db.sqlite.prepare('INSERT INTO bench_actions VALUES (?, ?)').run(i, id));
+  // Model quality's worst case: every action has all 200 prediction bins filled (src/quality/bins.ts), read per call.
+  db.sqlite.exec(
+    `WITH RECURSIVE b(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM b WHERE n + 1 < 200)
+     INSERT INTO prediction_bins (action_id, bin, positives, negatives, predicted)
+     SELECT a.id, b.n, 1 + b.n % 7, 10 + b.n % 13, (11 + b.n % 20) * 0.05 FROM bench_actions a, b`,
+  );
   CHANNELS.forEach((id, i) => db.sqlite.prepare('INSERT INTO bench_channels VALUES (?, ?)').run(i, id));
   // One chunk of decisions [from, to): one chosen action each, 70 % with an outcome (3 % of them responses).
   const chunk = db.sqlite.transaction((from: number, to: number) => {

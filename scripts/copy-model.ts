@@ -6,6 +6,7 @@
 import { transaction } from '../db/open.js';
 import { getAction, getCurrentSchema } from '../db/stores/catalog.js';
 import { loadModel, putModel } from '../db/stores/models.js';
+import { clearPredictionBins } from '../db/stores/prediction-bins.js';
 import {
   COMMON_OPTIONS,
   COMMON_USAGE,
@@ -80,6 +81,8 @@ export async function main(
           );
         }
         const written = putModel(db, to, model.schemaVersion, model.posterior, Date.now());
+        // The target now has another model: the prediction bins of its old one (src/quality) no longer describe it.
+        clearPredictionBins(db, to);
         io.stdout.write(
           `copied the model of '${from}' (version ${model.version}, ${model.posterior.observations} observations) ` +
             `to '${to}' (now version ${written.version})\n`,

@@ -3,7 +3,9 @@
  * A running service sees the commit (PRAGMA data_version) and reloads within its reload interval.
  */
 import { getAction, listActions } from '../db/stores/catalog.js';
+import { transaction } from '../db/open.js';
 import { deleteAllModels, deleteModel, loadModel } from '../db/stores/models.js';
+import { clearAllPredictionBins, clearPredictionBins } from '../db/stores/prediction-bins.js';
 import {
   COMMON_OPTIONS,
   COMMON_USAGE,
@@ -55,16 +57,25 @@ export async function main(
 
     const config = scriptConfig(env);
     const dbFile = resolveDbFile(values, config);
+    // A reset model is a different model: its prediction bins (prequential AUC and calibration, src/quality) scored
+    // the old one, so they go with it, in the same transaction.
     return withStore(dbFile, { mustExist: true, synchronous: config.synchronous }, (db) => {
       if (all) {
-        const deleted = deleteAllModels(db);
+        const deleted = transaction(db, () => {
+          clearAllPredictionBins(db);
+          return deleteAllModels(db);
+        });
         io.stdout.write(`reset ${deleted} model(s) of ${listActions(db).length} action(s) to the prior\n`);
         return 0;
       }
       const actionId = values.action!;
       if (!getAction(db, actionId)) throw new ScriptFailure(`unknown action '${actionId}'`);
       const before = loadModel(db, actionId);
-      if (!deleteModel(db, actionId)) {
+      const deleted = transaction(db, () => {
+        clearPredictionBins(db, actionId);
+        return deleteModel(db, actionId);
+      });
+      if (!deleted) {
         io.stdout.write(`action '${actionId}' has no stored model: it already uses the prior\n`);
         return 0;
       }

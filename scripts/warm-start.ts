@@ -8,6 +8,7 @@ import { stat } from 'node:fs/promises';
 import { transaction, type Db } from '../db/open.js';
 import { getAction, getCurrentSchema, listActions, type ActionRecord } from '../db/stores/catalog.js';
 import { loadModel, saveModel } from '../db/stores/models.js';
+import { clearPredictionBins } from '../db/stores/prediction-bins.js';
 import { compileEncoder, encodeContext } from '../src/core/encoding.js';
 import { mergeEvidence } from '../src/core/merge.js';
 import type { FieldProblem } from '../src/errors.js';
@@ -220,6 +221,9 @@ export function writeModels(
       const saved = unchanged ? saveModel(db, f.actionId, schemaVersion, f.posterior, f.startVersion, nowMs) : null;
       if (saved) {
         versions.set(f.actionId, saved.version);
+        // A warm-started model learned outcomes that were never scored before it learned them: its prequential record
+        // (src/quality) starts again with it, and the old model's bins go.
+        clearPredictionBins(db, f.actionId);
         continue;
       }
       const { likelihood, d } = f.posterior;
@@ -241,6 +245,7 @@ export function writeModels(
       const write = saveModel(db, f.actionId, schemaVersion, posterior, current.version, nowMs);
       if (!write) throw new ScriptFailure(`the model of '${f.actionId}' changed during the write transaction`);
       versions.set(f.actionId, write.version);
+      clearPredictionBins(db, f.actionId);
       merged.set(f.actionId, current.posterior.observations - f.startObservations);
       f.posterior = posterior;
     }

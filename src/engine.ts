@@ -15,6 +15,7 @@ import { insertDecisionsIsolated, isLockError } from '../db/stores/decisions.js'
 import { createSqliteCustomerStore } from '../db/stores/customers.js';
 import { createSqliteDecisionLifecycleStore } from '../db/stores/decision-lifecycle.js';
 import { createSqliteRetentionStore } from '../db/stores/retention.js';
+import { createSqliteQualityStore } from '../db/stores/prediction-bins.js';
 import { createSqliteChannelStore } from '../db/stores/channels.js';
 import { createSqliteContactPolicyStore } from '../db/stores/contact-policy.js';
 import { createPolicyService } from './policies/policy-service.js';
@@ -142,10 +143,13 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     maxPending: config.maxPendingWrites,
     onError: (error, { decisionIds }) => logger.error({ err: error, decisionIds }, 'decision write failed'),
   });
+  // Prequential prediction bins and reward moments (src/quality): written by the learner, read by the stats.
+  const quality = createSqliteQualityStore(db);
   const learner = createLearner({
     db,
     state,
     updater,
+    quality,
     batchLimit: config.learnerBatchLimit,
     intervalMs: config.learnerIntervalMs,
     minGapMs: options.learnerMinGapMs ?? LEARNER_MIN_GAP_MS,
@@ -247,7 +251,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       control: { share: config.controlShare, rng: createRng((rootSeed ^ CONTROL_SEED_MIX) >>> 0) },
     }),
     feedback: createFeedbackService({ db, log: decisionLog, now, onRecorded: () => (config.learnerEnabled ? learner.wake() : undefined) }),
-    stats: createStatsService({ db, state, unknownKeys, refusedOutcomes: () => updater.refused(), learnerLag: () => dashboard.learner() }),
+    stats: createStatsService({ db, state, quality, unknownKeys, refusedOutcomes: () => updater.refused(), learnerLag: () => dashboard.learner() }),
     health: {
       readiness() {
         let database = false;

@@ -1,5 +1,6 @@
 /** The action catalog and the versioned feature schema. Timestamps are Unix milliseconds. */
 import { asc, desc, eq, sql } from 'drizzle-orm';
+import { clearAllPredictionBins } from './prediction-bins.js';
 import type { ContactHistorySpec, FeatureSpec } from '../../src/core/encoding.js';
 import type { Likelihood } from '../../src/core/types.js';
 import { transaction, type Db } from '../open.js';
@@ -163,6 +164,8 @@ export function insertSchema(
       .insert(featureSchemas)
       .values({ version: record.version, features: stored as FeatureSpec[], channels: record.channels, dimension, createdAt: nowMs })
       .run();
+    // Every model restarts from its prior under the new schema: the old models' prequential scores are not theirs.
+    clearAllPredictionBins(db);
     return record;
   });
 }

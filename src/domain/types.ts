@@ -4,6 +4,7 @@
  */
 import type { FeatureSpec } from '../core/encoding.js';
 import type { Likelihood } from '../core/types.js';
+import type { ModelQuality } from '../quality/model-quality.js';
 import type { AccessService } from '../access/access-service.js';
 import type { KeyService } from '../access/key-service.js';
 import type { CustomerService } from '../customers/customer-service.js';
@@ -176,6 +177,8 @@ export interface Coefficient {
   feature: string;
   mean: number;
   sd: number;
+  /** Central 95 % credible interval mean ± 1.96·sd (the standard normal's quantile; stats-service.ts). */
+  ci95: [number, number];
 }
 
 export interface ChannelCounts {
@@ -192,6 +195,14 @@ export interface ActionStats extends ChannelCounts {
   byChannel: Record<string, ChannelCounts>;
   /** Eligibility rule evaluations that failed (missing key, non-boolean result) since the process started. */
   eligibilityErrors: number;
+  /** responses / (responses + ignores); null with no outcome. */
+  successRate: number | null;
+  /** Outcomes the current model has learned (its posterior's observation count: since its last reset, decayed by forgetting). */
+  evidence: number;
+  /** Prequential AUC and calibration deciles (src/quality/model-quality.ts); logistic actions only score outcomes. */
+  quality: ModelQuality;
+  /** Linear actions: moments of the rewards recorded; null for logistic actions. */
+  reward: { n: number; mean: number | null; sd: number | null } | null;
   model: {
     likelihood: Likelihood;
     observations: number;

@@ -271,6 +271,19 @@ const interval = z.tuple([z.number(), z.number()]).nullable().openapi({ descript
 
 export const ChannelCountsSchema = z.object(countsShape).openapi('ChannelCounts');
 
+export const ModelQualitySchema = z
+  .object({
+    scored: z.number().int().openapi({
+      description: 'Outcomes scored prequentially: each with the model as it stood before the learner cycle that learned it',
+    }),
+    auc: z.number().nullable().openapi({ description: 'Mann–Whitney AUC of the prequential predictions; null without both a response and an ignore' }),
+    aucCi95: z.tuple([z.number(), z.number()]).nullable().openapi({ description: '95 % interval (Hanley–McNeil 1982 standard error)' }),
+    calibration: z
+      .array(z.object({ predicted: z.number(), observed: z.number(), count: z.number().int() }))
+      .openapi({ description: 'Up to 10 groups of about equal count in order of prediction: mean predicted probability, observed response rate' }),
+  })
+  .openapi('ModelQuality');
+
 export const ActionStatsSchema = z
   .object({
     actionId: z.string(),
@@ -278,12 +291,28 @@ export const ActionStatsSchema = z
     responseRateCi: interval,
     byChannel: z.record(z.string(), ChannelCountsSchema),
     eligibilityErrors: z.number().int().openapi({ description: 'Eligibility rule evaluations that failed (missing key, non-boolean result) since the process started' }),
+    successRate: z.number().nullable().openapi({ description: 'responses / (responses + ignores); null with no outcome' }),
+    evidence: z.number().openapi({
+      description: "Outcomes the action's current model has learned (its observation count: since its last reset, decayed by forgetting)",
+    }),
+    quality: ModelQualitySchema,
+    reward: z
+      .object({ n: z.number().int(), mean: z.number().nullable(), sd: z.number().nullable() })
+      .nullable()
+      .openapi({ description: 'Linear actions: count, mean and sample sd of the rewards recorded; null for logistic actions' }),
     model: z.object({
       likelihood,
       observations: z.number(),
       version: z.number().int(),
       updatedAt: isoTime.nullable(),
-      coefficients: z.array(z.object({ feature: z.string(), mean: z.number(), sd: z.number() })),
+      coefficients: z.array(
+        z.object({
+          feature: z.string(),
+          mean: z.number(),
+          sd: z.number(),
+          ci95: z.tuple([z.number(), z.number()]).openapi({ description: 'Central 95 % credible interval, mean ± 1.96·sd' }),
+        }),
+      ),
     }),
   })
   .openapi('ActionStats');

@@ -9,8 +9,11 @@ const actionStats = createRoute({
   tags: ['stats'],
   summary: 'Statistics and model of one action',
   description:
-    '`responseRateCi` is a 95 % Wilson score interval over closed outcomes; `coefficients` give the posterior mean ' +
-    'and marginal sd of each slot of x.',
+    '`responseRateCi` is a 95 % Wilson score interval over closed outcomes; `coefficients` give the posterior mean, ' +
+    'marginal sd and 95 % credible interval (mean ± 1.96·sd) of each slot of x. `quality` is prequential: every ' +
+    'logistic outcome is scored with the model as it stood before the learner cycle that learned it, and counted into ' +
+    'a histogram of 200 logit bins; `auc` (Mann–Whitney, ties within a bin ½) with a Hanley–McNeil 95 % interval, and ' +
+    '`calibration`, up to 10 groups of about equal count (mean predicted vs observed rate), are read off it.',
   request: { params: ActionIdParams },
   responses: {
     200: { description: 'The statistics', content: { 'application/json': { schema: ActionStatsSchema } } },

@@ -9,6 +9,12 @@
  *
  * A model changed under our feet (an ops script reset or warm-started it) makes the optimistic write fail; the
  * transaction rolls back, the cache is reloaded and the batch is recomputed from the new state.
+ *
+ * Model quality (src/quality): before a cycle folds its rows, each logistic outcome is scored with its action's model
+ * as it stood in the cache at the start of the cycle — the model has not learned it yet (prequential) — and counted
+ * into the action's prediction bins in the same commit transaction, so a rolled-back attempt counts nothing and the
+ * retry, which rescored its rows against the reloaded models, counts each outcome once; a crash before the commit
+ * counts nothing, and the restarted learner scores the same rows again.
  */
 import type { Db } from '../../db/open.js';
 import { transaction } from '../../db/open.js';
@@ -17,6 +23,9 @@ import { getAppliedSeq, setAppliedSeq } from '../../db/stores/learner-state.js';
 import { saveModel } from '../../db/stores/models.js';
 import { periodic } from '../periodic.js';
 import type { EngineState, ModelEntry } from '../domain/engine-state.js';
+import { PredictionTally } from '../quality/bins.js';
+import type { QualityStore } from '../quality/quality-store.js';
+import { createScoreScratch, predictiveLogit } from '../quality/score.js';
 import { createChangeWatch } from './change-watch.js';
 import { groupByAction, priorPosterior, targetOf, withRecentIgnores, type LabelledRow } from './fold.js';
 import type { Updater } from './updater.js';
@@ -25,6 +34,8 @@ export interface LearnerDeps {
   db: Db;
   state: EngineState;
   updater: Updater;
+  /** Where each cycle's prequential prediction counts go, inside its commit (src/quality). */
+  quality: QualityStore;
   /** At most this many feedback rows per cycle. */
   batchLimit: number;
   /** Poll interval: picks up feedback written by other processes and by the expirer. */
@@ -79,6 +90,8 @@ export function createLearner(deps: LearnerDeps): Learner {
       const encoderDim = state.encoder().dimension;
       const starts = new Map<string, ModelEntry>();
       const labelled: LabelledRow[] = [];
+      const tally = new PredictionTally();
+      const scratch = createScoreScratch(encoderDim);
       let skipped = 0;
       for (const row of rows) {
         // Rows decided under another schema (or for an action since deleted) cannot be folded into this schema's
@@ -93,6 +106,11 @@ export function createLearner(deps: LearnerDeps): Learner {
           starts.set(row.actionId, entry);
         }
         const x = withRecentIgnores(state.encoder(), row.x, row.recentIgnores);
+        // Scored with the x the fold learns from, by the model before it learns it. Timeout ignores (the expirer's)
+        // count as negatives: they are what the model learns.
+        if (entry.posterior.likelihood === 'logistic') {
+          tally.add(row.actionId, predictiveLogit(entry.posterior, entry.covariance, x, scratch), row.outcome === 'response');
+        }
         labelled.push({ actionId: row.actionId, x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
       }
       const batches = groupByAction(labelled, encoderDim);
@@ -126,7 +144,7 @@ export function createLearner(deps: LearnerDeps): Learner {
       );
       deps.beforeCommit?.(lastSeq);
       const nowMs = deps.now();
-      const committed = commit(db, schema.version, folded, lastSeq, nowMs);
+      const committed = commit(db, deps.quality, schema.version, folded, tally, lastSeq, nowMs);
       if (committed) {
         applied = lastSeq;
         state.swapModels(committed);
@@ -215,11 +233,13 @@ export function createLearner(deps: LearnerDeps): Learner {
   };
 }
 
-/** Writes all posteriors and the cursor atomically; undefined when any model changed since it was read. */
+/** Writes all posteriors, the cycle's prediction counts and the cursor atomically; undefined when any model changed since it was read. */
 function commit(
   db: Db,
+  quality: QualityStore,
   schemaVersion: number,
   folded: readonly { start: ModelEntry; posterior: ModelEntry['posterior']; covariance: Float64Array | undefined }[],
+  tally: PredictionTally,
   lastSeq: number,
   nowMs: number,
 ): ModelEntry[] | undefined {
@@ -234,6 +254,7 @@ function commit(
         if (covariance) entry.covariance = covariance;
         entries.push(entry);
       }
+      for (const [actionId, bins] of tally.entries()) quality.addBins(actionId, bins);
       setAppliedSeq(db, lastSeq);
       return entries;
     });
