@@ -78,10 +78,11 @@ WHEN OLD.`activated` = 0 AND NEW.`activated` = 1 AND NEW.`offered` > 0 BEGIN
 		AND `group` = NEW.`group` AND `no_action_reason` = NEW.`no_action_reason`;
 END;
 --> statement-breakpoint
--- Each response adds to its decision's totals (decisions.responses, decisions.value)…
+-- Each response adds to its decision's totals (decisions.responses, decisions.value)… A reward beyond the accepted
+-- ±1e6 (MAX_ABS_REWARD: only a row written before the limits, or by hand) counts at the limit, so no square overflows.
 CREATE TRIGGER `decision_outcome_totals` AFTER INSERT ON `feedback` WHEN NEW.`outcome` = 'response' BEGIN
 	UPDATE `decisions` SET `responses` = `responses` + 1,
-		`value` = `value` + coalesce((SELECT `value` FROM `actions` WHERE `id` = NEW.`action_id`), 0) * coalesce(NEW.`reward`, 1)
+		`value` = `value` + coalesce((SELECT `value` FROM `actions` WHERE `id` = NEW.`action_id`), 0) * coalesce(max(-1000000.0, min(1000000.0, NEW.`reward`)), 1)
 	WHERE `id` = NEW.`decision_id`;
 END;
 --> statement-breakpoint
@@ -103,14 +104,15 @@ CREATE TRIGGER `action_day_counts_outcome` AFTER INSERT ON `feedback` BEGIN
 		CASE WHEN NEW.`outcome` = 'response' THEN 1 ELSE 0 END,
 		CASE WHEN NEW.`outcome` = 'ignore' THEN 1 ELSE 0 END,
 		CASE WHEN NEW.`outcome` = 'response'
-			THEN coalesce((SELECT `value` FROM `actions` WHERE `id` = NEW.`action_id`), 0) * coalesce(NEW.`reward`, 1) ELSE 0 END
+			THEN coalesce((SELECT `value` FROM `actions` WHERE `id` = NEW.`action_id`), 0) * coalesce(max(-1000000.0, min(1000000.0, NEW.`reward`)), 1) ELSE 0 END
 	FROM `decisions` WHERE `id` = NEW.`decision_id`
 	ON CONFLICT (`action_id`, `day`) DO UPDATE SET `responses` = `responses` + excluded.`responses`,
 		`ignores` = `ignores` + excluded.`ignores`, `value` = `value` + excluded.`value`;
 END;
 --> statement-breakpoint
--- Reward moments per action (linear actions' reward mean and sd, db/schema/action-rewards.ts).
-CREATE TRIGGER `action_rewards_feedback` AFTER INSERT ON `feedback` WHEN NEW.`reward` IS NOT NULL BEGIN
+-- Reward moments per action (linear actions' reward mean and sd, db/schema/action-rewards.ts); a reward the learner
+-- refuses (beyond ±1e6) is left out, as it is from the model.
+CREATE TRIGGER `action_rewards_feedback` AFTER INSERT ON `feedback` WHEN NEW.`reward` IS NOT NULL AND abs(NEW.`reward`) <= 1000000 BEGIN
 	INSERT INTO `action_rewards` (`action_id`, `n`, `sum`, `sum_sq`) VALUES (NEW.`action_id`, 1, NEW.`reward`, NEW.`reward` * NEW.`reward`)
 	ON CONFLICT (`action_id`) DO UPDATE SET `n` = `n` + 1, `sum` = `sum` + excluded.`sum`, `sum_sq` = `sum_sq` + excluded.`sum_sq`;
 END;

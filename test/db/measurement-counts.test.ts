@@ -79,6 +79,15 @@ describe('measurement aggregates (migration 0004)', () => {
     expect(t.db.sqlite.prepare('SELECT * FROM action_rewards').all()).toEqual([{ action_id: 'deposit', n: 2, sum: 400, sum_sq: 300 * 300 + 100 * 100 }]);
   });
 
+  it('a reward beyond the accepted ±1e6 (a row from before the limits) counts at the limit and stays out of the moments', () => {
+    insertDecisions(t.db, [decision('a', 10, ['deposit']), decision('b', 11, ['deposit'])]);
+    insertFeedback(t.db, { decisionId: 'a', actionId: 'deposit', outcome: 'response', reward: 1e200, createdAt: 20, source: 'client' });
+    insertFeedback(t.db, { decisionId: 'b', actionId: 'deposit', outcome: 'response', reward: 2, createdAt: 21, source: 'client' });
+    const [row] = counts();
+    expect(row).toMatchObject({ responses: 2, value: 0.5e6 + 1, value_sq: 0.25e12 + 1 });
+    expect(t.db.sqlite.prepare('SELECT * FROM action_rewards').all()).toEqual([{ action_id: 'deposit', n: 1, sum: 2, sum_sq: 4 }]);
+  });
+
   it('outcomes count per action on the day of their decision', () => {
     const day = 20_000 * 86_400_000;
     insertDecisions(t.db, [decision('a', day + 5, ['card', 'tip']), decision('b', day + 6, ['card'])]);
