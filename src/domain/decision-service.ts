@@ -23,6 +23,7 @@ import type { DecisionLog } from './decision-log.js';
 import type { EngineState } from './engine-state.js';
 import { uuidv7 } from './ids.js';
 import type { KeyCounter } from './key-counter.js';
+import type { MetricsHooks } from '../metrics/types.js';
 import type { DecisionRequest, DecisionResponse, DecisionService, DecisionTrace } from './types.js';
 
 /** What the decision path reads from the store (the ports of src/customers and src/policies). */
@@ -45,6 +46,8 @@ export interface DecisionDeps {
   now: () => number;
   /** Where context keys unknown to the schema are counted (for stats). */
   unknownKeys?: KeyCounter;
+  /** Counts each answered decision (GET /metrics); absent: not counted. */
+  metrics?: Pick<MetricsHooks, 'decided'>;
 }
 
 function candidatePool(state: EngineState, request: Pick<DecisionRequest, 'candidates'>): ActionRecord[] {
@@ -190,6 +193,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
     if (sentUnknown.length > 0) deps.unknownKeys?.add(sentUnknown);
     const response: DecisionResponse = { decisionId, channel: request.channel, actions: result.decided, noAction, group: 'policy' };
     if (noActionReason !== undefined) response.noActionReason = noActionReason;
+    deps.metrics?.decided(request.channel, response.group, noActionReason);
     if (request.explain === true) {
       const excluded = selection.excluded.concat(result.excluded);
       if (request.candidates !== undefined) {
