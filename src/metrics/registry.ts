@@ -26,6 +26,8 @@ import {
 
 /** At most this many feedback rows are counted per scrape; the rest are counted by the next ones. */
 export const FEEDBACK_ROWS_PER_SCRAPE = 100_000;
+/** The learner lag is counted up to this many outcomes (a backlog past it reads as this; ~50 ms to count). */
+export const LAG_COUNT_LIMIT = 1_000_000;
 
 /** One (method, route pattern)'s request series. */
 export interface RouteSeries {
@@ -165,7 +167,7 @@ function registerStoreFamilies(registers: Registry[], reads: MetricsReads): void
     labelNames: [],
     registers,
     collect() {
-      this.set(Math.max(0, reads.latestFeedbackSeq() - reads.appliedSeq()));
+      this.set(reads.unappliedOutcomes(LAG_COUNT_LIMIT));
     },
   });
   let bytes: { main: number; wal: number } | undefined;

@@ -369,6 +369,10 @@ const ROWS: BadInput[] = [
   { name: 'a decision on an undeclared channel', method: 'POST', path: DECISION, body: { channel: 'email', context: CONTEXT }, status: 422, code: 'unprocessable', field: 'channel' },
   { name: 'a decision for an unknown customer with no context', method: 'POST', path: DECISION, body: { customerId: 'ghost', channel: 'app' }, status: 422, code: 'unprocessable', field: 'customerId' },
   validation('explain not a boolean', 'POST', DECISION, { channel: 'app', context: CONTEXT, explain: 'yes' }, 'explain'),
+
+  // ---- GET /metrics (issue #11): it takes no input, so only its wrong methods -----------------------------------
+  wrongMethod('POST', '/metrics'),
+  wrongMethod('DELETE', '/metrics'),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */
