@@ -53,6 +53,8 @@ export interface MetricsSources {
 type Child = { inc(value?: number): void };
 
 interface ChannelCells {
+  /** The channel label: the channel, or OTHER_LABEL past MAX_CHANNEL_LABELS. */
+  label: string;
   byGroup: Record<'policy' | 'control', { offered: Child; no_action: Child }>;
   reasons: Map<string, Child>;
 }
@@ -83,13 +85,15 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
 
   const channels = new Map<string, ChannelCells>();
   const cellsOf = (channel: string): ChannelCells => {
-    let cells = channels.get(channel);
+    const known = channels.get(channel);
+    if (known !== undefined) return known;
+    // Any channel is accepted while none is declared: past the cap new ones share one label, so the set stays bounded.
+    const label = channels.size < MAX_CHANNEL_LABELS ? channel : OTHER_LABEL;
+    let cells = channels.get(label);
     if (cells === undefined) {
-      // Any channel is accepted while none is declared: the label set stays bounded all the same.
-      if (channels.size >= MAX_CHANNEL_LABELS) return cellsOf(OTHER_LABEL);
-      const group = (g: 'policy' | 'control') => ({ offered: decisions.labels(channel, g, 'offered'), no_action: decisions.labels(channel, g, 'no_action') });
-      cells = { byGroup: { policy: group('policy'), control: group('control') }, reasons: new Map() };
-      channels.set(channel, cells);
+      const group = (g: 'policy' | 'control') => ({ offered: decisions.labels(label, g, 'offered'), no_action: decisions.labels(label, g, 'no_action') });
+      cells = { label, byGroup: { policy: group('policy'), control: group('control') }, reasons: new Map() };
+      channels.set(label, cells);
     }
     return cells;
   };
@@ -108,7 +112,7 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
       cells.byGroup[group].no_action.inc();
       let reason = cells.reasons.get(noActionReason);
       if (reason === undefined) {
-        reason = noAction.labels(channels.has(channel) ? channel : OTHER_LABEL, noActionReason);
+        reason = noAction.labels(cells.label, noActionReason);
         cells.reasons.set(noActionReason, reason);
       }
       reason.inc();

@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertFeedback } from '../../db/stores/feedback.js';
-import { FAMILIES } from '../../src/metrics/families.js';
+import { FAMILIES, MAX_CHANNEL_LABELS, OTHER_LABEL } from '../../src/metrics/families.js';
+import { createMetrics } from '../../src/metrics/registry.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send } from '../helpers/http.js';
 import { SEED_CONTEXT, seedTwoActions } from '../helpers/seed.js';
@@ -132,6 +133,7 @@ describe('GET /metrics', () => {
     const two = await scrape(h);
     expect(feedback(two, 'ignore', 'timeout') - feedback(one, 'ignore', 'timeout')).toBe(second.actions.length);
     expect(feedback(two, 'ignore', 'import') - feedback(one, 'ignore', 'import')).toBe(1);
+    // Counted rows, not the seq difference: the expirer's two ignores that lost to existing outcomes used up seqs.
     const written = 1 + second.actions.length + 1;
     expect(sampleValue(two, 'kairos_learner_lag_outcomes')).toBe(written);
 
@@ -219,5 +221,34 @@ describe('access to /metrics', () => {
     expectStatus(rebound, 403);
     const families = await scrape(h, { host: 'localhost:3000' });
     expect(sampleValue(families, 'kairos_auth_failures_total', { status: '403', reason: 'host' })).toBe(1);
+  });
+});
+
+describe('createMetrics', () => {
+  it('keeps the channel label set bounded: past the cap, decisions count under other', async () => {
+    const metrics = createMetrics();
+    const extra = 50;
+    for (let i = 0; i < MAX_CHANNEL_LABELS + extra; i += 1) metrics.decided(`ch${i}`, 'policy', i % 2 === 0 ? undefined : 'below_threshold');
+    metrics.decided('ch0', 'control', undefined);
+    const families = parseExposition(await metrics.scrape());
+    const labels = new Set(families.get('kairos_decisions_total')!.samples.map((s) => s.labels.channel));
+    expect(labels.size).toBe(MAX_CHANNEL_LABELS + 1);
+    expect(labels.has(OTHER_LABEL)).toBe(true);
+    const other = families.get('kairos_decisions_total')!.samples.filter((s) => s.labels.channel === OTHER_LABEL);
+    expect(other.reduce((sum, s) => sum + s.value, 0)).toBe(extra);
+    expect(sampleValue(families, 'kairos_decisions_no_action_total', { channel: OTHER_LABEL, reason: 'below_threshold' })).toBe(extra / 2);
+    expect(sampleValue(families, 'kairos_decisions_total', { channel: 'ch0', group: 'control', outcome: 'offered' })).toBe(1);
+  });
+
+  it("gives each engine its own registry: one engine's decision is not another's", async () => {
+    h = await seedTwoActions();
+    const other = await seedTwoActions();
+    try {
+      await decide(h);
+      expect(counterValue(await scrape(h), 'kairos_decisions_total', { channel: 'app' })).toBe(1);
+      expect(counterValue(await scrape(other), 'kairos_decisions_total', { channel: 'app' })).toBe(0);
+    } finally {
+      await other.close();
+    }
   });
 });
