@@ -13,6 +13,7 @@ const stmts = perDb((db: Db) => ({
   latestSeq: db.sqlite.prepare<[], { seq: number | null }>(
     "SELECT max(coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'feedback'), 0), coalesce((SELECT max(seq) FROM feedback), 0)) AS seq",
   ),
+  applied: db.sqlite.prepare<[], { applied_seq: number }>('SELECT applied_seq FROM learner_state WHERE id = 1'),
   unapplied: db.sqlite.prepare<[number], { count: number }>(
     `SELECT count(*) AS count FROM (SELECT 1 FROM feedback
      WHERE seq > coalesce((SELECT applied_seq FROM learner_state WHERE id = 1), 0) LIMIT ?)`,
@@ -38,6 +39,7 @@ function fileBytes(path: string): number {
 export function createSqliteMetricsReads(db: Db): MetricsReads {
   return {
     latestFeedbackSeq: () => stmts(db).latestSeq.get()?.seq ?? 0,
+    appliedSeq: () => stmts(db).applied.get()?.applied_seq ?? 0,
     unappliedOutcomes: (limit) => stmts(db).unapplied.get(limit)?.count ?? 0,
     feedbackAfter(afterSeq, limit) {
       const rows = stmts(db).after.all(afterSeq, limit);

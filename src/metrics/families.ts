@@ -50,7 +50,7 @@ export const FAMILIES = {
   },
   learnerLag: {
     name: 'kairos_learner_lag_outcomes',
-    help: 'Outcomes in the feedback log not yet folded into the models (rows past the applied seq, counted up to 1,000,000).',
+    help: 'Outcomes in the feedback log not yet folded into the models (counted exactly up to 10,000; past that the seq difference, an upper bound).',
     labelNames: [],
   },
   learnerCycle: {

@@ -19,11 +19,9 @@ export interface FeedbackTally {
 export interface MetricsReads {
   /** The highest feedback seq ever assigned (0 for an empty log): AUTOINCREMENT seqs are never reused. */
   latestFeedbackSeq(): number;
-  /**
-   * Outcomes in the log past the learner's applied seq, counted up to `limit` (a primary-key range). Counted, not
-   * the seq difference: an insert that loses its ON CONFLICT (an outcome the client already sent, when the expirer
-   * writes its ignores) still uses up a seq, so seqs have gaps.
-   */
+  /** The seq of the last outcome folded into the stored models (learner_state; 0 before any). */
+  appliedSeq(): number;
+  /** Outcomes in the log past the learner's applied seq, counted up to `limit` (a primary-key range). */
   unappliedOutcomes(limit: number): number;
   /** Counts of at most `limit` rows with seq > `afterSeq`, in seq order (a primary-key range, never a scan). */
   feedbackAfter(afterSeq: number, limit: number): FeedbackTally;

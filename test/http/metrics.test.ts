@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { insertFeedback } from '../../db/stores/feedback.js';
 import { FAMILIES, MAX_CHANNEL_LABELS, OTHER_LABEL } from '../../src/metrics/families.js';
-import { createMetrics } from '../../src/metrics/registry.js';
+import { createMetrics, FEEDBACK_ROWS_PER_SCRAPE, LAG_COUNT_LIMIT } from '../../src/metrics/registry.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send } from '../helpers/http.js';
 import { SEED_CONTEXT, seedTwoActions } from '../helpers/seed.js';
@@ -151,6 +151,22 @@ describe('GET /metrics', () => {
     for (const source of ['client', 'timeout', 'import']) {
       for (const outcome of ['response', 'ignore']) expect(feedback(four, outcome, source), `${outcome}/${source}`).toBe(feedback(three, outcome, source));
     }
+  });
+
+  it('a bulk import is counted over several scrapes, and a backlog past the count limit reads from the seqs', async () => {
+    h = await seedTwoActions();
+    const rows = FEEDBACK_ROWS_PER_SCRAPE + 10;
+    expect(rows).toBeGreaterThan(LAG_COUNT_LIMIT);
+    const insert = h.db.sqlite.prepare("INSERT INTO feedback (decision_id, action_id, outcome, reward, created_at, source) VALUES (?, 'a', 'response', NULL, 0, 'import')");
+    h.db.sqlite.transaction(() => {
+      for (let i = 0; i < rows; i += 1) insert.run(`imported-${i}`);
+    })();
+    const imported = (f: Map<string, Family>) => sampleValue(f, 'kairos_feedback_total', { outcome: 'response', source: 'import' });
+    const first = await scrape(h);
+    expect(imported(first)).toBe(FEEDBACK_ROWS_PER_SCRAPE);
+    expect(sampleValue(first, 'kairos_learner_lag_outcomes')).toBe(rows);
+    expect(imported(await scrape(h))).toBe(rows);
+    expect(imported(await scrape(h))).toBe(rows);
   });
 
   it('labels routes by their pattern, never by ids, and unknown paths as unmatched', async () => {
