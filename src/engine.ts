@@ -47,6 +47,8 @@ import { createPruner, type Pruner } from './retention/pruner.js';
 import { customerInControl } from './measurement/control-group.js';
 import { createLiftService } from './measurement/lift-service.js';
 import { createSqliteLiftStore } from '../db/stores/lift.js';
+import { createSqliteMetricsReads } from '../db/stores/metrics.js';
+import { createMetrics, type Metrics } from './metrics/registry.js';
 
 export type EngineConfig = Pick<
   Config,
@@ -119,6 +121,8 @@ export interface Engine {
   updater: Updater;
   /** The active API keys in memory; `refresh()` picks up keys added or revoked by another process. */
   keyRing: KeyRing;
+  /** This engine's Prometheus metrics (give them to createApp for GET /metrics and the request counts). */
+  metrics: Metrics;
   /** Starts the background timers (learner poll, expirer, retention, reload watcher). */
   start(): void;
   /** Stops the timers, flushes decisions, drains the learner and closes the pool. Leaves the db open. */
@@ -133,6 +137,13 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     logger.warn({ actionId }, 'a stored model is not finite (written before updates were guarded): it restarts from its prior'),
   );
   const logError = (what: string) => (error: unknown) => logger.error({ err: error }, what);
+  const metrics = createMetrics({
+    reads: createSqliteMetricsReads(db),
+    models: () => state.actions().map(({ id }) => {
+      const entry = state.model(id);
+      return { actionId: id, version: entry.version, observations: entry.posterior.observations };
+    }),
+  });
 
   const updater =
     options.updater === 'inline' ? createInlineUpdater(policy) : createPoolUpdater(policy, config.workers);
@@ -160,6 +171,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       logger.warn({ ...info }, 'behaviour change detected: every model restarts from the prior (KAIROS_CHANGE_DETECTION)');
     },
     onCommitted: (info) => {
+      metrics.learnerCycle(info.durationMs / 1000, info.rows);
       logger.debug({ ...info }, 'learner committed');
       const refused = updater.refused();
       if (refused > refusedLogged) {
@@ -249,6 +261,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       unknownKeys,
       // Anonymous decisions' membership draws come from a generator of their own (seeded from the root seed).
       control: { share: config.controlShare, rng: createRng((rootSeed ^ CONTROL_SEED_MIX) >>> 0) },
+      metrics,
     }),
     feedback: createFeedbackService({ db, log: decisionLog, now, onRecorded: () => (config.learnerEnabled ? learner.wake() : undefined) }),
     stats: createStatsService({ db, state, quality, unknownKeys, refusedOutcomes: () => updater.refused(), learnerLag: () => dashboard.learner() }),
@@ -315,6 +328,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     pruner,
     updater,
     keyRing,
+    metrics,
     start() {
       keyRing.start();
       if (config.learnerEnabled) learner.start();

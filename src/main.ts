@@ -95,6 +95,7 @@ function main(): void {
     requestTimeoutMs: config.requestTimeoutMs,
     batchBodyLimitBytes: config.batchBodyLimitBytes,
     batchTimeoutMs: config.batchTimeoutMs,
+    metrics: engine.metrics,
   });
   engine.start();
 

@@ -27,6 +27,7 @@ import type { DecisionLog } from './decision-log.js';
 import type { EngineState } from './engine-state.js';
 import { uuidv7 } from './ids.js';
 import type { KeyCounter } from './key-counter.js';
+import type { MetricsHooks } from '../metrics/types.js';
 import type { DecisionRequest, DecisionResponse, DecisionService, DecisionTrace } from './types.js';
 
 /** What the decision path reads from the store (the ports of src/customers and src/policies). */
@@ -54,6 +55,8 @@ export interface DecisionDeps {
    * draws (its own, so the decisions' seeds do not depend on the share). Absent or share 0: no control group.
    */
   control?: { share: number; rng: Rng };
+  /** Counts each answered decision (GET /metrics); absent: not counted. */
+  metrics?: Pick<MetricsHooks, 'decided'>;
 }
 
 function candidatePool(state: EngineState, request: Pick<DecisionRequest, 'candidates'>): ActionRecord[] {
@@ -212,6 +215,7 @@ export function createDecisionService(deps: DecisionDeps): DecisionService {
       probabilityMethod: result.probabilityMethod,
     };
     if (noActionReason !== undefined) response.noActionReason = noActionReason;
+    deps.metrics?.decided(request.channel, response.group, noActionReason);
     if (request.explain === true) {
       const excluded = selection.excluded.concat(result.excluded);
       if (request.candidates !== undefined) {

@@ -2,7 +2,7 @@
  * `createApp(deps)`: the whole HTTP surface as an OpenAPIHono app, with no side effects (no server, no timers, no
  * I/O until a request arrives), so tests drive it with `app.request()`.
  *
- * Middleware order: security headers → in-flight limit (503 before anything is parsed; /healthz and /readyz
+ * Middleware order: request metrics (src/metrics: every answer counted) → security headers → in-flight limit (503 before anything is parsed; /healthz and /readyz
  * exempt) → request id → request log (one info line per request) → access (API key and role: src/http/access) →
  * request timeout → content-encoding gate (415) → body limit (on /v1; POST /v1/decisions/batch has its own limit and
  * timeout, for up to 10,000 customers) → the route's media-type gate and zod
@@ -32,6 +32,9 @@ import { registerFeedback } from './feedback.js';
 import { registerHealth } from './health.js';
 import { registerKeys } from './keys.js';
 import { registerLift } from './lift.js';
+import { registerMetrics } from './metrics.js';
+import { httpMetrics } from '../metrics/http-middleware.js';
+import { createMetrics, type Metrics } from '../metrics/registry.js';
 import { rejectContentEncoding } from './middleware/content-encoding.js';
 import { createInflightLimit } from './middleware/inflight-limit.js';
 import { allowedMethodsOf, notFoundOrNotAllowed } from './middleware/method-not-allowed.js';
@@ -63,6 +66,8 @@ export interface AppDeps {
   batchBodyLimitBytes?: number;
   /** The request timeout of POST /v1/decisions/batch (in place of `requestTimeoutMs`); absent: `requestTimeoutMs`. */
   batchTimeoutMs?: number;
+  /** The engine's metrics (GET /metrics, the request and auth hooks); absent: request and auth metrics only. */
+  metrics?: Metrics;
 }
 
 /** The outbound-list route, which gets its own body limit and timeout (src/http/decisions-batch.ts). */
@@ -102,6 +107,8 @@ export function createApp(deps: AppDeps): KairosApp {
   const app: KairosApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const routeDeps: RouteDeps = { services: deps.services, logger: deps.logger, version: deps.version };
 
+  const metrics = deps.metrics ?? createMetrics();
+  app.use('*', httpMetrics(metrics));
   app.use('*', securityHeaders());
   if (deps.maxInflight) {
     const limit = createInflightLimit({
@@ -115,7 +122,7 @@ export function createApp(deps: AppDeps): KairosApp {
   // Incoming ids are kept when they are 1–128 characters of [A-Za-z0-9_-=] (hono's check), else replaced.
   app.use('*', requestId({ limitLength: 128 }));
   app.use('*', requestLog(deps.logger));
-  app.use('*', authenticate(deps.services.access));
+  app.use('*', authenticate(deps.services.access, metrics));
   if (deps.requestTimeoutMs) {
     const general = requestTimeout(deps.requestTimeoutMs, RETRY_AFTER_SECONDS);
     app.use('*', byPath(requestTimeout(deps.batchTimeoutMs ?? deps.requestTimeoutMs, RETRY_AFTER_SECONDS), general));
@@ -139,6 +146,7 @@ export function createApp(deps: AppDeps): KairosApp {
   registerContactPolicy(app, routeDeps);
   registerKeys(app, routeDeps);
   registerHealth(app, routeDeps);
+  registerMetrics(app, metrics);
   registerDocs(app, routeDeps);
   registerDashboard(app);
   return app;

@@ -50,7 +50,8 @@ export interface LearnerDeps {
   onError: (error: unknown) => void;
   /** Test and fault-injection hook: runs after the posteriors are computed, before the commit. */
   beforeCommit?: (appliedSeq: number) => void;
-  onCommitted?: (info: { appliedSeq: number; rows: number; actions: number; skipped: number }) => void;
+  /** After each commit; `durationMs`: the cycle's wall time from its read to its commit (conflict retries included). */
+  onCommitted?: (info: { appliedSeq: number; rows: number; actions: number; skipped: number; durationMs: number }) => void;
   /** Change detection (KAIROS_CHANGE_DETECTION) restarted every model; `alarmed` names the actions that raised it. */
   onRestart?: (info: { appliedSeq: number; alarmed: string[]; actions: number }) => void;
 }
@@ -78,6 +79,7 @@ export function createLearner(deps: LearnerDeps): Learner {
 
   /** One batch: read, fold, commit. Returns rows consumed (0 = nothing pending). */
   const cycle = async (): Promise<number> => {
+    const started = performance.now();
     for (let attempt = 0; ; attempt += 1) {
       const cursor = getAppliedSeq(db);
       const rows = readFeedbackAfter(db, cursor, deps.batchLimit);
@@ -150,7 +152,7 @@ export function createLearner(deps: LearnerDeps): Learner {
         state.swapModels(committed);
         if (watch) changeWatch.keep(watch, new Map(committed.map((entry) => [entry.actionId, entry.version])));
         if (alarmed.length > 0) deps.onRestart?.({ appliedSeq: lastSeq, alarmed, actions: committed.length });
-        deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped });
+        deps.onCommitted?.({ appliedSeq: lastSeq, rows: rows.length, actions: committed.length, skipped, durationMs: performance.now() - started });
         return rows.length;
       }
       if (attempt >= MAX_CONFLICT_RETRIES) throw new Error('learner: models keep changing under the learner; giving up this cycle');

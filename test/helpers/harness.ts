@@ -67,7 +67,7 @@ export async function createTestHarness(options: HarnessOptions = {}): Promise<T
     learnerMinGapMs: 0,
     ...(options.now ? { now: options.now } : {}),
   });
-  const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, batchBodyLimitBytes: config.batchBodyLimitBytes, version: 'test' });
+  const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, batchBodyLimitBytes: config.batchBodyLimitBytes, version: 'test', metrics: engine.metrics });
   const apiKeys = options.apiKeys
     ? (Object.fromEntries(ROLES.map((role) => [role, engine.services.keys.create(`test-${role}`, role).key])) as Record<Role, string>)
     : undefined;

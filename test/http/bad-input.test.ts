@@ -396,6 +396,10 @@ const ROWS: BadInput[] = [
   { name: 'an asset not in the list', method: 'GET', path: '/dashboard/assets/package.json', status: 404, code: 'not_found', field: 'file' },
   { name: 'an asset path escaping its directory', method: 'GET', path: '/dashboard/assets/..%2F..%2Fconfig.ts', status: 404, code: 'not_found', field: 'file' },
   wrongMethod('PUT', '/dashboard/assets/dashboard.js'),
+
+  // ---- GET /metrics (issue #11): it takes no input, so only its wrong methods -----------------------------------
+  wrongMethod('POST', '/metrics'),
+  wrongMethod('DELETE', '/metrics'),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */

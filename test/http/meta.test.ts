@@ -78,6 +78,7 @@ describe('OpenAPI document', () => {
       '/v1/keys/{keyId}': ['delete'],
       '/healthz': ['get'],
       '/readyz': ['get'],
+      '/metrics': ['get'],
     });
     const decide = doc.paths['/v1/decisions'].post;
     expect(Object.keys(decide.responses).sort(), JSON.stringify(decide.responses)).toEqual(['200', '400', '401', '403', '413', '415', '422', '503']);

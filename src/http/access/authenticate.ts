@@ -12,6 +12,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
 import type { AccessService } from '../../access/access-service.js';
+import { NO_METRICS, type MetricsHooks } from '../../metrics/types.js';
 import { isLoopbackHost } from '../../access/startup.js';
 import type { AppEnv } from '../env.js';
 import { problem } from '../problem.js';
@@ -61,7 +62,8 @@ function unauthorized(c: Context<AppEnv>, detail: string): Response {
   return problem(c, 'unauthorized', detail, [{ field: 'authorization', message: 'a valid API key is required' }]);
 }
 
-export function authenticate(access: AccessService): MiddlewareHandler<AppEnv> {
+/** `metrics` counts each refusal by reason (kairos_auth_failures_total). */
+export function authenticate(access: AccessService, metrics: Pick<MetricsHooks, 'authFailure'> = NO_METRICS): MiddlewareHandler<AppEnv> {
   const rules = routerKeyedRules();
   return async (c, next) => {
     const rule = ruleFor(c, rules);
@@ -71,20 +73,29 @@ export function authenticate(access: AccessService): MiddlewareHandler<AppEnv> {
       const host = c.req.header('host');
       // No Host at all (HTTP/1.0, app.request in tests) is no browser's request: browsers always send it.
       if (host === undefined || isLoopbackHost(hostnameOf(host))) return next();
+      metrics.authFailure('host');
       return problem(c, 'forbidden', 'the open service (API keys not enforced) only answers requests addressed to a loopback host', [
         { field: 'host', message: 'must be localhost or a loopback address (127.0.0.0/8, ::1) while API keys are not enforced' },
       ]);
     }
     const presented = presentedKey(c);
     if (presented === undefined) {
+      metrics.authFailure('missing');
       return unauthorized(c, 'an API key is required: send `Authorization: Bearer <key>` or `Ocp-Apim-Subscription-Key: <key>`');
     }
-    if (typeof presented !== 'string') return unauthorized(c, presented.malformed);
+    if (typeof presented !== 'string') {
+      metrics.authFailure('malformed');
+      return unauthorized(c, presented.malformed);
+    }
     const key = access.authenticate(presented);
     // Unknown and revoked answer alike, so a caller learns nothing about which keys once existed.
-    if (!key) return unauthorized(c, 'the API key is not valid (unknown or revoked)');
+    if (!key) {
+      metrics.authFailure('invalid');
+      return unauthorized(c, 'the API key is not valid (unknown or revoked)');
+    }
     c.set('apiKey', { id: key.id, role: key.role });
     if (!rule.includes(key.role)) {
+      metrics.authFailure('forbidden');
       return problem(
         c,
         'forbidden',

@@ -62,6 +62,9 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'DELETE /v1/customers/{customerId}': OPS,
   'POST /v1/customers/{customerId}/events': APP,
 
+  // Prometheus scrapes with an analyst key (README: scrape config).
+  'GET /metrics': READ,
+
   'POST /v1/keys': OPS,
   'GET /v1/keys': OPS,
   'DELETE /v1/keys/{keyId}': OPS,
