@@ -35,6 +35,11 @@ import { createFeedbackService } from './domain/feedback-service.js';
 import { createKeyCounter } from './domain/key-counter.js';
 import { createReloadWatcher, type ReloadWatcher } from './domain/reload-watcher.js';
 import { createStatsService } from './domain/stats-service.js';
+import { createSqliteEvaluationStore } from '../db/stores/evaluations.js';
+import { createWorkerRunner } from './evaluation/runner.js';
+import { createEvaluationService } from './evaluation/service.js';
+import { serviceSetup } from './evaluation/setup.js';
+import { uuidv7 } from './domain/ids.js';
 import type { Services } from './domain/types.js';
 import { createExpirer, type Expirer } from './learner/expirer.js';
 import { learningPolicyFromConfig } from './learner/fold.js';
@@ -217,6 +222,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       'the stored feature schema is over KAIROS_MAX_DIMENSION (written before the limit): PUT a smaller schema',
     );
   }
+  // The service's own settings: the logged policy's, the base every evaluated candidate overrides.
+  const evaluationBaseline = { ...policy, minPriority: config.minPriority, drawCorrelation: config.drawCorrelation };
   const services: Services = {
     catalog,
     decisions: createDecisionService({
@@ -275,6 +282,14 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     policies: createPolicyService({ channels: createSqliteChannelStore(db), contactPolicy: createSqliteContactPolicyStore(db), state, now }),
     lifecycle: createDecisionLifecycleService({ store: createSqliteDecisionLifecycleStore(db), log: decisionLog, now }),
     // A chunk never takes more than half the write buffer, so a batch leaves room for the live traffic.
+    evaluations: createEvaluationService({
+      store: createSqliteEvaluationStore(db),
+      runner: createWorkerRunner(db.file),
+      setup: () => serviceSetup(state, evaluationBaseline),
+      baseline: evaluationBaseline,
+      now,
+      newId: () => uuidv7(now()),
+    }),
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
   };
   if (config.seedDemo && seedDemoCatalog(catalog, services.policies)) {
@@ -311,6 +326,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       keyRing.stop();
       await Promise.all(jobs); // a run in progress ends after its current slice, before the database can close
       decisionLog.close();
+      await services.evaluations.close();
       if (config.learnerEnabled) await learner.drain();
       await updater.close();
     },

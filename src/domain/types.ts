@@ -2,6 +2,7 @@
  * What the HTTP layer sees of the domain: plain inputs and outputs, and the service interfaces that
  * `createApp(deps)` receives. Services throw `AppError` (src/errors.ts) for expected failures.
  */
+import type { EvaluationService } from '../evaluation/service.js';
 import type { FeatureSpec } from '../core/encoding.js';
 import type { Likelihood } from '../core/types.js';
 import type { AccessService } from '../access/access-service.js';
@@ -255,4 +256,6 @@ export interface Services {
   lifecycle: DecisionLifecycleService;
   /** Outbound lists: one decision per customer (src/decisions/batch.ts). */
   batch: BatchService;
+  /** Off-policy evaluations on the decision log (src/evaluation, DESIGN.md §9.2). */
+  evaluations: EvaluationService;
 }

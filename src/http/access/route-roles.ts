@@ -55,6 +55,11 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'DELETE /v1/customers/{customerId}': OPS,
   'POST /v1/customers/{customerId}/events': APP,
 
+  // Off-policy evaluation (DESIGN.md §9.2): analysts start and read them.
+  'POST /v1/evaluations': READ,
+  'GET /v1/evaluations': READ,
+  'GET /v1/evaluations/{evaluationId}': READ,
+
   'POST /v1/keys': OPS,
   'GET /v1/keys': OPS,
   'DELETE /v1/keys/{keyId}': OPS,
