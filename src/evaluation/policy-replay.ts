@@ -52,6 +52,8 @@ export interface ScoredRow {
 export interface RowScore {
   /** π(logged choice | x). */
   probability: number;
+  /** π(no action | x). */
+  noAction: number;
   /** Σₐ π(a|x) q̂(a, x). */
   direct: number;
   /** q̂ of the logged choice (0 for no action). */
@@ -123,15 +125,16 @@ export class PolicyReplay {
     if (gated) for (let c = 0; c < k; c++) s.taus[c] = priorityBar(rule, s.scales[c]!);
     const momentsOf = { means: s.means, sds: s.sds, scales: s.scales, correlation: this.settings.drawCorrelation, ...(gated ? { taus: s.taus } : {}) };
     const threshold = rule.priorityThreshold;
-    if (k === 0) return { probability: 1, direct: 0, qLogged: 0 };
-    const probability = row.logged >= 0 ? chosenProbability(row.logged, k, momentsOf, threshold) : noActionProbabilityExact(k, momentsOf, threshold);
+    if (k === 0) return { probability: 1, noAction: 1, direct: 0, qLogged: 0 };
+    const noAction = noActionProbabilityExact(k, momentsOf, threshold);
+    const probability = row.logged >= 0 ? chosenProbability(row.logged, k, momentsOf, threshold) : noAction;
     let direct = 0;
     if (k <= DIRECT_EXACT_MAX_ACTIONS) {
       for (let c = 0; c < k; c++) if (s.q[c]! > 0) direct += chosenProbability(c, k, momentsOf, threshold) * s.q[c]!;
     } else {
       direct = this.directByDraws(k, s, rule, rng);
     }
-    return { probability, direct, qLogged: row.logged >= 0 ? s.q[row.logged]! : 0 };
+    return { probability, noAction, direct, qLogged: row.logged >= 0 ? s.q[row.logged]! : 0 };
   }
 
   /**

@@ -2,8 +2,9 @@
  * Progressive replay of the decision log (DESIGN.md §9.2). The log is walked in time order (created_at, id); every
  * replayed policy starts from the prior — not from the models as they stand today, which have learned from the very
  * rows being scored — and learns each row's logged outcomes only after scoring it (progressive validation). Outcomes
- * are folded in batches of LEARN_BATCH_ROWS decisions, as the service's learner folds a cycle's feedback at once, so
- * a policy is scored with models that lag the log by at most that many decisions.
+ * are folded in batches, as the service's learner folds a cycle's feedback at once: a batch closes once its decisions
+ * span the learner's interval (KAIROS_LEARNER_INTERVAL) or hold LEARN_BATCH_ROWS decisions, so a policy is scored
+ * with models about as fresh as the service's were.
  *
  * Rows: "logged" (π = μ, so every estimator is the on-policy mean), "uniform" (π = 1/|candidates|; no action only when
  * the candidate set is empty; its DR model is the service's own settings replayed) and each candidate. The catalog
@@ -41,6 +42,7 @@ export function createReplay(setup: ReplaySetup): Replay {
   const rng: Rng = createRng(setup.seed);
   let pending: LabelledRow[] = [];
   let pendingRows = 0;
+  let batchStart = Number.NEGATIVE_INFINITY;
   let evaluated = 0;
 
   const ruleOf = (channel: string): ChannelRule => setup.channels[channel] ?? setup.defaultRule;
@@ -83,7 +85,9 @@ export function createReplay(setup: ReplaySetup): Replay {
     for (const candidate of candidates) {
       candidate.replay.moments(scored, scratch);
       const s = candidate.replay.score(scored, scratch, rng);
-      addRow(candidate.sums, r, s.probability / mu, s.direct, s.qLogged);
+      // The logged policy could not have said nothing here (μ(no action) = 0): that reward-0 mass joins SNIPS's normaliser.
+      const unsupported = scored.logged >= 0 && row.noActionProbability === 0 ? s.noAction : 0;
+      addRow(candidate.sums, r, s.probability / mu, s.direct, s.qLogged, unsupported);
     }
     evaluated += 1;
   };
@@ -117,6 +121,8 @@ export function createReplay(setup: ReplaySetup): Replay {
   return {
     add(rows) {
       for (const row of rows) {
+        if (pendingRows > 0 && row.createdAt - batchStart >= setup.learnerIntervalMs) learn();
+        if (pendingRows === 0) batchStart = row.createdAt;
         const scored = classify(row);
         if (typeof scored === 'string') skipped[scored] += 1;
         else score(row, scored);

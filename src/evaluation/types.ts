@@ -59,6 +59,8 @@ export interface ReplaySetup {
   /** Per declared channel; others get `defaultRule`. */
   channels: Record<string, ChannelRule>;
   defaultRule: ChannelRule;
+  /** The service's learner interval (ms): a replayed policy folds a batch once its decisions span it. */
+  learnerIntervalMs: number;
   /** x's per-action "recent ignores" slot (contact history), or null when the schema has none. */
   historyIgnoresSlot: number | null;
   /** The service's own settings: the base of every candidate and the model behind the uniform row's DR term. */

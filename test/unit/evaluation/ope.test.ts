@@ -82,3 +82,20 @@ describe('off-policy estimators', () => {
     );
   });
 });
+
+describe('SNIPS with a reward-0 choice the logged policy never makes', () => {
+  it('adds that mass to the normaliser only: Σwr / Σ(w + m)', () => {
+    const s = createOpeSums();
+    // The logged policy always offers; the candidate says nothing with probability m on each row.
+    addRow(s, 1, 0.5, 0, 0, 0.5);
+    addRow(s, 0, 1, 0, 0, 0);
+    addRow(s, 1, 0.25, 0, 0, 0.75);
+    const e = estimatesOf(s);
+    expect(e.snips.value).toBeCloseTo(0.75 / 3, 12);
+    expect(e.ips.value).toBeCloseTo(0.75 / 3, 12);
+    // Σ (wr − V u)²: u = 1, 1, 1 → (0.5 − 0.25)² + (0 − 0.25)² + (0.25 − 0.25)² = 0.125
+    expect(e.snips.ci95![1] - e.snips.value!).toBeCloseTo((Z95 * Math.sqrt(0.125)) / 3, 12);
+    // The effective sample size is the weights' own.
+    expect(e.effectiveSampleSize).toBeCloseTo(1.75 ** 2 / (0.25 + 1 + 0.0625), 12);
+  });
+});
