@@ -4,11 +4,11 @@
  * error. An evaluation found 'running' when the service starts died with its process and is marked failed.
  */
 import { AppError } from '../errors.js';
-import type { EvaluationRecord, EvaluationStore } from './evaluation-store.js';
+import type { EvaluationRecord, EvaluationStore, WindowSummary } from './evaluation-store.js';
 import type { EvaluationRunner } from './runner.js';
 import { resolvePolicies } from './settings.js';
 import type { ServiceSetup } from './setup.js';
-import type { CandidatePolicy, PolicySettings, ResultRow, SkippedCounts } from './types.js';
+import type { CandidatePolicy, EvaluationRequest, PolicySettings, ReplaySetup, ResultRow, SkippedCounts } from './types.js';
 
 export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
 export const MAX_LIST = 100;
@@ -84,54 +84,70 @@ export function viewOf(r: EvaluationRecord): EvaluationView {
   };
 }
 
+/** What is checked before an evaluation starts, and what it runs on. */
+export interface PreparedEvaluation {
+  request: EvaluationRequest;
+  summary: WindowSummary;
+  setup: ReplaySetup;
+}
+
+/**
+ * Checks a request as POST /v1/evaluations does — the policies and their settings (400), the window (400 naming
+ * `from`), a window with no closed decision (422) or with decisions that cannot be weighted (409) — and resolves
+ * what the replay runs on. Writes nothing (the evaluate script uses it on a database it only reads).
+ */
+export function prepareEvaluation(body: EvaluationBody, deps: Pick<EvaluationServiceDeps, 'setup' | 'baseline' | 'now' | 'seed'> & { summarize: EvaluationStore['summarize'] }): PreparedEvaluation {
+  const { accepted, resolved } = resolvePolicies(body.policies, deps.baseline);
+  const problems = [];
+  const to = body.to === undefined ? deps.now() : parseInstant(body.to);
+  if (to === undefined) problems.push({ field: 'to', message: 'an ISO-8601 time or Unix milliseconds' });
+  const from = body.from === undefined ? (to ?? 0) - DEFAULT_WINDOW_MS : parseInstant(body.from);
+  if (from === undefined) problems.push({ field: 'from', message: 'an ISO-8601 time or Unix milliseconds' });
+  if (problems.length > 0) throw new AppError('validation', 'the window is not valid', problems);
+  if (!(from! < to!)) throw new AppError('validation', '`from` must be before `to`', [{ field: 'from', message: `must be before to (${iso(to!)})` }]);
+  const channel = body.channel ?? null;
+  const summary = deps.summarize({ from: from!, to: to!, channel });
+  if (summary.closed === 0) {
+    throw new AppError('unprocessable', `no closed decisions between ${iso(from!)} and ${iso(to!)}${channel === null ? '' : ` on channel '${channel}'`}: nothing to evaluate`, [
+      { field: 'from', message: 'the window holds no decision whose outcome is in' },
+    ]);
+  }
+  if (summary.unusable > 0) {
+    throw new AppError(
+      'conflict',
+      `${summary.unusable} decision${summary.unusable === 1 ? '' : 's'} in the window, from ${iso(summary.unusableFrom!)} to ${iso(summary.unusableTo!)}, ` +
+        'were made without a usable selection probability (probabilities off, logged before they were stored, or 0 for the choice made): ' +
+        'they cannot be weighted, so the window cannot be evaluated; choose a window after them',
+      [{ field: 'from', message: `decisions without probabilities until ${iso(summary.unusableTo!)}` }],
+    );
+  }
+  return {
+    request: { from: from!, to: to!, channel, policies: accepted },
+    summary,
+    setup: { ...deps.setup(), policies: resolved, seed: deps.seed?.() ?? 1 },
+  };
+}
+
 export function createEvaluationService(deps: EvaluationServiceDeps): EvaluationService {
   const { store } = deps;
   store.failRunning('the service stopped before the evaluation finished', deps.now());
   const finished = new Map<string, Promise<void>>();
 
-  const window = (body: EvaluationBody): { from: number; to: number } => {
-    const problems = [];
-    const to = body.to === undefined ? deps.now() : parseInstant(body.to);
-    if (to === undefined) problems.push({ field: 'to', message: 'an ISO-8601 time or Unix milliseconds' });
-    const from = body.from === undefined ? (to ?? 0) - DEFAULT_WINDOW_MS : parseInstant(body.from);
-    if (from === undefined) problems.push({ field: 'from', message: 'an ISO-8601 time or Unix milliseconds' });
-    if (problems.length > 0) throw new AppError('validation', 'the window is not valid', problems);
-    if (!(from! < to!)) throw new AppError('validation', '`from` must be before `to`', [{ field: 'from', message: `must be before to (${iso(to!)})` }]);
-    return { from: from!, to: to! };
-  };
-
   return {
     start(body) {
-      const { accepted, resolved } = resolvePolicies(body.policies, deps.baseline);
-      const { from, to } = window(body);
-      const channel = body.channel ?? null;
-      const summary = store.summarize({ from, to, channel });
-      if (summary.closed === 0) {
-        throw new AppError('unprocessable', `no closed decisions between ${iso(from)} and ${iso(to)}${channel === null ? '' : ` on channel '${channel}'`}: nothing to evaluate`, [
-          { field: 'from', message: 'the window holds no decision whose outcome is in' },
-        ]);
-      }
-      if (summary.unusable > 0) {
-        throw new AppError(
-          'conflict',
-          `${summary.unusable} decision${summary.unusable === 1 ? '' : 's'} in the window, from ${iso(summary.unusableFrom!)} to ${iso(summary.unusableTo!)}, ` +
-            'were made without a usable selection probability (probabilities off, or logged before they were stored): ' +
-            'they cannot be weighted, so the window cannot be evaluated; choose a window after them',
-          [{ field: 'from', message: `decisions without probabilities until ${iso(summary.unusableTo!)}` }],
-        );
-      }
+      const { request, summary, setup } = prepareEvaluation(body, { ...deps, summarize: (w) => store.summarize(w) });
+      const { from, to, channel } = request;
       const record: EvaluationRecord = {
         id: deps.newId(),
         createdAt: deps.now(),
         status: 'running',
         progress: 0,
-        request: { from, to, channel, policies: accepted },
+        request,
         rows: summary.decisions,
         outcome: null,
         error: null,
         finishedAt: null,
       };
-      const setup = { ...deps.setup(), policies: resolved, seed: deps.seed?.() ?? 1 };
       store.create(record);
       let settle!: () => void;
       finished.set(record.id, new Promise<void>((resolve) => (settle = resolve)));
