@@ -75,7 +75,7 @@ export async function main(argv: string[], io: ScriptIo = PROCESS_IO, env: Recor
       try {
         prepared = prepareEvaluation(
           { ...(values.from === undefined ? {} : { from: values.from }), ...(values.to === undefined ? {} : { to: values.to }), ...(values.channel === undefined ? {} : { channel: values.channel }), policies },
-          { setup: () => serviceSetup(state, baseline, config.learnerIntervalMs), baseline, now: Date.now, summarize: (w) => store.summarize(w) },
+          { setup: () => serviceSetup(state, baseline, { intervalMs: config.learnerIntervalMs, batchRows: config.learnerBatchLimit }), baseline, now: Date.now, summarize: (w) => store.summarize(w) },
         );
       } catch (error) {
         if (error instanceof AppError) throw failureOf(error);

@@ -285,7 +285,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     evaluations: createEvaluationService({
       store: createSqliteEvaluationStore(db),
       runner: createWorkerRunner(db.file),
-      setup: () => serviceSetup(state, evaluationBaseline, config.learnerIntervalMs),
+      setup: () => serviceSetup(state, evaluationBaseline, { intervalMs: config.learnerIntervalMs, batchRows: config.learnerBatchLimit }),
       baseline: evaluationBaseline,
       now,
       newId: () => uuidv7(now()),

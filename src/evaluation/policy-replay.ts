@@ -10,6 +10,7 @@ import { arbitrationRule, gateStatus, priorityBar, ACTION_STATUS, type Arbitrati
 import { sparseQuadForm } from '../core/contenders.js';
 import { inverseFromCholesky } from '../core/linalg.js';
 import { sigmoid } from '../core/logistic.js';
+import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from '../core/normal-table.js';
 import { chosenProbability, noActionProbabilityExact } from '../core/selection-probability.js';
 import type { ObservationBatch, Posterior, Rng } from '../core/types.js';
 import { predictiveFromMoments } from '../core/update.js';
@@ -24,9 +25,13 @@ import type { ChannelRule, PolicySettings, ReplayAction } from './types.js';
  */
 export const DIRECT_EXACT_MAX_ACTIONS = 16;
 export const DIRECT_DRAWS = 32;
+/** Score sds around the mean within which a draw is treated as certain to land (a 1-in-10⁹ tail, as thompson.ts prunes). */
+const PRUNE_SDS = 6;
 
 /** Per-row working arrays, sized to the catalog. */
 export interface ScoreScratch {
+  /** Candidates of the current row that can win a draw (positions in the row's candidate list). */
+  contenders: Int32Array;
   means: Float64Array;
   sds: Float64Array;
   scales: Float64Array;
@@ -38,7 +43,7 @@ export interface ScoreScratch {
 
 export function createScoreScratch(actions: number, d: number): ScoreScratch {
   const f = () => new Float64Array(Math.max(1, actions));
-  return { means: f(), sds: f(), scales: f(), taus: f(), q: f(), nonZero: new Int32Array(d), nonZeroValues: new Float64Array(d) };
+  return { contenders: new Int32Array(Math.max(1, actions)), means: f(), sds: f(), scales: f(), taus: f(), q: f(), nonZero: new Int32Array(d), nonZeroValues: new Float64Array(d) };
 }
 
 /** A decision as scored: the candidates' catalog indices, the logged choice's position among them (−1: no action). */
@@ -132,26 +137,46 @@ export class PolicyReplay {
     if (k <= DIRECT_EXACT_MAX_ACTIONS) {
       for (let c = 0; c < k; c++) if (s.q[c]! > 0) direct += chosenProbability(c, k, momentsOf, threshold) * s.q[c]!;
     } else {
-      direct = this.directByDraws(k, s, rule, rng);
+      direct = this.directByDraws(k, s, rule, gated, rng);
     }
     return { probability, noAction, direct, qLogged: row.logged >= 0 ? s.q[row.logged]! : 0 };
   }
 
   /**
    * Σₐ π(a)q̂(a) by DIRECT_DRAWS draws of the policy's own Thompson sampling (thompson.ts: shared optimism, one slot)
-   * gated by the same rule (arbitration.ts `gateStatus`).
+   * gated by the same rule (arbitration.ts `gateStatus`). Draws read the normal-quantile table at random offsets and
+   * odd strides, as thompson.ts's re-draws do, and leave out candidates that cannot win: one whose priority 6 sds
+   * above its mean stays below what another surely reaches (6 sds below its mean, when that clears its own bar).
    */
-  private directByDraws(k: number, s: ScoreScratch, rule: ArbitrationRule, rng: Rng): number {
+  private directByDraws(k: number, s: ScoreScratch, rule: ArbitrationRule, gated: boolean, rng: Rng): number {
     const rho = this.settings.drawCorrelation;
     const common = Math.sqrt(rho);
     const own = Math.sqrt(1 - rho);
+    // The shared deviate only adds, so the bounds take it at its largest table value and at 0.
+    const shiftUp = common * NORMAL_TABLE[NORMAL_TABLE_SIZE - 1]!;
+    let floor = -Infinity;
+    for (let c = 0; c < k; c++) {
+      const low = s.scales[c]! * sigmoid(s.means[c]! - PRUNE_SDS * s.sds[c]! * own);
+      if (!gated || low >= s.taus[c]!) floor = Math.max(floor, low);
+    }
+    let n = 0;
+    for (let c = 0; c < k; c++) {
+      const high = s.scales[c]! * sigmoid(s.means[c]! + s.sds[c]! * (shiftUp + PRUNE_SDS * own));
+      if (high >= floor && (!gated || high >= s.taus[c]!)) s.contenders[n++] = c;
+    }
+    // One contender left is the one whose sure priority set the floor: it surely clears its bar and wins every draw.
+    if (n === 1 && floor > -Infinity) return s.q[s.contenders[0]!]!;
+    const sharedOffset = rng.nextInt(NORMAL_TABLE_SIZE);
+    const sharedStride = 2 * rng.nextInt(NORMAL_TABLE_SIZE / 2) + 1;
     let total = 0;
     for (let draw = 0; draw < DIRECT_DRAWS; draw++) {
-      const shared = common * Math.max(0, rng.nextNormal());
+      const shared = common * Math.max(0, NORMAL_TABLE[(sharedOffset + draw * sharedStride) & NORMAL_TABLE_MASK]!);
       let best = -1;
       let bestPriority = -Infinity;
-      for (let c = 0; c < k; c++) {
-        const sampled = sigmoid(s.means[c]! + s.sds[c]! * (shared + own * rng.nextNormal()));
+      for (let a = 0; a < n; a++) {
+        const c = s.contenders[a]!;
+        const u = NORMAL_TABLE[rng.nextInt(NORMAL_TABLE_SIZE)]!;
+        const sampled = sigmoid(s.means[c]! + s.sds[c]! * (shared + own * u));
         const priority = sampled * s.scales[c]!;
         if (gateStatus(rule, sampled, priority) === ACTION_STATUS.outranked && priority > bestPriority) {
           best = c;

@@ -3,8 +3,8 @@
  * replayed policy starts from the prior — not from the models as they stand today, which have learned from the very
  * rows being scored — and learns each row's logged outcomes only after scoring it (progressive validation). Outcomes
  * are folded in batches, as the service's learner folds a cycle's feedback at once: a batch closes once its decisions
- * span the learner's interval (KAIROS_LEARNER_INTERVAL) or hold LEARN_BATCH_ROWS decisions, so a policy is scored
- * with models about as fresh as the service's were.
+ * span the learner's interval (KAIROS_LEARNER_INTERVAL) or hold as many decisions as a learner cycle takes
+ * (KAIROS_LEARNER_BATCH), so a policy is scored with models about as fresh as the service's were.
  *
  * Rows: "logged" (π = μ, so every estimator is the on-policy mean), "uniform" (π = 1/|candidates|; no action only when
  * the candidate set is empty; its DR model is the service's own settings replayed) and each candidate. The catalog
@@ -19,9 +19,6 @@ import type { ObservationBatch, Rng } from '../core/types.js';
 import { groupByAction, targetOf, type LabelledRow } from '../learner/fold.js';
 import { createScoreScratch, PolicyReplay, type ScoredRow, type ScoreScratch } from './policy-replay.js';
 import type { ChannelRule, LoggedDecision, ReplayOutcome, ReplaySetup, ResultRow, SkippedCounts } from './types.js';
-
-/** Decisions per learning batch of a replayed policy. */
-export const LEARN_BATCH_ROWS = 256;
 
 export interface Replay {
   /** Scores and then learns these decisions (in time order, after every earlier call's). */
@@ -128,7 +125,7 @@ export function createReplay(setup: ReplaySetup): Replay {
         else score(row, scored);
         collect(row);
         pendingRows += 1;
-        if (pendingRows >= LEARN_BATCH_ROWS) learn();
+        if (pendingRows >= setup.learnerBatchRows) learn();
       }
     },
     finish() {

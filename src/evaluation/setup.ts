@@ -9,7 +9,7 @@ import type { ChannelRule, PolicySettings, ReplaySetup } from './types.js';
 
 export type ServiceSetup = Omit<ReplaySetup, 'policies' | 'seed'>;
 
-export function serviceSetup(state: EngineState, baseline: PolicySettings, learnerIntervalMs: number): ServiceSetup {
+export function serviceSetup(state: EngineState, baseline: PolicySettings, learner: { intervalMs: number; batchRows: number }): ServiceSetup {
   const { propensity, priority } = state.policies.contactPolicy().document.thresholds;
   const ruleFor = (channelId: string, contactCost: number | undefined): ChannelRule => ({
     propensityThreshold: propensity?.channels?.[channelId] ?? propensity?.default ?? Number.NEGATIVE_INFINITY,
@@ -28,7 +28,8 @@ export function serviceSetup(state: EngineState, baseline: PolicySettings, learn
     channels,
     defaultRule: { propensityThreshold: propensity?.default ?? Number.NEGATIVE_INFINITY, priorityThreshold: priority?.default ?? null, contactCost: undefined },
     historyIgnoresSlot: historySlotsOf(encoder)?.ignores ?? null,
-    learnerIntervalMs,
+    learnerIntervalMs: learner.intervalMs,
+    learnerBatchRows: learner.batchRows,
     baseline,
   };
 }

@@ -61,6 +61,8 @@ export interface ReplaySetup {
   defaultRule: ChannelRule;
   /** The service's learner interval (ms): a replayed policy folds a batch once its decisions span it. */
   learnerIntervalMs: number;
+  /** At most this many decisions per learning batch (the learner's KAIROS_LEARNER_BATCH). */
+  learnerBatchRows: number;
   /** x's per-action "recent ignores" slot (contact history), or null when the schema has none. */
   historyIgnoresSlot: number | null;
   /** The service's own settings: the base of every candidate and the model behind the uniform row's DR term. */
