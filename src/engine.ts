@@ -38,6 +38,11 @@ import { createReloadWatcher, type ReloadWatcher } from './domain/reload-watcher
 import { createStatsService } from './domain/stats-service.js';
 import { createDashboardService } from './dashboard/dashboard-service.js';
 import { createSqliteDashboardStore } from '../db/stores/dashboard.js';
+import { createSqliteEvaluationStore } from '../db/stores/evaluations.js';
+import { createWorkerRunner } from './evaluation/runner.js';
+import { createEvaluationService } from './evaluation/service.js';
+import { serviceSetup } from './evaluation/setup.js';
+import { uuidv7 } from './domain/ids.js';
 import type { Services } from './domain/types.js';
 import { createExpirer, type Expirer } from './learner/expirer.js';
 import { learningPolicyFromConfig } from './learner/fold.js';
@@ -243,6 +248,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     );
   }
   const dashboard = createDashboardService({ store: createSqliteDashboardStore(db), now });
+  // The service's own settings: the logged policy's, the base every evaluated candidate overrides.
+  const evaluationBaseline = { ...policy, minPriority: config.minPriority, drawCorrelation: config.drawCorrelation };
   const services: Services = {
     catalog,
     decisions: createDecisionService({
@@ -306,6 +313,14 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     lifecycle: createDecisionLifecycleService({ store: createSqliteDecisionLifecycleStore(db), log: decisionLog, now }),
     // A chunk never takes more than half the write buffer, so a batch leaves room for the live traffic.
     dashboard,
+    evaluations: createEvaluationService({
+      store: createSqliteEvaluationStore(db),
+      runner: createWorkerRunner(db.file),
+      setup: () => serviceSetup(state, evaluationBaseline, { intervalMs: config.learnerIntervalMs, batchRows: config.learnerBatchLimit }),
+      baseline: evaluationBaseline,
+      now,
+      newId: () => uuidv7(now()),
+    }),
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
     lift: createLiftService({ store: createSqliteLiftStore(db), now, controlShare: config.controlShare }),
   };
@@ -344,6 +359,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       keyRing.stop();
       await Promise.all(jobs); // a run in progress ends after its current slice, before the database can close
       decisionLog.close();
+      await services.evaluations.close();
       if (config.learnerEnabled) await learner.drain();
       await updater.close();
     },

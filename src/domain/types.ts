@@ -2,6 +2,7 @@
  * What the HTTP layer sees of the domain: plain inputs and outputs, and the service interfaces that
  * `createApp(deps)` receives. Services throw `AppError` (src/errors.ts) for expected failures.
  */
+import type { EvaluationService } from '../evaluation/service.js';
 import type { FeatureSpec } from '../core/encoding.js';
 import type { Likelihood } from '../core/types.js';
 import type { ModelQuality } from '../quality/model-quality.js';
@@ -285,4 +286,6 @@ export interface Services {
   lift: LiftService;
   /** The dashboard's data: series per action and day, no-action by reason, learner lag (src/dashboard). */
   dashboard: DashboardService;
+  /** Off-policy evaluations on the decision log (src/evaluation, DESIGN.md §9.2). */
+  evaluations: EvaluationService;
 }

@@ -28,6 +28,7 @@ import { registerDecisionsBatch } from './decisions-batch.js';
 import { registerDecisionLifecycle } from './decisions-lifecycle.js';
 import { registerDocs } from './docs.js';
 import type { AppEnv, KairosApp, RouteDeps } from './env.js';
+import { registerEvaluations } from './evaluations.js';
 import { registerFeedback } from './feedback.js';
 import { registerHealth } from './health.js';
 import { registerKeys } from './keys.js';
@@ -141,6 +142,7 @@ export function createApp(deps: AppDeps): KairosApp {
   registerStats(app, routeDeps);
   registerLift(app, routeDeps);
   registerDashboardData(app, routeDeps);
+  registerEvaluations(app, routeDeps);
   registerCustomers(app, routeDeps);
   registerChannels(app, routeDeps);
   registerContactPolicy(app, routeDeps);

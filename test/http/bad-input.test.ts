@@ -40,6 +40,7 @@ const CUSTOMER_EVENTS = '/v1/customers/c-1/events';
 const ACTIVATE = '/v1/decisions/{decisionId}/activate';
 const AUDIT = '/v1/decisions/{decisionId}';
 const BATCH = '/v1/decisions/batch';
+const EVALUATIONS = '/v1/evaluations';
 const UNKNOWN_DECISION = '0190a5f2-7c1e-7c3a-8f00-1a2b3c4d5e6f';
 const ENTRY = { customerId: 'c1', context: CONTEXT };
 const DEEP = '['.repeat(10_000) + ']'.repeat(10_000);
@@ -400,6 +401,24 @@ const ROWS: BadInput[] = [
   // ---- GET /metrics (issue #11): it takes no input, so only its wrong methods -----------------------------------
   wrongMethod('POST', '/metrics'),
   wrongMethod('DELETE', '/metrics'),
+  // ---- off-policy evaluations (issue #11) -----------------------------------------------------------------------
+  malformed('POST', EVALUATIONS),
+  textPlain('POST', EVALUATIONS, { policies: [{ name: 'c' }] }),
+  validation('an unknown setting', 'POST', EVALUATIONS, { policies: [{ name: 'c', settings: { learningRate: 0.1 } }] }, 'policies.0.settings.learningRate'),
+  validation('priorRate out of range', 'POST', EVALUATIONS, { policies: [{ name: 'c', settings: { priorRate: 1.5 } }] }, 'policies.0.settings.priorRate'),
+  validation('drawCorrelation 1', 'POST', EVALUATIONS, { policies: [{ name: 'c', settings: { drawCorrelation: 1 } }] }, 'policies.0.settings.drawCorrelation'),
+  validation('from after to', 'POST', EVALUATIONS, { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z', policies: [{ name: 'c' }] }, 'from'),
+  validation('from not a time', 'POST', EVALUATIONS, { from: 'last week', policies: [{ name: 'c' }] }, 'from'),
+  validation('a candidate named logged', 'POST', EVALUATIONS, { policies: [{ name: 'logged' }] }, 'policies.0.name'),
+  validation('two candidates with one name', 'POST', EVALUATIONS, { policies: [{ name: 'c' }, { name: 'c' }] }, 'policies.1.name'),
+  validation('no candidate', 'POST', EVALUATIONS, { policies: [] }, 'policies'),
+  validation('11 candidates', 'POST', EVALUATIONS, { policies: Array.from({ length: 11 }, (_, i) => ({ name: `p${i}` })) }, 'policies'),
+  validation('unknown field', 'POST', EVALUATIONS, { policies: [{ name: 'c' }], colour: 'red' }, 'colour'),
+  // The seeded decision is still pending: no closed decision in the default window (the last 30 days).
+  { name: 'a window with no closed decision', method: 'POST', path: EVALUATIONS, body: { policies: [{ name: 'c' }] }, status: 422, code: 'unprocessable', field: 'from' },
+  { name: 'an unknown evaluation', method: 'GET', path: `${EVALUATIONS}/nope`, status: 404, code: 'not_found', field: 'evaluationId' },
+  validation('limit 0', 'GET', `${EVALUATIONS}?limit=0`, undefined, 'limit'),
+  wrongMethod('DELETE', EVALUATIONS),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */

@@ -74,6 +74,8 @@ describe('OpenAPI document', () => {
       '/v1/decisions/{decisionId}/activate': ['post'],
       '/v1/decisions/{decisionId}': ['get'],
       '/v1/decisions/batch': ['post'],
+      '/v1/evaluations': ['get', 'post'],
+      '/v1/evaluations/{evaluationId}': ['get'],
       '/v1/keys': ['get', 'post'],
       '/v1/keys/{keyId}': ['delete'],
       '/healthz': ['get'],

@@ -44,6 +44,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
   keyId: 'key_no_such_key',
   customerId: 'no-such-customer',
   channelId: 'no-such-channel',
+  evaluationId: 'no-such-evaluation',
   file: 'favicon-16x16.png',
 };
 

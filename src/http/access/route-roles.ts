@@ -64,6 +64,10 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
 
   // Prometheus scrapes with an analyst key (README: scrape config).
   'GET /metrics': READ,
+  // Off-policy evaluation (DESIGN.md §9.2): analysts start and read them.
+  'POST /v1/evaluations': READ,
+  'GET /v1/evaluations': READ,
+  'GET /v1/evaluations/{evaluationId}': READ,
 
   'POST /v1/keys': OPS,
   'GET /v1/keys': OPS,
