@@ -33,7 +33,7 @@ function prepare(db: Db) {
   const s = db.sqlite;
   return {
     summary: s.prepare<{ from: number; to: number; channel: string | null }, { decisions: number; closed: number | null; unusable: number | null; unusable_from: number | null; unusable_to: number | null }>(
-      `SELECT count(*) AS decisions, sum(d.status = 'closed') AS closed, sum(${UNUSABLE}) AS unusable,
+      `SELECT count(*) AS decisions, sum(d.status = 'closed' OR EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id)) AS closed, sum(${UNUSABLE}) AS unusable,
          min(CASE WHEN ${UNUSABLE} THEN d.created_at END) AS unusable_from, max(CASE WHEN ${UNUSABLE} THEN d.created_at END) AS unusable_to
        FROM decisions d WHERE ${WINDOW}`,
     ),

@@ -23,7 +23,11 @@ export interface FeedbackRecord {
  * `recentIgnores` — the customer's ignores of that action within the contact-history window when it was decided
  * (0 for decisions without it), which the learner writes into x's `history.ignores` slot.
  */
-export type LearnRow = FeedbackRecord & { x: Float64Array; schemaVersion: number; recentIgnores: number };
+/**
+ * `propensity`: the model's predictive response probability for this action when it decided (decision_actions), the
+ * prequential score of model quality (src/quality); null when the action row is missing.
+ */
+export type LearnRow = FeedbackRecord & { x: Float64Array; schemaVersion: number; recentIgnores: number; propensity: number | null };
 
 interface FeedbackRow {
   seq: number;
@@ -49,8 +53,8 @@ function prepare(db: Db) {
     ),
     // recent_ignores comes from the decided action (decision_id, action_id); a LEFT JOIN, so an outcome whose action
     // row is missing is still learned, with 0. A decision lists an action at most once, so the join adds no rows.
-    after: s.prepare<[number, number], FeedbackRow & { x: Buffer; schema_version: number; recent_ignores: number }>(
-      `SELECT ${COLUMNS}, d.x, d.schema_version, coalesce(da.recent_ignores, 0) AS recent_ignores
+    after: s.prepare<[number, number], FeedbackRow & { x: Buffer; schema_version: number; recent_ignores: number; propensity: number | null }>(
+      `SELECT ${COLUMNS}, d.x, d.schema_version, coalesce(da.recent_ignores, 0) AS recent_ignores, da.propensity
        FROM feedback f JOIN decisions d ON d.id = f.decision_id
        LEFT JOIN decision_actions da ON da.decision_id = f.decision_id AND da.action_id = f.action_id
        WHERE f.seq > ? ORDER BY f.seq LIMIT ?`,
@@ -106,7 +110,13 @@ export function insertFeedbackActivating(db: Db, input: Omit<FeedbackRecord, 'se
 export function readFeedbackAfter(db: Db, afterSeq: number, limit: number): LearnRow[] {
   return stmts(db)
     .after.all(afterSeq, limit)
-    .map((row) => ({ ...toRecord(row), x: blobToFloat64(row.x), schemaVersion: row.schema_version, recentIgnores: row.recent_ignores }));
+    .map((row) => ({
+      ...toRecord(row),
+      x: blobToFloat64(row.x),
+      schemaVersion: row.schema_version,
+      recentIgnores: row.recent_ignores,
+      propensity: row.propensity,
+    }));
 }
 
 /** The highest seq written so far; 0 when the log is empty. */

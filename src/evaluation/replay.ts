@@ -46,7 +46,9 @@ export function createReplay(setup: ReplaySetup): Replay {
 
   /** The row as a replayed policy scores it, or why no estimate can use it. */
   const classify = (row: LoggedDecision): ScoredRow | keyof SkippedCounts => {
-    if (row.status !== 'closed') return 'pending';
+    // Complete when closed, or when a one-slot decision already has its outcome (one per (decision, action), final):
+    // waiting for the expirer would leave every decision of the last feedback window out.
+    if (row.status !== 'closed' && !(row.offered === 1 && row.outcomes.some((o) => o.actionId === row.topAction))) return 'pending';
     if (row.offered > 1) return 'multiSlot';
     if (row.schemaVersion !== setup.schemaVersion || row.x.length !== d || row.candidates === null) return 'unsupported';
     const rule = ruleOf(row.channel);

@@ -10,9 +10,12 @@
  * A model changed under our feet (an ops script reset or warm-started it) makes the optimistic write fail; the
  * transaction rolls back, the cache is reloaded and the batch is recomputed from the new state.
  *
- * Model quality (src/quality): before a cycle folds its rows, each logistic outcome is scored with its action's model
- * as it stood in the cache at the start of the cycle — the model has not learned it yet (prequential) — and counted
- * into the action's prediction bins in the same commit transaction, so a rolled-back attempt counts nothing and the
+ * Model quality (src/quality): each logistic outcome is scored with the propensity its action's model predicted when it
+ * decided (decision_actions.propensity) — the model had not learned it then (prequential) — and counted into the
+ * action's prediction bins in the commit transaction. Scoring at decision time, not at learning time, matters: clients
+ * report responses within minutes, but ignores arrive at the feedback window's timeout, when the model has learned
+ * more; scored at learning time the two would be judged by different models and the AUC biased. An outcome whose
+ * decision row has no usable propensity is scored with the model at the start of the cycle. The counts commit so a rolled-back attempt counts nothing and the
  * retry, which rescored its rows against the reloaded models, counts each outcome once; a crash before the commit
  * counts nothing, and the restarted learner scores the same rows again.
  */
@@ -108,10 +111,12 @@ export function createLearner(deps: LearnerDeps): Learner {
           starts.set(row.actionId, entry);
         }
         const x = withRecentIgnores(state.encoder(), row.x, row.recentIgnores);
-        // Scored with the x the fold learns from, by the model before it learns it. Timeout ignores (the expirer's)
-        // count as negatives: they are what the model learns.
+        // Scored by what the model predicted at decision time (see the header); timeout ignores (the expirer's) count
+        // as negatives: they are what the model learns.
         if (entry.posterior.likelihood === 'logistic') {
-          tally.add(row.actionId, predictiveLogit(entry.posterior, entry.covariance, x, scratch), row.outcome === 'response');
+          const p = row.propensity;
+          const z = p !== null && p > 0 && p < 1 ? Math.log(p / (1 - p)) : predictiveLogit(entry.posterior, entry.covariance, x, scratch);
+          tally.add(row.actionId, z, row.outcome === 'response');
         }
         labelled.push({ actionId: row.actionId, x, y: targetOf(entry.posterior.likelihood, row.outcome, row.reward) });
       }

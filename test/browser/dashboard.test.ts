@@ -56,6 +56,9 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the dashboard in chromium (skipped wi
     run = await simulatedRun({ KAIROS_CONTROL_SHARE: '0.25' });
     server = await startServer(run.dir, { KAIROS_CONTROL_SHARE: '0.25' });
     evaluation = await finishedEvaluation(server.url, run.keys.analyst);
+    // Every decision of the run is in the evaluation: the ones with their outcome in count before the expirer closes
+    // them (an evaluation of only the no-action decisions would draw a chart of zeros).
+    expect(evaluation).toMatch(/^done, (\d+) of \1 evaluated$/);
     profile = mkdtempSync(join(tmpdir(), 'kairos-chromium-'));
     context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1400, height: 900 } });
   });
@@ -144,8 +147,8 @@ async function finishedEvaluation(url: string, key: string): Promise<string> {
   const { location } = (await started.json()) as { location: string };
   // Bounded: the status endpoint is the API's way to learn that an evaluation finished.
   for (let i = 0; i < 300; i += 1) {
-    const status = (await (await fetch(`${url}${location}`, { headers })).json()) as { status: string; error?: string };
-    if (status.status !== 'running') return `${status.status}${status.error ? `: ${status.error}` : ''}`;
+    const status = (await (await fetch(`${url}${location}`, { headers })).json()) as { status: string; error?: string; rows: number; evaluated: number | null };
+    if (status.status !== 'running') return `${status.status}${status.error ? `: ${status.error}` : ''}, ${status.evaluated} of ${status.rows} evaluated`;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return 'still running after 300 polls';

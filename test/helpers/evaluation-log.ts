@@ -35,7 +35,8 @@ export function logDecisions(harness: TestHarness, n: number, overrides: (i: num
   const feedback = harness.db.sqlite.prepare(`INSERT INTO feedback (decision_id, action_id, outcome, reward, created_at, source) VALUES (?, ?, ?, NULL, ?, 'client')`);
   for (const r of records) {
     const top = r.actions[0];
-    if (top) feedback.run(r.id, top.actionId, Number(r.id.slice(2)) % 6 === 0 ? 'response' : 'ignore', r.createdAt + 10);
+    // A pending decision is one still waiting for its outcome.
+    if (top && r.status !== 'pending') feedback.run(r.id, top.actionId, Number(r.id.slice(2)) % 6 === 0 ? 'response' : 'ignore', r.createdAt + 10);
   }
 }
 

@@ -77,9 +77,19 @@ describe('progressive replay', () => {
     expect(value(o, 'cold', 'dr').value!).toBeGreaterThan(mean);
   });
 
+  it('a one-slot decision whose outcome is in is complete before the expirer closes it', () => {
+    const rows = uniformLog(10);
+    const open = rows.map((r) => ({ ...r, status: 'pending' as const }));
+    const closed = run(rows, setup()).evaluated;
+    expect(closed).toBeGreaterThan(0);
+    expect(run(open, setup()).evaluated).toBe(closed);
+    // Without its outcome it is still pending.
+    expect(run(open.map((r) => ({ ...r, outcomes: [] })), setup()).skipped.pending).toBeGreaterThan(0);
+  });
+
   it('skips pending, multi-slot and unsupported rows, counting each', () => {
     const rows = uniformLog(10);
-    rows[1] = { ...rows[1]!, status: 'pending' };
+    rows[1] = { ...rows[1]!, status: 'pending', outcomes: [] };
     rows[2] = { ...rows[2]!, offered: 2 };
     rows[3] = { ...rows[3]!, candidates: ['a', 'ghost'] };
     rows[4] = { ...rows[4]!, schemaVersion: 2 };
