@@ -14,7 +14,7 @@ import { chosen, decision as fixtureDecision } from '../db/fixtures.js';
 import { openTempDb, type TempDb } from '../db/temp-db.js';
 import type { TestHarness } from '../helpers/harness.js';
 import { expectStatus, send } from '../helpers/http.js';
-import { createBank } from '../helpers/nba.js';
+import { createBank, DAY_MS, decide, feedback, put, START, type Bank } from '../helpers/nba.js';
 
 describe('time parameters of the measurement routes', () => {
   let h: TestHarness;
@@ -126,5 +126,43 @@ describe('the measurement aggregates across a decision\'s whole life (checked fi
         .reduce((acc, r) => ({ ...acc, [r.group]: (acc[r.group] ?? 0) + r.opportunities }), {} as Record<string, number>);
     expect(total(true)).toEqual({ policy: 4, control: 1 });
     expect(total(false)).toEqual(total(true));
+  });
+});
+
+describe('the dashboard tiles read one window', () => {
+  // The page asked every data call for `from` = now − N days. /v1/stats/series floors that to the UTC day and
+  // /v1/stats/no-action only to the hour, so the value tile divided the value of up to a day more decisions by the
+  // opportunities of the N days (value per opportunity too high), and the lift tile covered yet another span.
+  let bank: Bank;
+  afterEach(async () => {
+    await bank.h.close();
+  });
+
+  it('the window start the page sends gives series, no-action and lift the same effective window and the same value per opportunity', async () => {
+    bank = await createBank();
+    const h = bank.h;
+    await put(h, '/v1/channels/app', { name: 'App', direction: 'inbound' });
+    await put(h, '/v1/actions/card', { name: 'Card', category: 'sales', value: 10 });
+    // Decisions 7 days and 2 hours ago (inside the UTC day 7 days back, before now − 7 days) and an hour ago.
+    for (const ago of [7 * DAY_MS + 2 * 3_600_000, 3_600_000]) {
+      bank.clock.now = START - ago;
+      for (let i = 0; i < 3; i++) {
+        const d = await decide(h, { channel: 'app', context: { age: 40 } });
+        await feedback(h, d.decisionId, 'response', 'card');
+      }
+    }
+    bank.clock.now = START;
+    h.engine.decisionLog.flush();
+    const format = (await import(['..', '..', 'src', 'dashboard', 'assets', 'format.js'].join('/'))) as { windowStart(nowMs: number, days: number): string };
+    const from = encodeURIComponent(format.windowStart(START, 7));
+    const series = (await send(h, 'GET', `/v1/stats/series?from=${from}&to=${START}`)).body;
+    const noAction = (await send(h, 'GET', `/v1/stats/no-action?from=${from}&to=${START}`)).body;
+    const lift = (await send(h, 'GET', `/v1/lift?from=${from}&to=${START}`)).body;
+    expect(noAction.from).toBe(series.from);
+    expect(lift.from).toBe(series.from);
+    // The tile's value per opportunity (series value over no-action opportunities) is the lift's.
+    const value = series.actions.reduce((s: number, a: { points: { value: number }[] }) => s + a.points.reduce((t, p) => t + p.value, 0), 0);
+    expect(noAction.opportunities).toBe(6);
+    expect(value / noAction.opportunities).toBe((lift.policy.value + lift.control.value) / (lift.policy.opportunities + lift.control.opportunities));
   });
 });
