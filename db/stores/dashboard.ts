@@ -2,10 +2,12 @@
  * SQLite implementation of the dashboard's port (src/dashboard/store.ts). Every read is over an aggregate kept by a
  * trigger (migration 0004) or a one-row table, never over `decisions` or `feedback`:
  * - `action_day_counts` (PK action_id, day): a range seek per action, so the cost is actions × days in the window;
- * - `decision_counts` (PK starts with hour): a range scan of the window's hours;
+ * - the no-action sums: whole UTC days from the day rollup `decision_day_counts` (migration 0005, kept from the hour
+ *   table by triggers) and only the partial days at the window's edges from `decision_counts` (as db/stores/lift.ts
+ *   does), so a 90-day window reads ~24× fewer rows than the hour grain, with no cache to keep fresh;
  * - `sqlite_sequence` holds feedback's AUTOINCREMENT high-water mark, which retention's deletes never lower.
  */
-import type { DashboardStore } from '../../src/dashboard/store.js';
+import type { DashboardStore, ReasonRow } from '../../src/dashboard/store.js';
 import type { Db } from '../open.js';
 import { perDb } from './statement-cache.js';
 
@@ -23,9 +25,9 @@ const stmts = perDb((db: Db) => ({
     `SELECT no_action_reason AS reason, sum(opportunities) AS opportunities FROM decision_counts
      WHERE hour >= ? AND hour < ? GROUP BY no_action_reason ORDER BY no_action_reason`,
   ),
-  reasonsByDay: db.sqlite.prepare<[number, number], { day: number; reason: string; opportunities: number }>(
-    `SELECT hour / 24 AS day, no_action_reason AS reason, sum(opportunities) AS opportunities FROM decision_counts
-     WHERE hour >= ? AND hour < ? GROUP BY day, no_action_reason`,
+  reasonsByDay: db.sqlite.prepare<[number, number], { reason: string; opportunities: number }>(
+    `SELECT no_action_reason AS reason, sum(opportunities) AS opportunities FROM decision_day_counts
+     WHERE "day" >= ? AND "day" < ? GROUP BY no_action_reason`,
   ),
   cursor: db.sqlite.prepare<[], { applied: number; latest: number }>(
     `SELECT (SELECT coalesce(max(applied_seq), 0) FROM learner_state) AS applied,
@@ -33,14 +35,37 @@ const stmts = perDb((db: Db) => ({
   ),
 }));
 
+const HOURS_PER_DAY = 24;
+
+/** Opportunities by reason for fromHour ≤ hour < toHour: partial first day, whole days, partial last day (disjoint). */
+function opportunitiesByReason(db: Db, fromHour: number, toHour: number): ReasonRow[] {
+  const s = stmts(db);
+  const sums = new Map<string, number>();
+  const add = (rows: ReasonRow[]) => {
+    for (const r of rows) sums.set(r.reason, (sums.get(r.reason) ?? 0) + r.opportunities);
+  };
+  const hours = (from: number, to: number) => {
+    if (from < to) add(s.reasons.all(from, to));
+  };
+  const firstDay = Math.ceil(fromHour / HOURS_PER_DAY);
+  const endDay = Math.floor(toHour / HOURS_PER_DAY);
+  if (firstDay >= endDay) {
+    hours(fromHour, toHour);
+  } else {
+    hours(fromHour, firstDay * HOURS_PER_DAY);
+    add(s.reasonsByDay.all(firstDay, endDay));
+    hours(endDay * HOURS_PER_DAY, toHour);
+  }
+  return [...sums].map(([reason, opportunities]) => ({ reason, opportunities })).sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
+}
+
 export function createSqliteDashboardStore(db: Db): DashboardStore {
   return {
     actionDays: (fromDay, toDay) =>
       stmts(db)
         .actionDays.all(fromDay, toDay)
         .map((r) => ({ actionId: r.action_id, day: r.day, decisions: r.decisions, responses: r.responses, ignores: r.ignores, value: r.value })),
-    opportunitiesByReason: (fromHour, toHour) => stmts(db).reasons.all(fromHour, toHour),
-    opportunitiesByDayAndReason: (fromDay, toDay) => stmts(db).reasonsByDay.all(fromDay * 24, toDay * 24),
+    opportunitiesByReason: (fromHour, toHour) => opportunitiesByReason(db, fromHour, toHour),
     learnerCursor: () => {
       const row = stmts(db).cursor.get()!;
       return { appliedSeq: row.applied, latestSeq: row.latest };

@@ -3,7 +3,6 @@
  * the no-action share by reason, the learner's lag. Pure arithmetic on a few thousand aggregate rows at most.
  */
 import { NO_ACTION_REASONS } from '../domain/types.js';
-import { createClosedDayCache } from './closed-days.js';
 import type { ActionDayRow, DashboardStore } from './store.js';
 import type { DashboardService, LearnerLag, NoActionAnswer, SeriesAnswer, SeriesPoint } from './types.js';
 import { alignWindow, DAY_MS, HOUR_MS } from './window.js';
@@ -27,7 +26,6 @@ function point(t: string, row: ActionDayRow | undefined): SeriesPoint {
 
 export function createDashboardService(deps: { store: DashboardStore; now: () => number }): DashboardService {
   const { store } = deps;
-  const closedDays = createClosedDayCache(store);
   return {
     series(query): SeriesAnswer {
       const w = alignWindow(query, deps.now(), DAY_MS, MAX_SERIES_DAYS);
@@ -48,12 +46,11 @@ export function createDashboardService(deps: { store: DashboardStore; now: () =>
     },
 
     noAction(query): NoActionAnswer {
-      const now = deps.now();
-      const w = alignWindow(query, now, HOUR_MS);
+      const w = alignWindow(query, deps.now(), HOUR_MS);
       const reasons: Record<string, number> = Object.fromEntries(NO_ACTION_REASONS.map((r) => [r, 0]));
       let opportunities = 0;
       let noAction = 0;
-      for (const [reason, n] of closedDays.sums(w.fromBucket, w.toBucket, now)) {
+      for (const { reason, opportunities: n } of store.opportunitiesByReason(w.fromBucket, w.toBucket)) {
         opportunities += n;
         if (reason === '') continue;
         noAction += n;

@@ -22,10 +22,11 @@ export interface ReasonRow {
 export interface DashboardStore {
   /** Rows with fromDay ≤ day < toDay, ordered by action id then day. */
   actionDays(fromDay: number, toDay: number): ActionDayRow[];
-  /** `decision_counts` opportunities with fromHour ≤ hour < toHour, summed by no-action reason. */
+  /**
+   * Opportunities (the `decision_counts` sums) with fromHour ≤ hour < toHour, summed by no-action reason. The cost must
+   * follow the window's days, not its hours (the SQLite store reads whole days from the day rollup).
+   */
   opportunitiesByReason(fromHour: number, toHour: number): ReasonRow[];
-  /** The same sums per UTC day (day = floor(hour / 24)) for fromDay ≤ day < toDay; days without rows are absent. */
-  opportunitiesByDayAndReason(fromDay: number, toDay: number): (ReasonRow & { day: number })[];
   /** The learner's applied cursor and the latest feedback seq ever written. */
   learnerCursor(): { appliedSeq: number; latestSeq: number };
 }

@@ -1,19 +1,17 @@
 /** Zod schemas of the dashboard's data calls (GET /v1/stats/series, GET /v1/stats/no-action; issue #11 contract). */
 import { z } from '@hono/zod-openapi';
 import { NO_ACTION_REASONS } from '../domain/types.js';
+import { parseTimeParam } from './time-query.js';
 
-/** The largest instant a JS Date holds (ECMA-262 §21.4.1.1): later values cannot be written back as ISO-8601. */
-const MAX_INSTANT_MS = 8.64e15;
-/** A date, or a date-time with an explicit offset (a bare local time would depend on the server's time zone). */
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2}))?$/;
 const INSTANT_MESSAGE = 'must be an ISO-8601 date or date-time with an offset (2026-12-01T00:00:00Z), or Unix ms';
 
 /** An instant as ISO-8601 or Unix milliseconds, parsed to Unix ms. */
 export const instantParam = z
   .string()
   .transform((text, ctx) => {
-    const ms = /^\d{1,16}$/.test(text) ? Number(text) : ISO_INSTANT.test(text) ? Date.parse(text) : Number.NaN;
-    if (!Number.isFinite(ms) || ms > MAX_INSTANT_MS) {
+    // One parser for every measurement route (src/http/time-query.ts: calendar dates only, an offset required).
+    const ms = parseTimeParam(text);
+    if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: INSTANT_MESSAGE });
       return z.NEVER;
     }

@@ -95,7 +95,7 @@ export function createLearner(deps: LearnerDeps): Learner {
       const encoderDim = state.encoder().dimension;
       const starts = new Map<string, ModelEntry>();
       const labelled: LabelledRow[] = [];
-      const tally = new PredictionTally();
+      let tally = new PredictionTally();
       const scratch = createScoreScratch(encoderDim);
       let skipped = 0;
       for (const row of rows) {
@@ -138,6 +138,13 @@ export function createLearner(deps: LearnerDeps): Learner {
           const { likelihood, d } = current.posterior;
           starts.set(action.id, { ...current, posterior: priorPosterior(state.policy, likelihood, d) });
         }
+        // Model quality restarts with the models, as it does when a script replaces one (commit clears the bins):
+        // this cycle's outcomes are the new models' first, so they are scored by the prior the new models start from.
+        tally = new PredictionTally();
+        for (const item of labelled) {
+          const start = starts.get(item.actionId)!;
+          if (start.posterior.likelihood === 'logistic') tally.add(item.actionId, predictiveLogit(start.posterior, undefined, item.x, scratch), item.y === 1);
+        }
       }
       const folded = await Promise.all(
         [...starts].map(async ([actionId, start]) => {
@@ -151,7 +158,7 @@ export function createLearner(deps: LearnerDeps): Learner {
       );
       deps.beforeCommit?.(lastSeq);
       const nowMs = deps.now();
-      const committed = commit(db, deps.quality, schema.version, folded, tally, lastSeq, nowMs);
+      const committed = commit(db, deps.quality, schema.version, folded, tally, lastSeq, nowMs, alarmed.length > 0);
       if (committed) {
         applied = lastSeq;
         state.swapModels(committed);
@@ -249,6 +256,7 @@ function commit(
   tally: PredictionTally,
   lastSeq: number,
   nowMs: number,
+  restarted: boolean,
 ): ModelEntry[] | undefined {
   class Conflict extends Error {}
   try {
@@ -261,6 +269,7 @@ function commit(
         if (covariance) entry.covariance = covariance;
         entries.push(entry);
       }
+      if (restarted) quality.clearAllBins(); // every model restarted from the prior: the old predictions are not theirs
       for (const [actionId, bins] of tally.entries()) quality.addBins(actionId, bins);
       setAppliedSeq(db, lastSeq);
       return entries;

@@ -6,10 +6,12 @@
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { blobToFloat64 } from '../../db/stores/float64-blob.js';
 import { loadModel, putModel } from '../../db/stores/models.js';
 import { sigmoid } from '../../src/core/logistic.js';
 import { createRng } from '../../src/core/rng.js';
 import { priorPosterior } from '../../src/learner/fold.js';
+import { createScoreScratch, predictiveLogit } from '../../src/quality/score.js';
 import { createTestHarness, type HarnessOptions, type TestHarness } from '../helpers/harness.js';
 
 const RATES: Record<string, number> = { a: 0.3, b: 0.1, c: 0.02 };
@@ -101,6 +103,35 @@ describe('change detection in the learner', () => {
     expect(line.alarmed).toEqual(['a']);
     expect(line.actions).toBe(3);
     expect(sigmoid(h.state.model('a').posterior.mean[0]!)).toBeLessThan(0.2);
+  });
+
+  it('restarts model quality with the models: the bins then hold only the alarming cycle, scored by the prior', async () => {
+    // Review of issue #11: reset, copy-model, warm-start and a new schema clear a replaced model's prediction bins,
+    // but an alarm's restart kept them (AUC and calibration mixed the replaced models' predictions into the new ones').
+    const { h } = await setUp({ env: { KAIROS_CHANGE_DETECTION: 'on' } });
+    await play(h, 300, RATES, 2);
+    await h.learner.runOnce();
+    const shown = await play(h, 400, { ...RATES, a: 0.03 }, 3);
+    await h.learner.runOnce();
+    const bins = (id: string) =>
+      h.db.sqlite.prepare('SELECT coalesce(sum(positives + negatives), 0) AS n, coalesce(sum(predicted), 0) AS p FROM prediction_bins WHERE action_id = ?').get(id) as { n: number; p: number };
+    const prior = priorPosterior(h.state.policy, 'logistic', h.state.encoder().dimension);
+    const scratch = createScoreScratch(prior.d);
+    for (const id of Object.keys(RATES)) {
+      const { n, p } = bins(id);
+      expect(n, id).toBe(shown.get(id) ?? 0);
+      expect(n, id).toBe(observations(h, id));
+      if (n > 0) {
+        // Every outcome of the cycle scored by the prior (the new model before it learned them), not by the model
+        // sure of 30 % / 10 % / 2 %: the mean predicted equals the prior's predictive over the cycle's contexts.
+        const rows = h.db.sqlite
+          .prepare('SELECT d.x FROM feedback f JOIN decisions d ON d.id = f.decision_id WHERE f.action_id = ? AND f.seq > 300')
+          .all(id) as { x: Buffer }[];
+        expect(rows).toHaveLength(n);
+        const expected = rows.reduce((sum, r) => sum + sigmoid(predictiveLogit(prior, undefined, blobToFloat64(r.x), scratch)), 0) / n;
+        expect(p / n, id).toBeCloseTo(expected, 9);
+      }
+    }
   });
 
   it('starts a fresh statistic when a script replaces a model, and carries it across cycles otherwise', async () => {

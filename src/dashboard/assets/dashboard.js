@@ -5,7 +5,6 @@ import { ApiError, getJson, getOptional, hasKey, setKey, takeKeyFromFragment } f
 import * as charts from './charts.js';
 import * as f from './format.js';
 
-const DAY_MS = 86_400_000;
 const Z95 = 1.959963984540054;
 const $ = (selector) => document.querySelector(selector);
 const slot = (name) => document.querySelector(`[data-chart="${name}"]`);
@@ -159,7 +158,7 @@ function renderEvaluations(answer) {
 async function load() {
   message(null);
   const days = Number($('#window').value);
-  const from = encodeURIComponent(new Date(Date.now() - days * DAY_MS).toISOString());
+  const from = encodeURIComponent(f.windowStart(Date.now(), days));
   const [stats, series, noAction, lift, evaluations] = await Promise.allSettled([
     getJson('/v1/stats'),
     getJson(`/v1/stats/series?from=${from}`),

@@ -24,3 +24,13 @@ export function change(x) {
 export function interval(ci, f = number) {
   return Array.isArray(ci) ? `95 %: ${f(ci[0])} … ${f(ci[1])}` : '95 % interval: not enough data';
 }
+
+/**
+ * The `from` of every data call for a window of `days`: the start of the UTC day `days` back. The series counts whole
+ * days and the no-action sums and the lift whole hours, so only a day-aligned start gives the tiles one window (a
+ * value summed over more decisions than the opportunities it is divided by would read too high).
+ */
+export function windowStart(nowMs, days) {
+  const DAY_MS = 86_400_000;
+  return new Date(Math.floor((nowMs - days * DAY_MS) / DAY_MS) * DAY_MS).toISOString();
+}
