@@ -53,7 +53,9 @@ describe('readFeedbackAfter', () => {
       [2, 'd1', 'b'],
       [3, 'd1', 'a'],
     ]);
-    expect(all[0]).toEqual({ ...outcome('d2', 'a'), seq: 1, schemaVersion: 4, x: decision('d2', 2_000, []).x, recentIgnores: 0 });
+    expect(all[0]).toEqual({ ...outcome('d2', 'a'), seq: 1, schemaVersion: 4, x: decision('d2', 2_000, []).x, recentIgnores: 0, propensity: 0.1 });
+    // Each outcome carries the propensity its own action was decided with (the prequential score of model quality).
+    expect(all[1]!.propensity).toBeCloseTo(0.2, 12);
     expect(all[2]!.reward).toBe(-3);
     expect(readFeedbackAfter(t.db, 1, 1).map((r) => r.seq)).toEqual([2]);
     expect(readFeedbackAfter(t.db, 3, 10)).toEqual([]);
