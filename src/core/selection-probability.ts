@@ -127,6 +127,25 @@ const REFINE_PASSES = 4;
  */
 const REFINE_MAX_RIVALS = 8;
 
+/**
+ * The tail rule's bound on the top stratum's error, relative to the estimate, above which the top stratum is
+ * subdivided (a bound: the midpoint's actual error is a fraction of it).
+ */
+const TAIL_TOLERANCE = 0.002;
+/** At most this many passes of the tail rule (each subdivision of the top stratum narrows the range tenfold). */
+const TAIL_PASSES = 16;
+/** The top stratum is not subdivided below this width of v's range: 1 − v is resolved to ~1e-16 near 1. */
+const TAIL_FLOOR = 1e-12;
+
+/**
+ * `chosenProbability`'s inner rule. 'tail' (the default): the midpoint rule, refined where the mass concentrates and
+ * in the top stratum until its error bound is small (issue #11: a chosen action that wins only in its upper tail got
+ * probability 0, and rare choices among distinct rivals were 4–99 % low). 'twins': the rule before it (exact twins,
+ * refinement only when some point counts and at most REFINE_MAX_RIVALS rivals), kept for bench:selection's side by
+ * side. 'midpoint': the version before that (no exact twins), for the oracle test's verbatim copy.
+ */
+export type QuadratureRule = 'tail' | 'twins' | 'midpoint';
+
 /** The largest double below 1. */
 const BELOW_ONE = 1 - 2 ** -53;
 /**
@@ -195,6 +214,8 @@ function workFor(n: number): ReturnType<typeof workArrays> {
 const NODE_Z = new Float64Array(OWN_POINTS);
 const NODE_LEVEL = new Float64Array(OWN_POINTS);
 const NODE_VALUE = new Float64Array(OWN_POINTS);
+/** The tail rule's integral over each stratum of a pass (its midpoint value, corrected). */
+const NODE_CONTRIBUTION = new Float64Array(OWN_POINTS);
 
 /**
  * How a rival's P(pⱼ below t) is evaluated, fixed per call: SAME_SCALE (i's value × lever and a spread: compare
@@ -220,7 +241,16 @@ const OTHER = 2;
  * previous version was 3 % low for K = 10 identical actions and 7–8 % low for K = 50–200). false: the previous
  * version's rule, kept so the oracle test can check the rest of this function against its verbatim copy.
  */
-export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number, exactTwins = true): number {
+export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number, rule: QuadratureRule = 'tail'): number {
+  const p = integrate(i, k, moments, threshold, rule, NEGLIGIBLE);
+  // A product below NEGLIGIBLE at every node (an action that wins only when every rival draws far below its bar): once
+  // more without the cutoff, so an action that can be chosen never gets probability 0 (rare: an answer of 0 alone).
+  return p === 0 && rule === 'tail' ? integrate(i, k, moments, threshold, rule, 0) : p;
+}
+
+function integrate(i: number, k: number, moments: ScoreMoments, threshold: number, rule: QuadratureRule, cutoff: number): number {
+  const exactTwins = rule !== 'midpoint';
+  const tail = rule === 'tail';
   const { means, sds, scales, correlation, taus } = moments;
   if (taus) threshold = taus[i]!;
   const common = Math.sqrt(correlation);
@@ -314,10 +344,16 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
     const power = twins + 1;
     let from = twins === 0 ? 1 - mass : mass === 1 ? 0 : Math.pow(1 - mass, power);
     let inner = 0;
-    const passes = n <= REFINE_MAX_RIVALS ? REFINE_PASSES : 1;
+    // The tail rule's range is (from, to) and the integrand's bounds at its ends: at the top of i's range its
+    // supremum, P(i beats every rival | i's level is its scale), computed when first needed; at the bottom the
+    // midpoint of the stratum below once a stratum was subdivided (NaN before: the bottom stratum's own midpoint).
+    let to = 1;
+    let upper = Number.NaN;
+    let lower = Number.NaN;
+    const passes = tail ? TAIL_PASSES : n <= REFINE_MAX_RIVALS ? REFINE_PASSES : 1;
     for (let pass = 0; pass < passes; pass++) {
-      const width = 1 - from;
-      const nodes = twins === 0 ? stratumNodes(from) : twinNodes(power, from);
+      const width = to - from;
+      const nodes = to !== 1 ? undefined : twins === 0 ? stratumNodes(from) : twinNodes(power, from);
       for (let g = 0; g < OWN_POINTS; g++) {
         NODE_Z[g] = centre + spread * (nodes ? nodes[g]! : twins === 0 ? stratumQuantile(from, width, g) : twinQuantile(power, from, width, g));
         NODE_LEVEL[g] = scale * sigmoid(NODE_Z[g]!);
@@ -342,33 +378,8 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
           continue;
         }
         zeroBelow = false;
-        // P(i beats every rival | i's score is z), for the centres of the current shared value.
-        let product = 1;
-        for (let a = 0; a < liveCount; a++) {
-          const r = live[a]!;
-          if (reach[r]! < t) continue; // surely below t
-          let factor: number;
-          if (t < rivalBar[r]!) {
-            factor = floor[r]!;
-          } else {
-            const kindR = kind[r]!;
-            if (kindR === SAME_SCALE) {
-              // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
-              factor = normalCdfFast((z - rivalCentre[r]!) / rivalSd[r]!);
-            } else if (kindR === LOGIT) {
-              const s = rivalScale[r]!;
-              factor = t >= s ? 1 : t <= 0 ? 0 : normalCdfFast((Math.log(t / (s - t)) - rivalCentre[r]!) / rivalSd[r]!);
-            } else {
-              factor = priorityBelow(t, rivalCentre[r]!, rivalSd[r]!, rivalScale[r]!, rivals[r]! > i);
-            }
-          }
-          product *= counts[r] === 1 ? factor : Math.pow(factor, counts[r]!);
-          if (product < NEGLIGIBLE) {
-            product = 0;
-            zeroBelow = true;
-            break;
-          }
-        }
+        const product = beatsAll(w, liveCount, true, i, z, t, cutoff);
+        if (product === 0) zeroBelow = true;
         NODE_VALUE[g] = product;
       }
       let firstCounting = -1;
@@ -377,13 +388,104 @@ export function chosenProbability(i: number, k: number, moments: ScoreMoments, t
         if (firstCounting < 0 && NODE_VALUE[g]! > REFINE_LEVEL) firstCounting = g;
         sum += NODE_VALUE[g]!;
       }
-      inner = (width * sum) / (OWN_POINTS * power);
-      if (firstCounting < 2) break;
-      from += (width * (firstCounting - 1)) / OWN_POINTS;
+      const stratum = width / (OWN_POINTS * power); // one stratum's mass (in v, or in w = v^(r+1) with r twins)
+      if (!tail) {
+        inner = stratum * sum;
+        if (firstCounting < 2) break;
+        from += (width * (firstCounting - 1)) / OWN_POINTS;
+        continue;
+      }
+      // The tail rule.
+      // Every stratum's integral lies between the integrand at its ends (it rises with v), so the midpoint rule's
+      // error where the integrand rises by d between two neighbouring midpoints (or between the top midpoint and the
+      // supremum, far above it when i wins only in its upper tail) is at most a stratum's mass times d. The two strata
+      // around the largest rise (the top one alone above the top midpoint) are subdivided (G strata of their own, the
+      // next pass) while that bound is above TAIL_TOLERANCE of the estimate, or while no point counts at all (the
+      // midpoint rule said 0), down to TAIL_FLOOR; the other strata are kept, 1..G−2 weighted by their log-linear
+      // correction (logLinearFactor: the integrand rises by a factor of 3–7 a stratum where a rare choice starts to
+      // win, and a midpoint on such a convex rise is ~8 % low).
+      const f = NODE_VALUE;
+      if (Number.isNaN(upper)) upper = beatsAll(w, n, false, i, Infinity, scale, cutoff);
+      let corrected = 0;
+      for (let g = 0; g < OWN_POINTS; g++) {
+        const contribution = g === 0 || g === OWN_POINTS - 1 ? f[g]! : f[g]! * logLinearFactor(f[g - 1]!, f[g]!, f[g + 1]!);
+        NODE_CONTRIBUTION[g] = contribution;
+        corrected += contribution;
+      }
+      let rise = -1;
+      let steepest = 0; // the rise from midpoint `steepest` to the next (−1: from the range's lower end to midpoint 0)
+      for (let g = -1; g < OWN_POINTS; g++) {
+        const d = (g < OWN_POINTS - 1 ? f[g + 1]! : upper) - (g >= 0 ? f[g]! : Number.isNaN(lower) ? f[0]! : lower);
+        if (d >= rise) {
+          rise = d;
+          steepest = g;
+        }
+      }
+      const estimate = inner + stratum * corrected;
+      if (pass < passes - 1 && width > TAIL_FLOOR && rise > 0 && (sum === 0 || stratum * rise > TAIL_TOLERANCE * estimate)) {
+        const first = Math.max(steepest, 0);
+        const last = Math.min(steepest + 1, OWN_POINTS - 1);
+        let refined = 0;
+        for (let g = first; g <= last; g++) refined += NODE_CONTRIBUTION[g]!;
+        inner += stratum * (corrected - refined);
+        if (first > 0) lower = f[first - 1]!;
+        if (last < OWN_POINTS - 1) upper = f[last + 1]!;
+        if (last < OWN_POINTS - 1) to = from + (width * (last + 1)) / OWN_POINTS;
+        from += (width * first) / OWN_POINTS;
+        continue;
+      }
+      inner = estimate;
+      break;
     }
     total += weights[q]! * inner;
   }
   return Math.min(1, total); // rounding can carry a certain choice a few ulps past 1
+}
+
+/**
+ * P(i beats every rival | i's score is z and its priority t), over the first `count` rivals of the pass's live list
+ * (`live`) or of all of them: the product in index order, 0 once it falls below `cutoff` (NEGLIGIBLE, or 0). z = +∞ and t = i's scale
+ * give the integrand's supremum (i's draw at the top of its range).
+ */
+function beatsAll(w: ReturnType<typeof workArrays>, count: number, live: boolean, i: number, z: number, t: number, cutoff: number): number {
+  const { rivals, counts, sd: rivalSd, scale: rivalScale, centre: rivalCentre, reach, bar: rivalBar, floor, kind } = w;
+  let product = 1;
+  for (let a = 0; a < count; a++) {
+    const r = live ? w.live[a]! : a;
+    if (reach[r]! < t) continue; // surely below t
+    let factor: number;
+    if (t < rivalBar[r]!) {
+      factor = floor[r]!;
+    } else {
+      const kindR = kind[r]!;
+      if (kindR === SAME_SCALE) {
+        // With i's value × lever, j's priority is below t exactly when its score is below z: no logit needed.
+        factor = normalCdfFast((z - rivalCentre[r]!) / rivalSd[r]!);
+      } else if (kindR === LOGIT) {
+        const s = rivalScale[r]!;
+        factor = t >= s ? 1 : t <= 0 ? 0 : normalCdfFast((Math.log(t / (s - t)) - rivalCentre[r]!) / rivalSd[r]!);
+      } else {
+        factor = priorityBelow(t, rivalCentre[r]!, rivalSd[r]!, rivalScale[r]!, rivals[r]! > i);
+      }
+    }
+    product *= counts[r] === 1 ? factor : Math.pow(factor, counts[r]!);
+    if (product < cutoff || product === 0) return 0;
+  }
+  return product;
+}
+
+/**
+ * The midpoint's correction factor for a stratum whose integrand is log-linear: ∫ e^(αx) over a stratum is the
+ * midpoint times sinh(a/2)/(a/2), a = α × the stratum's width. a is estimated from the neighbouring midpoints, the
+ * smaller of the two one-sided log-ratios: for a steady exponential rise both agree; where the integrand bends (it
+ * saturates, or jumps: a well-learned rival) the smaller one keeps the factor from overshooting (1 where a neighbour
+ * is 0). Always ≥ 1 and ≤ the exact factor for a log-concave integrand.
+ */
+function logLinearFactor(below: number, at: number, above: number): number {
+  if (!(below > 0 && at > below && above > at)) return 1;
+  const a = Math.min(Math.log(at / below), Math.log(above / at));
+  const half = 0.5 * a;
+  return half < 1e-4 ? 1 + (half * half) / 6 : Math.sinh(half) / half;
 }
 
 /** The probability that no action clears the threshold: E_c Π P(pⱼ < T | c). */
