@@ -30,6 +30,7 @@
  * random numbers.
  */
 import { sigmoid } from './logistic.js';
+import { halfNormalGauss } from './half-normal-rule.js';
 import { normalQuantile } from './normal-table.js';
 
 /** Strata of the shared deviate's continuous (w > 0) half. */
@@ -44,6 +45,13 @@ const SHARED_VALUES = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) =>
   k === 0 ? 0 : normalQuantile(0.5 + (k - 0.5) / (2 * SHARED_POINTS)),
 );
 const SHARED_WEIGHTS = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) => (k === 0 ? 0.5 : 0.5 / SHARED_POINTS));
+/**
+ * The tail rule's shared values: the atom, then a SHARED_POINTS-point Gauss rule for the half-normal (the same cost;
+ * equiprobable strata were 10 % low for a wide posterior that gains from a high shared draw, at ρ = 0.9).
+ */
+const GAUSS = halfNormalGauss(SHARED_POINTS);
+const GAUSS_VALUES = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) => (k === 0 ? 0 : GAUSS.nodes[k - 1]!));
+const GAUSS_WEIGHTS = Float64Array.from({ length: SHARED_POINTS + 1 }, (_, k) => (k === 0 ? 0.5 : 0.5 * GAUSS.weights[k - 1]!));
 const ATOM_VALUES = Float64Array.of(0);
 const ATOM_WEIGHTS = Float64Array.of(1);
 
@@ -257,10 +265,10 @@ function integrate(i: number, k: number, moments: ScoreMoments, threshold: numbe
   const own = Math.sqrt(1 - correlation);
   const scale = scales[i]!;
   const sd = sds[i]!;
-  const { values, weights } = sharedRule(correlation);
+  const { values, weights } = sharedRule(correlation, rule);
   if (!(scale > 0)) {
     // A zero value or lever: the priority is 0 in every draw; it wins only when nothing else can beat 0.
-    return 0 >= threshold ? Math.min(1, allBelow(k, moments, 0, i)) : 0;
+    return 0 >= threshold ? Math.min(1, allBelow(k, moments, 0, i, rule)) : 0;
   }
   if (!(scale > threshold)) return 0; // σ(z) < 1: the priority never reaches a threshold ≥ scale
   // The threshold in score units: i must draw z ≥ zT (−∞ when every draw clears it).
@@ -489,24 +497,25 @@ function logLinearFactor(below: number, at: number, above: number): number {
 }
 
 /** The probability that no action clears the threshold: E_c Π P(pⱼ < T | c). */
-export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number): number {
-  return Math.min(1, allBelow(k, moments, threshold, -1)); // the weights' rounding can carry a sure silence past 1
+export function noActionProbabilityExact(k: number, moments: ScoreMoments, threshold: number, rule: QuadratureRule = 'tail'): number {
+  return Math.min(1, allBelow(k, moments, threshold, -1, rule)); // the weights' rounding can carry a sure silence past 1
 }
 
 /** The shared deviate's quadrature nodes and weights: the atom at 0 alone when nothing is shared. */
-function sharedRule(correlation: number): { values: Float64Array; weights: Float64Array } {
-  return correlation > 0 ? { values: SHARED_VALUES, weights: SHARED_WEIGHTS } : { values: ATOM_VALUES, weights: ATOM_WEIGHTS };
+function sharedRule(correlation: number, rule: QuadratureRule): { values: Float64Array; weights: Float64Array } {
+  if (!(correlation > 0)) return { values: ATOM_VALUES, weights: ATOM_WEIGHTS };
+  return rule === 'tail' ? { values: GAUSS_VALUES, weights: GAUSS_WEIGHTS } : { values: SHARED_VALUES, weights: SHARED_WEIGHTS };
 }
 
 /**
  * E_c Π_{j ≠ skip} P(pⱼ below t | c): every action but `skip` stays below t — strictly for j < skip (and for every j
  * when skip is −1), at most t for j > skip (ties go to the lower index, as in `decide`).
  */
-function allBelow(k: number, moments: ScoreMoments, t: number, skip: number): number {
+function allBelow(k: number, moments: ScoreMoments, t: number, skip: number, rule: QuadratureRule): number {
   const { means, sds, scales, correlation, taus } = moments;
   const common = Math.sqrt(correlation);
   const own = Math.sqrt(1 - correlation);
-  const { values, weights } = sharedRule(correlation);
+  const { values, weights } = sharedRule(correlation, rule);
   // Each action's level does not depend on the shared value: its logit (or a constant answer) is taken once.
   const { barLevel: level, barConstant: constant } = workFor(k);
   for (let j = 0; j < k; j++) {

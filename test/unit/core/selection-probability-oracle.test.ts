@@ -104,7 +104,7 @@ function expectSame(k: number, moments: ScoreMoments, threshold: number, actions
     else if (Number.isNaN(before)) expect(now, `action ${i}`).toBeNaN();
     else expect(Math.abs(now - before), `action ${i}: ${now} vs ${before}`).toBeLessThanOrEqual(TOLERANCE);
   }
-  const none = noActionProbabilityExact(k, moments, threshold);
+  const none = noActionProbabilityExact(k, moments, threshold, 'midpoint');
   expect(Math.abs(none - oracle.noActionProbabilityExact(k, moments, threshold)), 'no action').toBeLessThanOrEqual(TOLERANCE);
 }
 
