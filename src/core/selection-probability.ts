@@ -11,29 +11,37 @@
  *   P(i) = E_c E_{pᵢ | c} [pᵢ ≥ T] · Π_{j<i} P(pⱼ < pᵢ | c) · Π_{j>i} P(pⱼ ≤ pᵢ | c),
  *
  * where P(pⱼ ≤ t | c) = Φ((logit(t/sⱼ) − mⱼ − √vⱼ·c) / (√vⱼ√(1−ρ))). c is 0 with probability ½ and otherwise
- * √ρ times a half-normal: the outer expectation is that atom plus a midpoint rule over SHARED_POINTS equiprobable
- * strata of the half-normal (just the atom when ρ = 0). The inner one is a midpoint rule over OWN_POINTS strata of
- * the part of uᵢ's range where pᵢ clears the threshold (whose mass is exact), so the threshold adds no error.
- * Deterministic; a midpoint rule over G strata is off by at most half a stratum's mass where its integrand jumps from
- * 0 to 1 (a well-learned competitor), and by far less where it is smooth — against the ±0.05 (one sd) of 100 Monte
- * Carlo re-draws. Many similar competitors put all of the integrand's mass in the top few strata; up to REFINE_PASSES
- * passes then re-spread the points over the part that counts, when at most REFINE_MAX_RIVALS distinct competitors are
- * in play. Rivals identical to i (twins: a cold catalog of equal values) contribute the factor v^r at i's level v; the
- * substitution w = v^(r+1) integrates it exactly, so K identical actions get (1 − P(no action))/K to rounding (the
- * midpoint rule alone was 2–3 % low at K = 10 and 7–8.5 % low at K = 50–200). What remains, measured against 10⁶-draw
- * Monte Carlo (test/unit/core/selection-probability-bias.test.ts): the likeliest actions within about 1 %; an action
- * that wins only in the upper tail of its own draw, among distinct rivals, is low — on one cold prior with values
- * 1–100, 4 % at p = 0.09, 12 % at 0.045 and 30–99 % below 0.02 (always under 0.01 absolute, inside one sd of 100
- * re-draws, but an inverse propensity weight that much too high for those rare choices).
- * Runs of competitors with identical moments share one CDF evaluation. Cost:
- * O((SHARED_POINTS + 1) × OWN_POINTS × distinct competitors), more passes only when the mass is concentrated; no
- * random numbers.
+ * √ρ times a half-normal: the outer expectation is that atom plus a SHARED_POINTS-point Gauss rule for the half-normal
+ * (half-normal-rule.ts; just the atom when ρ = 0). The inner one is over the level v = Φ(uᵢ) in the part of uᵢ's
+ * range where pᵢ clears the threshold (whose mass is exact, so the threshold adds no error): OWN_POINTS equal strata
+ * and their midpoints, refined by the tail rule. The integrand rises with v, so each stratum's integral lies between
+ * its values at the stratum's ends; where it rises most between two neighbouring midpoints (or between the top one
+ * and its supremum at v = 1, the chance that i beats everyone at its highest priority), those two strata get
+ * OWN_POINTS strata of their own, pass after pass, while that rise times a stratum's mass (weighted by the shared
+ * value's weight) exceeds TAIL_TOLERANCE of the probability so far, at most TAIL_PASSES passes down to a width of
+ * TAIL_FLOOR. This finds the mass wherever it sits: a chosen action that wins only far in the upper tail of its own
+ * draw (where every midpoint of the top stratum loses, so plain midpoints said 0: 3 of 2,000 logged decisions of a
+ * synthetic-logistic world), a well-learned rival's step, many similar rivals (the mass in the top strata). The kept
+ * midpoints get a log-linear correction (logLinearFactor: a midpoint on a rise of 3–7× a stratum is ~8 % low).
+ * Rivals identical to i (twins: a cold catalog of equal values) contribute the factor v^r at i's level v; the
+ * substitution w = v^(r+1) integrates it exactly, so K identical actions get (1 − P(no action))/K to rounding.
+ * If every product fell below NEGLIGIBLE, the integral is redone without that cutoff, so an action that can be
+ * chosen is never given 0 (an action that wins only when each of nine rivals draws 3.6 own sds low: 1.6e-24).
+ * Measured against 10⁶-draw Monte Carlo (selection-probability-bias.test.ts, selection-probability-tail.test.ts):
+ * every action within 3 % or 3 reference sds, down to p = 1e-5 (the likeliest within 1 %, most within 0.5 %); a
+ * chosen action winning only u₀ own sds up (u₀ = 1.5–5.5, p = 1.4e-2 to 1.9e-8) within 1 % of a Simpson reference.
+ * The previous rule ('twins': midpoints with refinement only when some point counted and at most 8 distinct rivals
+ * were in play, equiprobable shared strata) was 30–99 % low below p ≈ 0.02, 10 % low for a wide posterior at ρ = 0.9
+ * and 0 in the far tail. Runs of competitors with identical moments share one CDF evaluation. Cost: O((SHARED_POINTS +
+ * 1) × OWN_POINTS × distinct competitors × passes), one pass where the integrand is flat; no random numbers
+ * (bench:selection, K = 50: cold ~120 µs, warm ~75 µs, equal values ~15 µs, against 70 / 62 / 11 for the previous
+ * rule).
  */
 import { sigmoid } from './logistic.js';
 import { halfNormalGauss } from './half-normal-rule.js';
 import { normalQuantile } from './normal-table.js';
 
-/** Strata of the shared deviate's continuous (w > 0) half. */
+/** Points of the shared deviate's continuous (w > 0) half: Gauss nodes (the tail rule) or strata (the previous rules). */
 export const SHARED_POINTS = 6;
 /** Strata of the chosen action's own deviate uᵢ. */
 export const OWN_POINTS = 10;
@@ -246,9 +254,8 @@ const OTHER = 2;
  * factor (NEGLIGIBLE), as before: the answers agree with the previous version to the bit on every instance tested,
  * and to 1e-12 by construction (selection-probability-oracle.test.ts).
  *
- * `exactTwins` (default true): rivals with i's own moments, scale and bar are integrated exactly (issue #11: the
- * previous version was 3 % low for K = 10 identical actions and 7–8 % low for K = 50–200). false: the previous
- * version's rule, kept so the oracle test can check the rest of this function against its verbatim copy.
+ * `rule` (QuadratureRule): 'tail' by default; 'twins' and 'midpoint' are the previous rules, kept for bench:selection
+ * and so the oracle test can check the rest of this function against its verbatim copy.
  */
 export function chosenProbability(i: number, k: number, moments: ScoreMoments, threshold: number, rule: QuadratureRule = 'tail'): number {
   const p = integrate(i, k, moments, threshold, rule, NEGLIGIBLE);
