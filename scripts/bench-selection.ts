@@ -6,7 +6,9 @@
  * catalog (every action at its prior), on a warm one (200 observations each) and on a cold one whose actions all have
  * the same value (identical actions: the twins the current version integrates exactly, issue #11 — there the
  * difference from the previous version is the bias it removed, not rounding). Prints µs per chosenProbability and per
- * noActionProbabilityExact for both versions and the largest absolute difference seen.
+ * noActionProbabilityExact for both versions and the largest absolute difference seen. "twins rule" is the current
+ * function with the rule before the tail rule (exact twins, the old refinement, equiprobable shared strata), timed in
+ * the same run.
  *
  *   npx tsx scripts/bench-selection.ts [--actions 50] [--dimension 40] [--instances 400] [--min-seconds 1]
  */
@@ -109,6 +111,7 @@ function main(): void {
     let sink = 0;
     const rows = {
       [`${name} chosen, before`]: () => { for (const s of instances) sink += oracle.chosenProbability(s.chosen, s.k, s.moments, s.threshold); },
+      [`${name} chosen, twins rule`]: () => { for (const s of instances) sink += current.chosenProbability(s.chosen, s.k, s.moments, s.threshold, 'twins'); },
       [`${name} chosen, after`]: () => { for (const s of instances) sink += current.chosenProbability(s.chosen, s.k, s.moments, s.threshold); },
       [`${name} no action, before`]: () => { for (const s of instances) sink += oracle.noActionProbabilityExact(s.k, s.moments, s.threshold); },
       [`${name} no action, after`]: () => { for (const s of instances) sink += current.noActionProbabilityExact(s.k, s.moments, s.threshold); },
