@@ -91,9 +91,23 @@ interface Row {
 }
 
 function main(): void {
-  const { values } = parseArgs({ options: { decisions: { type: 'string', default: '50000' }, actions: { type: 'string', default: '10,50' } } });
+  const { values } = parseArgs({
+    options: { decisions: { type: 'string', default: '50000' }, actions: { type: 'string', default: '10,50' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(`Usage: npm run bench:evaluate -- [options]
+  --decisions <n>   logged one-slot decisions in the synthetic log (default 50000)
+  --actions <list>  catalog sizes K, comma-separated (default 10,50)
+  -h, --help        this help`);
+    return;
+  }
   const n = Number(values.decisions);
   const sizes = values.actions.split(',').map(Number);
+  if (!Number.isInteger(n) || n < 1 || sizes.some((k) => !Number.isInteger(k) || k < 2)) {
+    console.error('--decisions must be an integer ≥ 1 and --actions a comma-separated list of integers ≥ 2');
+    process.exitCode = 2;
+    return;
+  }
   const rows: Row[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-evaluate-'));
   try {
