@@ -100,6 +100,9 @@ function prepare(db: Db) {
     ),
     internCandidates: s.prepare<[string]>('INSERT INTO candidate_sets (actions) VALUES (?) ON CONFLICT (actions) DO NOTHING'),
     candidateSetId: s.prepare<[string], { id: number }>('SELECT id FROM candidate_sets WHERE actions = ?'),
+    // candidate_sets ids by key: `committed` holds ids known to be on disk; `fresh` those interned by the write in
+    // progress, promoted when it commits and dropped when it fails (a rolled-back id must never be reused).
+    sets: { committed: new Map<string, number>(), fresh: new Map<string, number>() },
     insertAction: s.prepare<[string, string, number, number, number, number, number, number]>(
       `INSERT INTO decision_actions (decision_id, action_id, slot, propensity, sampled_propensity, priority, probability, recent_ignores)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -152,11 +155,30 @@ const stmts = perDb(prepare);
 
 type Statements = ReturnType<typeof prepare>;
 
-/** The candidate_sets id of a set of action ids, interned on first use (in the caller's transaction). */
+/** Bound of the in-memory id cache: past it, it starts over (a catalog has far fewer distinct eligible sets). */
+const MAX_CACHED_SETS = 10_000;
+
+/**
+ * The candidate_sets id of a set of action ids, interned on first use (in the caller's transaction). Known sets cost a
+ * Map lookup instead of two statements with a ~1 KB key on the decision write path.
+ */
 function candidateSet(s: Statements, ids: readonly string[]): number {
   const key = [...ids].sort().join('\n');
+  const known = s.sets.committed.get(key) ?? s.sets.fresh.get(key);
+  if (known !== undefined) return known;
   s.internCandidates.run(key);
-  return s.candidateSetId.get(key)!.id;
+  const id = s.candidateSetId.get(key)!.id;
+  s.sets.fresh.set(key, id);
+  return id;
+}
+
+/** After a commit: the sets it interned are on disk. */
+function promoteSets(s: Statements): void {
+  const { committed, fresh } = s.sets;
+  if (fresh.size === 0) return;
+  if (committed.size + fresh.size > MAX_CACHED_SETS) committed.clear();
+  for (const [key, id] of fresh) committed.set(key, id);
+  fresh.clear();
 }
 
 function insertOne(s: Statements, r: DecisionRecord): void {
@@ -195,9 +217,15 @@ function insertOne(s: Statements, r: DecisionRecord): void {
 export function insertDecisions(db: Db, records: readonly DecisionRecord[]): void {
   if (records.length === 0) return;
   const s = stmts(db);
-  transaction(db, () => {
-    for (const r of records) insertOne(s, r);
-  });
+  try {
+    transaction(db, () => {
+      for (const r of records) insertOne(s, r);
+    });
+  } catch (error) {
+    s.sets.fresh.clear();
+    throw error;
+  }
+  promoteSets(s);
 }
 
 /**
@@ -224,18 +252,26 @@ export function insertDecisionsIsolated(db: Db, records: readonly DecisionRecord
     }
   }
   const savepoint = db.sqlite.transaction((r: DecisionRecord) => insertOne(s, r));
-  transaction(db, () => {
-    records.forEach((r, index) => {
-      try {
-        savepoint(r); // nested in the outer transaction: a SAVEPOINT, released or rolled back on its own
-      } catch (error) {
-        // SQLITE_FULL, IOERR or NOMEM can roll back the whole transaction: the records after it would then each
-        // commit on their own while the batch is answered 500. Fail the batch whole instead.
-        if (!db.sqlite.inTransaction) throw error;
-        failures.set(index, asError(error));
-      }
+  try {
+    transaction(db, () => {
+      records.forEach((r, index) => {
+        try {
+          savepoint(r); // nested in the outer transaction: a SAVEPOINT, released or rolled back on its own
+        } catch (error) {
+          // A set this record interned was rolled back with it: forget every id of this write (later ones re-read).
+          s.sets.fresh.clear();
+          // SQLITE_FULL, IOERR or NOMEM can roll back the whole transaction: the records after it would then each
+          // commit on their own while the batch is answered 500. Fail the batch whole instead.
+          if (!db.sqlite.inTransaction) throw error;
+          failures.set(index, asError(error));
+        }
+      });
     });
-  });
+  } catch (error) {
+    s.sets.fresh.clear();
+    throw error;
+  }
+  promoteSets(s);
   return failures;
 }
 

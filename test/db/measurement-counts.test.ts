@@ -4,7 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { upsertAction } from '../../db/stores/catalog.js';
-import { activateDecision, getDecision, insertDecisions } from '../../db/stores/decisions.js';
+import { activateDecision, getDecision, insertDecisions, insertDecisionsIsolated } from '../../db/stores/decisions.js';
 import { insertFeedback, insertFeedbackActivating } from '../../db/stores/feedback.js';
 import { chosen, decision as bare } from './fixtures.js';
 import { openTempDb, type TempDb } from './temp-db.js';
@@ -112,5 +112,23 @@ describe('measurement aggregates (migration 0004)', () => {
     expect(b).toMatchObject({ candidates: ['card', 'tip'], noActionReason: 'not_worth_contact', probabilityMethod: 'off' });
     expect(b.noActionProbability).toBeUndefined();
     expect(getDecision(t.db, 'c')!.candidates).toEqual([]);
+  });
+
+  it('never reuses the id of a candidate set whose write was rolled back', () => {
+    // The first record interns {card, tip} and then fails (a NaN propensity): its savepoint takes the set back with it.
+    const poisoned = decision('bad', 10, ['card'], { candidates: ['card', 'tip'] });
+    poisoned.actions[0]!.propensity = Number.NaN;
+    const failures = insertDecisionsIsolated(t.db, [poisoned, decision('ok', 11, ['card'], { candidates: ['tip', 'card'] })]);
+    expect([...failures.keys()]).toEqual([0]);
+    expect(getDecision(t.db, 'ok')!.candidates).toEqual(['card', 'tip']);
+    // A whole batch rolled back (a duplicate id) leaves no cached id behind either.
+    expect(() => insertDecisions(t.db, [decision('n1', 12, [], { candidates: ['deposit'] }), decision('ok', 13, [])])).toThrow();
+    insertDecisions(t.db, [decision('n2', 14, [], { candidates: ['deposit'] })]);
+    expect(getDecision(t.db, 'n2')!.candidates).toEqual(['deposit']);
+    // Known sets are read from the cache and stay right.
+    insertDecisions(t.db, [decision('n3', 15, [], { candidates: ['deposit'] }), decision('n4', 16, [], { candidates: ['card', 'tip'] })]);
+    expect(getDecision(t.db, 'n3')!.candidates).toEqual(['deposit']);
+    expect(getDecision(t.db, 'n4')!.candidates).toEqual(['card', 'tip']);
+    expect(t.db.sqlite.prepare('SELECT count(*) AS n FROM candidate_sets').get()).toEqual({ n: 2 });
   });
 });
