@@ -7,16 +7,9 @@
  *
  *   npm run bench:dashboard -- [--decisions 10000000] [--days 90] [--actions 50] [--calls 100]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { openDb } from '../db/open.js';
-import { loadConfig } from '../src/config.js';
 import { CATEGORIES, NO_ACTION_REASONS } from '../src/domain/types.js';
-import { createEngine } from '../src/engine.js';
-import { createApp } from '../src/http/app.js';
+import { intOption, ms, openBenchDb, quantile } from './lib/bench-app.js';
 
 const HELP = `Usage: npm run bench:dashboard -- [options]
 
@@ -41,21 +34,14 @@ function options() {
     },
   });
   if (values.help) return undefined;
-  const int = (name: string, raw: string, min: number, max: number) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer ${min}–${max}, got '${raw}'`);
-    return n;
-  };
   return {
-    decisions: int('decisions', values.decisions, 1000, 1e10),
-    days: int('days', values.days, 1, 400),
-    actions: int('actions', values.actions, 1, 1000),
-    calls: int('calls', values.calls, 50, 100_000),
+    decisions: intOption('decisions', values.decisions, 1000, 1e10),
+    days: intOption('days', values.days, 1, 400),
+    actions: intOption('actions', values.actions, 1, 1000),
+    calls: intOption('calls', values.calls, 50, 100_000),
   };
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-const ms = (x: number) => Math.round(x * 100) / 100;
 
 async function main(): Promise<void> {
   const opts = options();
@@ -63,12 +49,9 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-dashboard-'));
-  const config = loadConfig({ KAIROS_DATA_DIR: dir, LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off', KAIROS_WORKERS: '1' }, dir);
-  const db = openDb(config.dbFile);
-  const logger = pino({ level: 'silent' });
-  const engine = createEngine(db, config, { logger, updater: 'inline', seed: 1 });
-  const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, version: 'bench' });
+  const bench = openBenchDb('dashboard');
+  const { db } = bench;
+  const { engine, app } = bench.appOn();
   engine.services.catalog.putSchema([{ name: 'age', type: 'numeric', min: 18, max: 90 }], CHANNELS);
   const actions = Array.from({ length: opts.actions }, (_, i) => `action-${String(i).padStart(3, '0')}`);
   actions.forEach((id, i) => engine.services.catalog.putAction(id, { name: id, category: CATEGORIES[i % CATEGORIES.length]!, value: 1 + (i % 7) }));
@@ -186,8 +169,7 @@ async function main(): Promise<void> {
   for (const [name, detail] of Object.entries(plans)) console.log(`plan ${name}: ${detail.join(' | ')}`);
   console.log(JSON.stringify({ bench: 'dashboard', node: process.version, options: opts, decisions: opportunities, actionDayRows: dayRows, decisionCountRows: hourRows, fillSeconds: ms(fillSeconds), results, plans }));
   await engine.close();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  bench.cleanup();
 }
 
 main().catch((error: unknown) => {

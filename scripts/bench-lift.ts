@@ -9,17 +9,11 @@
  *
  *   npm run bench:lift -- [--decisions 10000000] [--days 90] [--calls 50] [--coverage-reps 1000]
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { openDb } from '../db/open.js';
-import { loadConfig } from '../src/config.js';
 import { createRng } from '../src/core/rng.js';
 import { CATEGORIES, NO_ACTION_REASONS } from '../src/domain/types.js';
-import { createEngine } from '../src/engine.js';
-import { createApp } from '../src/http/app.js';
+import { intOption, ms, openBenchDb, quantile } from './lib/bench-app.js';
 import { liftCoverage, LIFT_SCENARIO } from './lib/lift-simulation.js';
 
 const HELP = `Usage: npm run bench:lift -- [options]
@@ -48,16 +42,11 @@ function options() {
     },
   });
   if (values.help) return undefined;
-  const int = (name: string, raw: string, min: number) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got '${raw}'`);
-    return n;
-  };
   return {
-    decisions: int('decisions', values.decisions, 1_000),
-    days: int('days', values.days, 1),
-    calls: int('calls', values.calls, 2),
-    coverageReps: int('coverage-reps', values['coverage-reps'], 0),
+    decisions: intOption('decisions', values.decisions, 1_000),
+    days: intOption('days', values.days, 1),
+    calls: intOption('calls', values.calls, 2),
+    coverageReps: intOption('coverage-reps', values['coverage-reps'], 0),
   };
 }
 
@@ -68,8 +57,6 @@ function cells(): { category: string; reason: string; share: number }[] {
   return [...offered, ...silent];
 }
 
-const quantile = (sorted: readonly number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-const ms = (x: number) => Math.round(x * 100) / 100;
 
 async function main(): Promise<void> {
   const opts = options();
@@ -77,14 +64,8 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-lift-'));
-  const config = loadConfig({ KAIROS_DATA_DIR: dir, LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off', KAIROS_WORKERS: '1', KAIROS_DEMO: 'false' }, dir);
-  const db = openDb(config.dbFile);
-  const logger = pino({ level: 'silent' });
-  const appOn = () => {
-    const engine = createEngine(db, config, { logger, updater: 'inline', seed: 1 });
-    return { engine, app: createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, version: 'bench' }) };
-  };
+  const bench = openBenchDb('lift', { KAIROS_DEMO: 'false' });
+  const { db, config, appOn } = bench;
 
   // The window ends at the current hour; every hour of `days` days before it holds rows.
   const endHour = Math.floor(Date.now() / HOUR_MS);
@@ -199,8 +180,7 @@ async function main(): Promise<void> {
       coverage: coverage && { responseRate: coverage.responseRate, valuePerOpportunity: coverage.valuePerOpportunity, seed: coverage.seed },
     }),
   );
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  bench.cleanup();
 }
 
 main().catch((error: unknown) => {

@@ -8,15 +8,9 @@
  *
  *   npm run bench:stats -- [--decisions 10000000] [--calls 20] [--scan-until 1000000]
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { pino } from 'pino';
-import { openDb } from '../db/open.js';
-import { loadConfig } from '../src/config.js';
-import { createEngine } from '../src/engine.js';
-import { createApp } from '../src/http/app.js';
+import { intOption, openBenchDb } from './lib/bench-app.js';
 
 const HELP = `Usage: npm run bench:stats -- [options]
 
@@ -37,12 +31,11 @@ function options() {
     },
   });
   if (values.help) return undefined;
-  const int = (name: string, raw: string, min: number) => {
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got '${raw}'`);
-    return n;
+  return {
+    decisions: intOption('decisions', values.decisions, 10_000),
+    calls: intOption('calls', values.calls, 1),
+    scanUntil: intOption('scan-until', values['scan-until'], 0),
   };
-  return { decisions: int('decisions', values.decisions, 10_000), calls: int('calls', values.calls, 1), scanUntil: int('scan-until', values['scan-until'], 0) };
 }
 
 const OLD_SCAN = `
@@ -57,12 +50,9 @@ async function main(): Promise<void> {
     console.log(HELP);
     return;
   }
-  const dir = mkdtempSync(join(tmpdir(), 'kairos-bench-stats-'));
-  const config = loadConfig({ KAIROS_DATA_DIR: dir, LOG_LEVEL: 'silent', KAIROS_LEARNER: 'off', KAIROS_WORKERS: '1' }, dir);
-  const db = openDb(config.dbFile);
-  const logger = pino({ level: 'silent' });
-  const engine = createEngine(db, config, { logger, updater: 'inline', seed: 1 });
-  const app = createApp({ services: engine.services, logger, bodyLimitBytes: config.bodyLimitBytes, version: 'bench' });
+  const bench = openBenchDb('stats');
+  const { db, config } = bench;
+  const { engine, app } = bench.appOn();
   const actions = engine.state.actions().map((a) => a.id);
   db.sqlite.exec(`CREATE TEMP TABLE bench_actions (i INTEGER PRIMARY KEY, id TEXT); CREATE TEMP TABLE bench_channels (i INTEGER PRIMARY KEY, id TEXT);`);
   actions.forEach((id, i) => db.sqlite.prepare('INSERT INTO bench_actions VALUES (?, ?)').run(i, id));
@@ -140,8 +130,7 @@ async function main(): Promise<void> {
   }
   console.log(JSON.stringify({ bench: 'stats', node: process.version, options: opts, fillSeconds: Math.round(fillSeconds), results: rows }));
   await engine.close();
-  db.close();
-  rmSync(dir, { recursive: true, force: true });
+  bench.cleanup();
 }
 
 main().catch((error: unknown) => {
