@@ -1,4 +1,5 @@
-import { integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { decisionSums } from './decision-counts.js';
 
 /**
  * `decision_counts` rolled up by UTC day (`day` = hour / 24), kept from the hour table by triggers (migration 0005),
@@ -13,12 +14,7 @@ export const decisionDayCounts = sqliteTable(
     category: text('category').notNull(),
     group: text('group', { enum: ['policy', 'control'] }).notNull(),
     noActionReason: text('no_action_reason').notNull(),
-    opportunities: integer('opportunities').notNull().default(0),
-    contacts: integer('contacts').notNull().default(0),
-    responses: integer('responses').notNull().default(0),
-    responsesSq: integer('responses_sq').notNull().default(0),
-    value: real('value').notNull().default(0),
-    valueSq: real('value_sq').notNull().default(0),
+    ...decisionSums(),
   },
   (t) => [primaryKey({ columns: [t.day, t.channel, t.category, t.group, t.noActionReason] })],
 );

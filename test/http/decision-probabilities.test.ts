@@ -49,6 +49,21 @@ function expectFrequency(hits: number, n: number, p: number, label: string): voi
   expect(Math.abs(hits / n - p), `${label}: ${hits}/${n} against ${p}`).toBeLessThanOrEqual(4.5 * Math.sqrt((p * (1 - p)) / n) + 1e-9);
 }
 
+/**
+ * Each action stated one probability over the repeated decisions, and its frequency matches it; returns the sum of
+ * the stated probabilities.
+ */
+function expectStatedFrequencies(hits: ReadonlyMap<string, number>, probabilities: ReadonlyMap<string, Set<number>>, n: number): number {
+  let total = 0;
+  for (const [actionId, set] of probabilities) {
+    expect(set.size, actionId).toBe(1);
+    const [p] = [...set];
+    expectFrequency(hits.get(actionId)!, n, p!, actionId);
+    total += p!;
+  }
+  return total;
+}
+
 describe('with the default KAIROS_PROBABILITY_DRAWS (100)', () => {
   it('one slot is exact: no stated error; the stored no-action and chosen probabilities match their frequencies', async () => {
     h = await bank();
@@ -80,13 +95,7 @@ describe('with the default KAIROS_PROBABILITY_DRAWS (100)', () => {
     expect(noActionProbability).toBeGreaterThan(0.05);
     expect(noActionProbability).toBeLessThan(0.95);
     expectFrequency(none, n, noActionProbability!, 'no action');
-    let total = noActionProbability!;
-    for (const [actionId, set] of probabilities) {
-      expect(set.size, actionId).toBe(1);
-      const [p] = [...set];
-      expectFrequency(hits.get(actionId)!, n, p!, actionId);
-      total += p!;
-    }
+    const total = noActionProbability! + expectStatedFrequencies(hits, probabilities, n);
     // b (value 1) can never clear web's cost of 1 (its priority is below 1): a or nothing, and their probabilities
     // cover every outcome.
     expect([...probabilities.keys()]).toEqual(['a']);
@@ -179,13 +188,7 @@ describe('a mandatory action followed by a Thompson draw for the rest', () => {
         [second.actionId, 1, second.probability],
       ]);
     }
-    let total = 0;
-    for (const [actionId, set] of probabilities) {
-      expect(set.size, actionId).toBe(1);
-      const [p] = [...set];
-      expectFrequency(hits.get(actionId)!, n, p!, actionId);
-      total += p!;
-    }
+    const total = expectStatedFrequencies(hits, probabilities, n);
     expect(Math.abs(total - 1)).toBeLessThan(0.02);
   });
 
@@ -206,13 +209,7 @@ describe('a mandatory action followed by a Thompson draw for the rest', () => {
       probabilities.set(top!.actionId, (probabilities.get(top!.actionId) ?? new Set()).add(top!.probability));
       expect(stored(h, d.decisionId)).toMatchObject({ probabilityMethod: 'exact', noActionProbability: 0 });
     }
-    let total = 0;
-    for (const [actionId, set] of probabilities) {
-      expect(set.size, actionId).toBe(1);
-      const [p] = [...set];
-      expectFrequency(hits.get(actionId)!, n, p!, actionId);
-      total += p!;
-    }
+    const total = expectStatedFrequencies(hits, probabilities, n);
     expect(Math.abs(total - 1)).toBeLessThan(0.01);
   });
 

@@ -10,6 +10,7 @@ import { createRng } from '../../../src/core/rng.js';
 import { chosenProbability, noActionProbabilityExact, type ScoreMoments } from '../../../src/core/selection-probability.js';
 import { DRAW_CORRELATION } from '../../../src/core/thompson.js';
 import * as oracle from './selection-probability-oracle.js';
+import { plainSelectionFrequencies } from './support.js';
 
 const DRAWS = 1_000_000;
 /** A cold action under the default logistic prior: mean logit(0.05), sd 2 (DEFAULT_LOGISTIC_PRIOR's bias variance 4). */
@@ -37,29 +38,7 @@ function identicalReference(k: number, correlation: number, bar: number, seed: n
 }
 
 /** Every action's frequency over DRAWS plain draws of the policy (priority ≥ its bar, the best wins). */
-function plainReference(m: ScoreMoments, seed: number): { p: Float64Array; none: number } {
-  const k = m.means.length;
-  const rng = createRng(seed);
-  const common = Math.sqrt(m.correlation);
-  const own = Math.sqrt(1 - m.correlation);
-  const counts = new Float64Array(k);
-  let none = 0;
-  for (let d = 0; d < DRAWS; d++) {
-    const shared = common * Math.max(0, rng.nextNormal());
-    let best = -1;
-    let top = -Infinity;
-    for (let i = 0; i < k; i++) {
-      const priority = m.scales[i]! / (1 + Math.exp(-(m.means[i]! + m.sds[i]! * (shared + own * rng.nextNormal()))));
-      if (priority >= m.taus![i]! && priority > top) {
-        top = priority;
-        best = i;
-      }
-    }
-    if (best < 0) none++;
-    else counts[best] = counts[best]! + 1;
-  }
-  return { p: counts.map((c) => c / DRAWS), none: none / DRAWS };
-}
+const plainReference = (m: ScoreMoments, seed: number) => plainSelectionFrequencies(m, DRAWS, seed);
 
 const identical = (k: number, correlation: number, bar: number): ScoreMoments => ({
   means: new Float64Array(k).fill(COLD_MEAN),

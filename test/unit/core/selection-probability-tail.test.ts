@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
 import { chosenProbability, noActionProbabilityExact, normalCdf, type ScoreMoments } from '../../../src/core/selection-probability.js';
 import { DRAW_CORRELATION } from '../../../src/core/thompson.js';
+import { plainSelectionFrequencies } from './support.js';
 
 const phi = (u: number): number => Math.exp(-0.5 * u * u) / Math.sqrt(2 * Math.PI);
 
@@ -117,27 +118,11 @@ describe('rare choices among distinct rivals (defect 2)', () => {
       taus: new Float64Array(k).fill(0.5),
     };
     const draws = 1_000_000;
-    const rng = createRng(12);
-    const common = Math.sqrt(m.correlation);
-    const own = Math.sqrt(1 - m.correlation);
-    const counts = new Float64Array(k);
-    for (let d = 0; d < draws; d++) {
-      const shared = common * Math.max(0, rng.nextNormal());
-      let best = -1;
-      let top = -Infinity;
-      for (let i = 0; i < k; i++) {
-        const priority = m.scales[i]! / (1 + Math.exp(-(m.means[i]! + m.sds[i]! * (shared + own * rng.nextNormal()))));
-        if (priority >= m.taus![i]! && priority > top) {
-          top = priority;
-          best = i;
-        }
-      }
-      if (best >= 0) counts[best] = counts[best]! + 1;
-    }
+    const reference = plainSelectionFrequencies(m, draws, 12);
     let total = noActionProbabilityExact(k, m, 0);
     let previousFailed = 0;
     for (let i = 0; i < k; i++) {
-      const p = counts[i]! / draws;
+      const p = reference.p[i]!;
       const sd = Math.sqrt((p * (1 - p)) / draws);
       const now = chosenProbability(i, k, m, 0);
       const before = chosenProbability(i, k, m, 0, 'twins');

@@ -2,6 +2,7 @@
 import { Matrix } from 'ml-matrix';
 import { createPrior, DEFAULT_LINEAR_PRIOR, DEFAULT_LOGISTIC_PRIOR } from '../../../src/core/prior.js';
 import { createRng } from '../../../src/core/rng.js';
+import type { ScoreMoments } from '../../../src/core/selection-probability.js';
 import type { Likelihood, ObservationBatch, Posterior, Rng } from '../../../src/core/types.js';
 import { updatePosterior } from '../../../src/core/update.js';
 
@@ -113,4 +114,33 @@ export function scalarPosterior(likelihood: Likelihood, m: number, v: number, a 
     b,
     observations: 0,
   };
+}
+
+/**
+ * An independent reference for the one-slot selection probabilities: every action's frequency over `draws` plain
+ * draws of the policy (shared optimism c = √ρ·max(0, w), priority = scale·σ(m + sd·(c + √(1−ρ)·u)) ≥ its bar, the best
+ * wins), and the no-action frequency. None of selection-probability.ts's code is used.
+ */
+export function plainSelectionFrequencies(m: ScoreMoments, draws: number, seed: number): { p: Float64Array; none: number } {
+  const k = m.means.length;
+  const rng = createRng(seed);
+  const common = Math.sqrt(m.correlation);
+  const own = Math.sqrt(1 - m.correlation);
+  const counts = new Float64Array(k);
+  let none = 0;
+  for (let d = 0; d < draws; d++) {
+    const shared = common * Math.max(0, rng.nextNormal());
+    let best = -1;
+    let top = -Infinity;
+    for (let i = 0; i < k; i++) {
+      const priority = m.scales[i]! / (1 + Math.exp(-(m.means[i]! + m.sds[i]! * (shared + own * rng.nextNormal()))));
+      if (priority >= (m.taus?.[i] ?? -Infinity) && priority > top) {
+        top = priority;
+        best = i;
+      }
+    }
+    if (best < 0) none++;
+    else counts[best] = counts[best]! + 1;
+  }
+  return { p: counts.map((c) => c / draws), none: none / draws };
 }
