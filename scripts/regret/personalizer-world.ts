@@ -46,8 +46,11 @@ const FOODS: readonly Food[] = [
   { id: 'soup', features: [{ taste: 'salty', temperature: 'hot' }, { nutrition: { calories: 250, grade: 'A' } }], time: [0, 1, 2, 1], taste: [2, 0], weather: [-1, 1, 3] },
 ];
 
+/** A rank request's action with Personalizer's feature type (a list of JSON objects). */
+export type WorldAction = RankableAction & { features: Record<string, unknown>[] };
+
 /** The foods as a rank request's `actions` (fresh copies: a caller may mutate them). */
-export function worldActions(): RankableAction[] {
+export function worldActions(): WorldAction[] {
   return FOODS.map((food) => ({ id: food.id, features: structuredClone(food.features) }));
 }
 
@@ -68,7 +71,7 @@ export function drawContext(rng: Rng): WorldContext {
 }
 
 /** The context as Personalizer's free-form `contextFeatures`: one object per concern, nested like real apps send. */
-export function contextFeatures(context: WorldContext): unknown[] {
+export function contextFeatures(context: WorldContext): Record<string, unknown>[] {
   return [
     { timeOfDay: context.timeOfDay },
     { tastePreference: context.taste },

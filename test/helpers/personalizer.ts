@@ -9,7 +9,9 @@ import { PersonalizerClient } from '@azure/cognitiveservices-personalizer';
 import { ApiKeyCredentials } from '@azure/ms-rest-js';
 import restModule from '@azure-rest/ai-personalizer';
 import { AzureKeyCredential } from '@azure/core-auth';
+import { contextFeatures, drawContext, worldActions, worldReward } from '../../scripts/regret/personalizer-world.js';
 import { generateKey } from '../../src/access/keys.js';
+import { createRng } from '../../src/core/rng.js';
 import { tempDir } from './harness.js';
 import { json, startServer, type RunningServer } from './server.js';
 
@@ -116,4 +118,22 @@ export async function startRecordingServer(): Promise<RecordingServer> {
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Plays the tutorial world (scripts/regret/personalizer-world.ts) through the classic client, one event at a time:
+ * rank the foods for a drawn context, reward the served food 1 if it is the preferred one, else 0. Returns every
+ * event's reward in order.
+ */
+export async function playWorldThroughClassicClient(client: PersonalizerClient, seed: number, events: number): Promise<number[]> {
+  const rng = createRng(seed);
+  const rewards: number[] = [];
+  for (let i = 0; i < events; i++) {
+    const context = drawContext(rng);
+    const ranked = await client.rank({ contextFeatures: contextFeatures(context), actions: worldActions() });
+    const value = worldReward(context, ranked.rewardActionId!);
+    await client.events.reward(ranked.eventId!, { value });
+    rewards.push(value);
+  }
+  return rewards;
 }
