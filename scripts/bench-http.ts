@@ -9,6 +9,9 @@
  *  1. echo: POST /echo with the same bodies as the decisions — autocannon, max throughput, then the fixed rate;
  *  2. kairos: `node --import tsx src/main.ts` on a temp data dir; PUT a schema (d ≈ 40) and 50 actions, then
  *     POST /v1/decisions cycling 1,000 pre-generated contexts — autocannon, max throughput, then the fixed rate;
+ *     then, on the same server, POST /personalizer/v1.0/rank with the classic Personalizer client's wire format
+ *     (scripts/lib/personalizer-wire.ts: 10 actions, 20 context features) — max throughput — against the echo of
+ *     the same bodies (skip with --no-personalizer);
  *  3. kairos NBA (skip with --no-nba): a fresh server with the full next-best-action path of scripts/lib/nba-workload.ts
  *     — 10,000 stored customers with life events, declared channels with costs and limits, a contact policy, 10 CEL
  *     eligibility rules, contact-history slots, reasons — and bodies that carry only `customerId` and `channel`.
@@ -29,6 +32,7 @@ import { isDirectRun, parseOrUsage, positiveInt, runScript, UsageError } from '.
 import { runFixedRate, type LatencySummary } from './lib/fixed-rate-load.js';
 import { BENCH_CHANNELS, BENCH_NUMERIC_FEATURES, BENCH_PRODUCTS, BENCH_SEGMENTS } from './lib/bench-bank.js';
 import { nbaDecisionBodies, setUpNba } from './lib/nba-workload.js';
+import { benchRankBodies, CLASSIC_CONTENT_TYPE, CLASSIC_RANK_PATH } from './lib/personalizer-wire.js';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const ACTION_COUNT = 50;
@@ -38,6 +42,9 @@ const RATIO_TARGET = 0.6;
 /** DESIGN.md §14: the full NBA path at ≥ 45 % of the echo. */
 const NBA_RATIO_TARGET = 0.45;
 const P99_TARGET_MS = 10;
+/** Issue #12: rank through the classic client's wire format at ≥ 50 % of the echo's throughput. */
+const PERSONALIZER_RATIO_TARGET = 0.5;
+const PERSONALIZER_ROW = 'personalizer rank (classic wire format, 10 actions, 20 context features)';
 
 const USAGE = `Usage: npm run bench:http -- [options]
   --duration <s>      seconds per measured phase (default 10)
@@ -45,6 +52,7 @@ const USAGE = `Usage: npm run bench:http -- [options]
   --rate <n>          requests/s of the fixed-rate phases (default 1000)
   --warmup <s>        unmeasured seconds before each max-throughput phase (default 2)
   --no-nba            skip the full next-best-action phases
+  --no-personalizer   skip the Personalizer rank phase (and its echo of the same bodies)
   --json              print only the final JSON line
   --cpu-prof <dir>    write the Kairos server's V8 CPU profile (.cpuprofile) into <dir>
   -h, --help          this help
@@ -248,14 +256,14 @@ interface PhaseFigures {
 }
 
 async function maxThroughput(phase: string, origin: string, path: string, bodies: string[], connections: number,
-  durationS: number, warmupS: number): Promise<PhaseFigures> {
+  durationS: number, warmupS: number, contentType = 'application/json'): Promise<PhaseFigures> {
   let next = 0;
   const requests: AutocannonRequest[] = [{
     method: 'POST',
     path,
     setupRequest: (req) => ({ ...req, body: bodies[next++ % bodies.length]! }),
   }];
-  const options = { url: origin, connections, method: 'POST', headers: { 'content-type': 'application/json' }, requests };
+  const options = { url: origin, connections, method: 'POST', headers: { 'content-type': contentType }, requests };
   if (warmupS > 0) await autocannon({ ...options, duration: warmupS });
   const result = await autocannon({ ...options, duration: durationS });
   const { p50, p90, p99, max, average } = result.latency;
@@ -294,6 +302,7 @@ async function bench(argv: string[]): Promise<number> {
       warmup: { type: 'string' },
       json: { type: 'boolean' },
       'no-nba': { type: 'boolean' },
+      'no-personalizer': { type: 'boolean' },
       'cpu-prof': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -320,6 +329,11 @@ async function bench(argv: string[]): Promise<number> {
     const echo = await startEcho();
     const echoMax = await maxThroughput('echo max', echo.origin, '/echo', bodies, connections, durationS, warmupS);
     const echoFixed = await fixedRate(`echo @${rate}/s`, echo.origin, '/echo', bodies, rate, connections, durationS);
+    const personalizer = !values['no-personalizer'];
+    const rankBodies = benchRankBodies(20_261_201, BODY_COUNT);
+    const echoRank = personalizer
+      ? await maxThroughput('echo max (rank bodies)', echo.origin, '/echo', rankBodies, connections, durationS, warmupS, CLASSIC_CONTENT_TYPE)
+      : undefined;
     await stopChild(echo.child);
 
     say(`kairos: schema + ${ACTION_COUNT} actions in ${dataDir}`);
@@ -330,6 +344,13 @@ async function bench(argv: string[]): Promise<number> {
     say(`kairos: d = ${dimension}; max throughput, then ${rate} req/s`);
     const kairosMax = await maxThroughput('kairos max', kairos.origin, '/v1/decisions', bodies, connections, durationS, warmupS);
     const kairosFixed = await fixedRate(`kairos @${rate}/s`, kairos.origin, '/v1/decisions', bodies, rate, connections, durationS);
+    let personalizerMax: PhaseFigures | undefined;
+    if (personalizer) {
+      const ranked = await fetch(`${kairos.origin}${CLASSIC_RANK_PATH}`, { method: 'POST', headers: { 'content-type': CLASSIC_CONTENT_TYPE }, body: rankBodies[0] });
+      if (ranked.status !== 201) throw new Error(`personalizer rank → ${ranked.status}: ${await ranked.text()}`);
+      say(`kairos: ${PERSONALIZER_ROW}, max throughput`);
+      personalizerMax = await maxThroughput(PERSONALIZER_ROW, kairos.origin, CLASSIC_RANK_PATH, rankBodies, connections, durationS, warmupS, CLASSIC_CONTENT_TYPE);
+    }
     await stopChild(kairos.child, 30_000);
 
     let nba: { max: PhaseFigures; fixed: PhaseFigures; dimension: number } | undefined;
@@ -351,6 +372,9 @@ async function bench(argv: string[]): Promise<number> {
 
     const ratio = kairosMax.rps / echoMax.rps;
     const nbaRatio = nba ? nba.max.rps / echoMax.rps : undefined;
+    // Against the echo of the same bodies (parsing 10 actions with features costs the echo too), and for reference
+    // against the echo of the decision bodies.
+    const personalizerRatio = personalizerMax && echoRank ? personalizerMax.rps / echoRank.rps : undefined;
     const report = {
       bench: 'http',
       node: process.version,
@@ -367,7 +391,13 @@ async function bench(argv: string[]): Promise<number> {
       nba: nba ?? null,
       ratio,
       nbaRatio: nbaRatio ?? null,
+      personalizer: personalizerMax && echoRank && personalizerRatio !== undefined
+        ? { rank: personalizerMax, echo: echoRank, ratio: personalizerRatio, ratioToDecisionEcho: personalizerMax.rps / echoMax.rps }
+        : null,
       targets: {
+        ...(personalizerRatio !== undefined
+          ? { personalizerRatio: { target: PERSONALIZER_RATIO_TARGET, value: personalizerRatio, met: personalizerRatio >= PERSONALIZER_RATIO_TARGET } }
+          : {}),
         ...(nba && nbaRatio !== undefined
           ? {
               nbaRatio: { target: NBA_RATIO_TARGET, value: nbaRatio, met: nbaRatio >= NBA_RATIO_TARGET },
@@ -379,11 +409,16 @@ async function bench(argv: string[]): Promise<number> {
       },
     };
     if (!values.json) {
-      const rows = nba ? [echoMax, kairosMax, nba.max, echoFixed, kairosFixed, nba.fixed] : [echoMax, kairosMax, echoFixed, kairosFixed];
+      const pzRows = personalizerMax && echoRank ? [echoRank, personalizerMax] : [];
+      const rows = nba ? [echoMax, kairosMax, nba.max, ...pzRows, echoFixed, kairosFixed, nba.fixed] : [echoMax, kairosMax, ...pzRows, echoFixed, kairosFixed];
       process.stdout.write(`\n${table(rows)}\n\n`);
       process.stdout.write(`decisions/s ÷ echo req/s = ${ratio.toFixed(3)} (target ≥ ${RATIO_TARGET}: ${report.targets.ratio.met ? 'met' : 'NOT met'})\n`);
       process.stdout.write(`1-minute load average ${loadBefore.toFixed(2)} → ${report.loadAverage1m.after.toFixed(2)} on ${report.cpus} CPUs\n`);
       process.stdout.write(`decision p99 at ${rate} req/s = ${kairosFixed.latencyMs.p99.toFixed(2)} ms (target ≤ ${P99_TARGET_MS} ms: ${report.targets.p99AtRateMs.met ? 'met' : 'NOT met'})\n`);
+      if (personalizerMax && personalizerRatio !== undefined) {
+        process.stdout.write(`personalizer rank/s ÷ echo req/s of the same bodies = ${personalizerRatio.toFixed(3)} (target ≥ ${PERSONALIZER_RATIO_TARGET}: ${personalizerRatio >= PERSONALIZER_RATIO_TARGET ? 'met' : 'NOT met'}); `);
+        process.stdout.write(`÷ echo req/s of the decision bodies = ${(personalizerMax.rps / echoMax.rps).toFixed(3)}\n`);
+      }
       if (nba && nbaRatio !== undefined) {
         process.stdout.write(`full NBA path: decisions/s ÷ echo req/s = ${nbaRatio.toFixed(3)} (target ≥ ${NBA_RATIO_TARGET}: ${nbaRatio >= NBA_RATIO_TARGET ? 'met' : 'NOT met'}); `);
         process.stdout.write(`p99 at ${rate} req/s = ${nba.fixed.latencyMs.p99.toFixed(2)} ms (target ≤ ${P99_TARGET_MS} ms: ${nba.fixed.latencyMs.p99 <= P99_TARGET_MS ? 'met' : 'NOT met'})\n`);

@@ -31,7 +31,8 @@ const COLORS = ['red', 'green', 'blue', 'black', 'white'] as const;
 /**
  * `count` rank request bodies on the classic wire format, each with 10 actions (two feature objects each) and
  * contexts that flatten to exactly 20 features (indicators and numbers, nested objects and an array), seeded.
- * Every body carries a fresh eventId, as an application's ranks each open an event.
+ * No eventId: the service generates one per rank, as for most applications (a body cycled by a load generator
+ * must not repeat an id).
  */
 export function benchRankBodies(seed: number, count: number): string[] {
   const rng = createRng(seed);
@@ -43,7 +44,7 @@ export function benchRankBodies(seed: number, count: number): string[] {
       { style: { color: COLORS[i % COLORS.length], video: i % 3 === 0 } },
     ],
   }));
-  return Array.from({ length: count }, (_, n) => {
+  return Array.from({ length: count }, () => {
     const first = rng.nextInt(TOPICS.length);
     // 20 flattened features: 4 in `user`, 3 in `session`, 3 `interests` items, 10 numeric `signals`.
     const contextFeatures = [
@@ -52,6 +53,6 @@ export function benchRankBodies(seed: number, count: number): string[] {
       { interests: [0, 1, 2].map((i) => TOPICS[(first + i) % TOPICS.length]) },
       { signals: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`s${i}`, Math.round(rng.nextFloat() * 1000) / 100])) },
     ];
-    return classicRankBody({ contextFeatures, actions, eventId: `bench-${seed}-${n}` });
+    return classicRankBody({ contextFeatures, actions });
   });
 }
