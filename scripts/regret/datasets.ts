@@ -9,6 +9,10 @@ import { CHAPELLE_LI_DELAY } from './data/delay.js';
 import { loadMushroom, mushroomProblem } from './data/mushroom.js';
 import { encodeStatlog, loadStatlog, statlogProblem } from './data/statlog.js';
 import { loadSynthetic, syntheticProblem } from './data/synthetic.js';
+import { createBestPlayer, lastFifthRewardRate, PERSONALIZER_ROUNDS, personalizerProblem, type PersonalizerProblem } from './data/personalizer.js';
+import { createPersonalizerLoopPlayer } from './players/personalizer-loop.js';
+import { worldActions } from './personalizer-world.js';
+import { DEFAULT_SERVICE_CONFIGURATION } from '../../src/personalizer/configuration.js';
 import { createUniformPlayer } from './players/baselines.js';
 import { createEnginePlayer } from './players/engine.js';
 import { derivedSeed, type BanditProblem } from './problem.js';
@@ -20,7 +24,7 @@ import { runFatigue, type FatigueReport } from './protocols/fatigue.js';
 import { DEFAULT_FATIGUE } from './data/fatigue.js';
 import type { RegretReport } from './report.js';
 
-export const DATASETS = ['synthetic', 'mushroom', 'statlog', 'adult', 'delay', 'drift', 'obd', 'fatigue'] as const;
+export const DATASETS = ['synthetic', 'mushroom', 'statlog', 'adult', 'delay', 'drift', 'obd', 'fatigue', 'personalizer'] as const;
 export type Dataset = (typeof DATASETS)[number];
 
 /**
@@ -165,7 +169,49 @@ export function runDataset(dataset: Dataset, options: RunOptions): RunResult {
       const run = { config, seeds, policy, batch, compareEncodings: options.compareEncodings ?? false };
       return { kind: 'fatigue', report: runFatigue(options.onProgress ? { ...run, onProgress: options.onProgress } : run) };
     }
+    case 'personalizer':
+      return { kind: 'regret', report: personalizerReport(options) };
     case 'obd':
       return { kind: 'replay', rows: runReplay({ dataDir, seeds, policy, batch: options.batches?.[0] ?? 1, onProgress: options.onProgress }) };
   }
+}
+
+/** Personalizer's old default: 20 % of ranks uniform (ε-greedy over its VW model); Kairos's default is 0. */
+const PERSONALIZER_LEGACY_EXPLORATION = 0.2;
+
+/**
+ * The Personalizer tutorial world (personalizer-world.ts) through the Personalizer loop's policy, at the service's
+ * default explorationPercentage and at Personalizer's old 20 %, beside Uniform random and the best policy; the extra
+ * column is the reward rate over the last fifth of the rounds (the figure the classic-client learning test asserts).
+ */
+function personalizerReport(options: RunOptions): RegretReport {
+  const rounds = options.rounds ?? PERSONALIZER_ROUNDS;
+  const make = (seed: number): PersonalizerProblem => personalizerProblem(derivedSeed(seed, 1), rounds);
+  const loop = (explorationPercentage: number): PlayerSpec => ({
+    name: `Kairos Personalizer loop (explorationPercentage ${explorationPercentage})`,
+    create: (problem, seed) => createPersonalizerLoopPlayer({ actions: worldActions(), d: problem.d, explorationPercentage, seed: derivedSeed(seed, 4) }),
+  });
+  const players: PlayerSpec[] = [
+    { name: 'Uniform random', create: (problem, seed) => createUniformPlayer(problem.k, derivedSeed(seed, 2)) },
+    { name: 'Best (the preferred food)', create: (problem) => createBestPlayer(problem as PersonalizerProblem) },
+    loop(DEFAULT_SERVICE_CONFIGURATION.explorationPercentage),
+    loop(PERSONALIZER_LEGACY_EXPLORATION),
+  ];
+  const run = runBandit(options.seeds, make, players, options.onProgress);
+  for (const row of run.rows) row.extra = { 'reward rate, last fifth': lastFifthRewardRate(row.curve!, run.checkpoints, run.rounds).toFixed(3) };
+  const sample = make(options.seeds[0] ?? 1);
+  return {
+    dataset: 'personalizer',
+    measure: `regret (wrong foods served) over ${rounds.toLocaleString('en-US')} rounds (k = ${sample.k}, d = ${sample.d}, hashed free-form features, linear likelihood)`,
+    rounds,
+    seeds: options.seeds,
+    config: { explorationPercentages: [DEFAULT_SERVICE_CONFIGURATION.explorationPercentage, PERSONALIZER_LEGACY_EXPLORATION], k: sample.k, d: sample.d, likelihood: 'linear' },
+    rows: run.rows,
+    baseline: 'Uniform random',
+    checkpoints: run.checkpoints,
+    notes: [
+      'the Personalizer tutorial world: time of day × taste × weather (+ an irrelevant device), 7 foods, reward 1 for the preferred food; Uniform earns 1/7, the best policy 1',
+      'the loop as the service runs it (newActionPrior, rankCandidates, updateLinear per reward); test/e2e/personalizer-learning.test.ts plays the same world through the classic client against a real server',
+    ],
+  };
 }
