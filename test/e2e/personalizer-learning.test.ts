@@ -6,8 +6,9 @@
  * must clearly beat Uniform random (1/7) and close most of the gap to the best policy (1). The figure is printed as
  * one JSON line.
  *
- * The server's own draws are not seeded from here, so the bars leave room for that spread (README: the figures
- * measured over several runs).
+ * Measured (server defaults: explorationPercentage 0, earliest): seven runs, seeds 1–6 and this one, gave a last
+ * fifth of 0.951–0.997 (gap closed 0.94–0.996) in 11–17 s each. The server's own draws are not seeded from here, so
+ * the bar sits well below that spread: ≥ 0.8 of the gap (a reward rate ≥ 0.83, ~6× Uniform).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { summariseRun, UNIFORM_REWARD_RATE } from '../../scripts/regret/personalizer-world.js';
@@ -15,6 +16,8 @@ import { classicClient, playWorldThroughClassicClient, startPersonalizerServer, 
 
 const EVENTS = 5_000;
 const SEED = 20_261_201;
+/** Share of the Uniform → best gap the last fifth must close (measured 0.94–0.996, see above). */
+const GAP_BAR = 0.8;
 
 let pz: PersonalizerServer;
 beforeAll(async () => {
@@ -25,13 +28,13 @@ afterAll(async () => {
 });
 
 describe('learning through the classic client', () => {
-  it(`learns the tutorial world: over the last fifth of ${EVENTS.toLocaleString('en-US')} events, ≥ 2× Uniform and ≥ half the gap to the best`, { timeout: 120_000 }, async () => {
+  it(`learns the tutorial world: over the last fifth of ${EVENTS.toLocaleString('en-US')} events, ≥ 2× Uniform and ≥ ${GAP_BAR} of the gap to the best`, { timeout: 120_000 }, async () => {
     const started = performance.now();
     const rewards = await playWorldThroughClassicClient(classicClient(pz.url, pz.appKey), SEED, EVENTS);
     const seconds = (performance.now() - started) / 1000;
     const summary = summariseRun(rewards);
     console.log(JSON.stringify({ test: 'personalizer-learning', seed: SEED, ...summary, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(EVENTS / seconds) }));
     expect(summary.lastFifthRewardRate, JSON.stringify(summary)).toBeGreaterThanOrEqual(2 * UNIFORM_REWARD_RATE);
-    expect(summary.gapClosed, JSON.stringify(summary)).toBeGreaterThanOrEqual(0.5);
+    expect(summary.gapClosed, JSON.stringify(summary)).toBeGreaterThanOrEqual(GAP_BAR);
   });
 });

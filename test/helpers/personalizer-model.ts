@@ -1,6 +1,7 @@
 /**
  * Reading one action's evidence out of the Personalizer loop's exported model file (GET /model, Kairos's own JSON
- * format): how many observations its posterior holds and its mean.
+ * format, src/personalizer/model-file.ts: `actions[]` with `id`, `observations` and `mean` as base64 little-endian
+ * float64): how many observations its posterior holds and its mean.
  */
 import { expect } from 'vitest';
 
@@ -9,30 +10,26 @@ export interface ActionEvidence {
   mean: number[];
 }
 
-function findAction(node: unknown, id: string): Record<string, unknown> | undefined {
-  if (Array.isArray(node)) {
-    for (const item of node) {
-      const found = findAction(item, id);
-      if (found) return found;
-    }
-    return undefined;
-  }
-  if (node === null || typeof node !== 'object') return undefined;
-  const record = node as Record<string, unknown>;
-  if (record.id === id) return record;
-  for (const value of Object.values(record)) {
-    const found = findAction(value, id);
-    if (found) return found;
-  }
-  return undefined;
+interface ExportedAction {
+  id: string;
+  observations: number;
+  mean: string;
+}
+
+function float64s(base64: string): number[] {
+  const bytes = Buffer.from(base64, 'base64');
+  const out = new Float64Array(bytes.byteLength / 8);
+  new Uint8Array(out.buffer).set(bytes);
+  return [...out];
 }
 
 /** The action's evidence in an exported model; an action the model does not hold has none. */
 export function actionEvidence(model: unknown, actionId: string): ActionEvidence {
-  const action = findAction(model, actionId);
+  const actions = (model as { actions?: ExportedAction[] }).actions;
+  expect(Array.isArray(actions), 'the model file has an actions list').toBe(true);
+  const action = actions!.find((a) => a.id === actionId);
   if (!action) return { observations: 0, mean: [] };
-  const posterior = (action.posterior ?? action) as Record<string, unknown>;
-  return { observations: Number(posterior.observations ?? 0), mean: Array.isArray(posterior.mean) ? (posterior.mean as number[]) : [] };
+  return { observations: action.observations, mean: float64s(action.mean) };
 }
 
 /** Two posteriors built from the same prior and the same evidence have the same mean (to rounding). */
