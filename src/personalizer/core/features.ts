@@ -116,7 +116,10 @@ export function encodeFeatures(groups: readonly (readonly FlatFeature[])[], out?
   if (x.length !== PERSONALIZER_DIMENSION) throw new RangeError(`out must have length ${PERSONALIZER_DIMENSION}`);
   x.fill(0);
   x[0] = 1;
-  for (const group of groups) for (const f of group) x[hashSlot(f.name)] += f.value;
+  for (const group of groups) for (const f of group) {
+      const slot = hashSlot(f.name);
+      x[slot] = x[slot]! + f.value;
+    }
   return x;
 }
 
