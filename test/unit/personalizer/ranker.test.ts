@@ -159,7 +159,7 @@ describe('rankCandidates', () => {
       const rng = createRng(99);
       const counts = [0, 0, 0, 0, 0];
       const N = 20_000;
-      let p = new Float64Array(0);
+      let p: Float64Array = new Float64Array(0);
       for (let n = 0; n < N; n++) {
         const r = rankCandidates({ posteriors, x: X1, explorationPercentage: eps, correlation: rho }, rng);
         counts[r.chosen]!++;
