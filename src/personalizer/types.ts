@@ -122,8 +122,9 @@ export interface ApprenticeReport {
 
 /** The service the HTTP layer calls; every method throws PersonalizerError for expected failures. */
 export interface PersonalizerService {
-  rank(request: RankRequest): RankResponse;
-  multiSlotRank(request: MultiSlotRankRequest): MultiSlotRankResponse;
+  /** Answered once the event is committed (group commit: the ranks of one event-loop turn share a transaction). */
+  rank(request: RankRequest): Promise<RankResponse>;
+  multiSlotRank(request: MultiSlotRankRequest): Promise<MultiSlotRankResponse>;
   reward(eventId: string, value: number): void;
   multiSlotReward(eventId: string, rewards: SlotReward[]): void;
   activate(eventId: string): void;
