@@ -54,6 +54,7 @@ import { createLiftService } from './measurement/lift-service.js';
 import { createSqliteLiftStore } from '../db/stores/lift.js';
 import { createSqliteMetricsReads } from '../db/stores/metrics.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
+import { unavailablePersonalizer } from './personalizer/unavailable.js';
 
 export type EngineConfig = Pick<
   Config,
@@ -323,6 +324,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     }),
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
     lift: createLiftService({ store: createSqliteLiftStore(db), now, controlShare: config.controlShare }),
+    // pz-http branch only: the merge puts the real service here (src/personalizer/unavailable.ts says so).
+    personalizer: unavailablePersonalizer(),
   };
   if (config.seedDemo && seedDemoCatalog(catalog, services.policies)) {
     logger.info(
