@@ -271,6 +271,33 @@ describe('activate', () => {
   });
 });
 
+describe('what Personalizer accepted is accepted', () => {
+  it('unknown fields are ignored, at the top and inside actions and slots, as Personalizer did', async () => {
+    h = await createTestHarness();
+    const single = await send(h, 'POST', `${V10}/rank`, {
+      actions: ACTIONS.map((a) => ({ ...a, colour: 'red' })),
+      contextFeatures: CONTEXT,
+      somethingNew: { nested: true },
+    });
+    expectStatus(single, 201);
+    expect(single.body.ranking.map((r: { id: string }) => r.id).sort(), single.text).toEqual(ACTIONS.map((a) => a.id).sort());
+    const multiple = await send(h, 'POST', `${V11}/multislot/rank`, { actions: ACTIONS, slots: SLOTS.map((s) => ({ ...s, width: 3 })), extra: 1 });
+    expectStatus(multiple, 201);
+    expect(multiple.body.slots.map((s: { id: string }) => s.id), multiple.text).toEqual(SLOTS.map((s) => s.id));
+    expectStatus(await send(h, 'POST', `${V10}/events/${single.body.eventId as string}/reward`, { value: 1, note: 'x' }), 204);
+  });
+
+  it("the classic client's content-type (application/json; charset=utf-8) passes the media-type gate", async () => {
+    h = await createTestHarness();
+    const headers = { 'content-type': 'application/json; charset=utf-8' };
+    const ranked = await send(h, 'POST', `${V10}/rank`, { actions: ACTIONS, eventId: 'utf8' }, headers);
+    expectStatus(ranked, 201);
+    const rewarded = await send(h, 'POST', `${V10}/events/utf8/reward`, { value: 0.5 }, headers);
+    expectStatus(rewarded, 204);
+    expect(rewarded.text).toBe('');
+  });
+});
+
 describe('errors from the middleware under /personalizer/', () => {
   it('401 without Ocp-Apim-Subscription-Key when keys are enforced, 403 for the wrong role, both Personalizer-shaped', async () => {
     h = await seed({ apiKeys: true });
