@@ -50,8 +50,8 @@ const SLOTS = [
 const manyActions = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `a${i}`, features: [{ i }] }));
 const manySlots = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `s${i}`, baselineAction: `a${i}` }));
 const LONG_ID = 'x'.repeat(257);
-/** 30 levels of objects: deeper than any flattening should follow. */
-const DEEP = JSON.parse('{"a":'.repeat(30) + '1' + '}'.repeat(30)) as unknown;
+/** 1,000 levels of objects: deeper than any flattening should follow (and small: 6 KB). */
+const DEEP = JSON.parse('{"a":'.repeat(1_000) + '1' + '}'.repeat(1_000)) as unknown;
 const TEXT = { 'content-type': 'text/plain' };
 
 const bad = (name: string, method: string, path: string, body: unknown, target: string): Row => ({
@@ -84,7 +84,7 @@ const ROWS: Row[] = [
   rank('excludedActions naming an unknown action', { actions: ACTIONS, excludedActions: ['nope'] }, 'InvalidRankRequest', 'excludedActions.0'),
   rank('every action excluded', { actions: ACTIONS, excludedActions: ACTIONS.map((a) => a.id) }, 'InvalidRankRequest', 'excludedActions'),
   rank('a context feature that is a string', { actions: ACTIONS, contextFeatures: ['morning'] }, 'InvalidRankRequest', 'contextFeatures.0'),
-  rank('a context feature nested 30 deep', { actions: ACTIONS, contextFeatures: [DEEP] }, 'InvalidRankRequest', 'contextFeatures.0'),
+  rank('a context feature nested 1,000 deep', { actions: ACTIONS, contextFeatures: [DEEP] }, 'InvalidRankRequest', 'contextFeatures.0'),
   rank('an action feature that is a number', { actions: [{ id: 'news', features: [5] }] }, 'InvalidRankRequest', 'actions.0.features.0'),
   { name: 'malformed JSON', method: 'POST', path: `${V10}/rank`, body: '{"actions": [', status: 400, code: 'BadRequest', target: 'body' },
   { name: 'content-type text/plain', method: 'POST', path: `${V10}/rank`, body: JSON.stringify({ actions: ACTIONS }), headers: TEXT, status: 415, code: 'UnsupportedMediaType', target: 'content-type' },
