@@ -4,11 +4,11 @@
  *
  * Middleware order: request metrics (src/metrics: every answer counted) → security headers → in-flight limit (503 before anything is parsed; /healthz and /readyz
  * exempt) → request id → request log (one info line per request) → access (API key and role: src/http/access) →
- * request timeout → content-encoding gate (415) → body limit (on /v1; POST /v1/decisions/batch has its own limit and
- * timeout, for up to 10,000 customers; on /personalizer, where PUT …/model gets the batch limit) → the route's media-type gate and zod
- * validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json (as
- * Personalizer's `{error}` under /personalizer/: src/http/personalizer/errors.ts); a known path
- * with another method answers 405 with `Allow`.
+ * request timeout → content-encoding gate (415) → body limit (on /v1 and /personalizer; POST /v1/decisions/batch has
+ * its own limit and timeout, for up to 10,000 customers, and PUT /personalizer/…/model, a model file, the batch
+ * limit) → the route's media-type gate and zod validation → the handler. Errors of every layer leave through
+ * `createErrorHandler` as problem+json (as Personalizer's `{error}` under /personalizer/:
+ * src/http/personalizer/errors.ts); a known path with another method answers 405 with `Allow`.
  * A JSON route given another content type answers 415 (the zod-openapi media-type gate), not 400.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';

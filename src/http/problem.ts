@@ -2,6 +2,8 @@
  * Errors as `application/problem+json` (RFC 9457): `{type, title, status, detail, errors?}`. Every failure leaves
  * the app through `problem()`: AppError from the services, zod validation issues (via the OpenAPIHono
  * `defaultHook`), Hono's HTTPExceptions (malformed JSON 400, media type 415) and unknown errors (500, logged once).
+ * Under /personalizer/ the same failures, and the Personalizer service's PersonalizerError, answer in Azure
+ * Personalizer's shape instead (src/http/personalizer/errors.ts); every other path is unchanged.
  */
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
