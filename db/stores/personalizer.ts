@@ -105,7 +105,8 @@ function prepare(db: Db) {
       'SELECT slot_index, slot_id, learned_at FROM pz_event_slots WHERE event_id = ? ORDER BY slot_index',
     ),
     rewardEarliest: s.prepare<[number, string, number]>(
-      'UPDATE pz_event_slots SET reward = coalesce(reward, ?), rewards = rewards + 1 WHERE event_id = ? AND slot_index = ?',
+      // earliest: only the first reward writes anything; a later one is accepted and changes nothing.
+      'UPDATE pz_event_slots SET reward = ?, rewards = 1 WHERE event_id = ? AND slot_index = ? AND reward IS NULL',
     ),
     rewardSum: s.prepare<[number, string, number]>(
       'UPDATE pz_event_slots SET reward = coalesce(reward, 0) + ?, rewards = rewards + 1 WHERE event_id = ? AND slot_index = ?',

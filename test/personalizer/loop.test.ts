@@ -119,7 +119,7 @@ describe('rewards', () => {
     pz.reward('e1', 0.1);
     expect(learner.cycle()).toBe(1);
     expect(observations(rewardActionId)).toBe(1);
-    expect(slotRow('e1')).toMatchObject({ reward: 0.75, rewards: 2, learned_reward: 0.75 });
+    expect(slotRow('e1')).toMatchObject({ reward: 0.75, rewards: 1, learned_reward: 0.75 });
     expect(learner.cycle()).toBe(0);
   });
 
