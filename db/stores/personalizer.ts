@@ -10,6 +10,7 @@ import type {
   LoopSettings,
   PersonalizerStore,
   RankWrite,
+  RewardWrite,
   StoredAction,
 } from '../../src/personalizer/store.js';
 import type { FlatFeature, LearningMode, RewardAggregation } from '../../src/personalizer/types.js';
@@ -231,6 +232,10 @@ export function createSqlitePersonalizerStore(db: Db): PersonalizerStore {
     return failures;
   });
 
+  const addRewards = tx((rewards: readonly RewardWrite[]) => {
+    for (const r of rewards) (r.aggregation === 'sum' ? q.rewardSum : q.rewardEarliest).run(r.value, r.eventId, r.slotIndex);
+  });
+
   const commitLearning = tx((write: Parameters<PersonalizerStore['commitLearning']>[0]) => {
     for (const m of write.models) q.upsertModel.run(modelParams(m.actionId, m.posterior, write.now));
     if (write.models.length > 0) q.touchModel.run(write.now);
@@ -306,9 +311,7 @@ export function createSqlitePersonalizerStore(db: Db): PersonalizerStore {
         slots: q.eventSlots.all(eventId).map((s) => ({ slotIndex: s.slot_index, slotId: s.slot_id, learned: s.learned_at !== null })),
       };
     },
-    addReward(eventId, slotIndex, value, aggregation) {
-      (aggregation === 'sum' ? q.rewardSum : q.rewardEarliest).run(value, eventId, slotIndex);
-    },
+    addRewards: (rewards) => addRewards(rewards),
     activate: (eventId, at, closesAt) => void q.activate.run(at, closesAt, eventId),
     readySlots(keys) {
       const out: DueSlot[] = [];

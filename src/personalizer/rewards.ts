@@ -7,11 +7,14 @@
  *   learned. Rewards sent before the activation are kept and count once it comes.
  * An unknown event is a 404; the wrong route for the event's kind (single vs multi-slot) a 400.
  */
-import type { EventView, PersonalizerStore } from './store.js';
+import type { GroupCommit } from './group-commit.js';
+import type { EventView, PersonalizerStore, RewardWrite } from './store.js';
 import { PersonalizerError, type SlotReward } from './types.js';
 
 export interface RewardDeps {
   store: PersonalizerStore;
+  /** Rewards are answered once committed; the rewards of one event-loop turn share a transaction. */
+  rewards: GroupCommit<RewardWrite>;
   /** Writes the buffered ranks, so an event answered a moment ago is found. */
   flush: () => void;
   now: () => number;
@@ -22,7 +25,10 @@ export interface RewardDeps {
 }
 
 function findEvent(deps: RewardDeps, eventId: string, multi: boolean): EventView {
+  // A rank answered a moment ago may still wait for its commit; rewards already accepted are written first too, so
+  // an activation sees them.
   deps.flush();
+  deps.rewards.flush();
   const event = deps.store.event(eventId);
   if (!event) {
     throw new PersonalizerError('ResourceNotFound', `no event ${JSON.stringify(eventId)}: it was never ranked, or its log was deleted`, 'eventId');
@@ -50,22 +56,29 @@ function isOver(event: EventView, at: number): boolean {
   return event.closedAt !== null || (event.closesAt !== null && at >= event.closesAt);
 }
 
-function apply(deps: RewardDeps, event: EventView, slotIndex: number, value: number, at: number): void {
+/** The write for one slot's reward, or undefined when it comes after the wait time (accepted, not learned). */
+function rewardWrite(deps: RewardDeps, event: EventView, slotIndex: number, value: number, at: number): RewardWrite | undefined {
   if (isOver(event, at)) {
     deps.late?.(1);
-    return;
+    return undefined;
   }
-  deps.store.addReward(event.eventId, slotIndex, value, event.aggregation);
-  if (event.aggregation === 'earliest' && event.closesAt !== null) deps.ready(event.eventId, slotIndex);
+  return { eventId: event.eventId, slotIndex, value, aggregation: event.aggregation };
 }
 
-export function reward(deps: RewardDeps, eventId: string, value: unknown): void {
+/** Commits the writes; under `earliest`, an active event's rewarded slots are final and go to the learner. */
+async function commitRewards(deps: RewardDeps, event: EventView, writes: readonly (RewardWrite | undefined)[]): Promise<void> {
+  const kept = writes.filter((w): w is RewardWrite => w !== undefined);
+  await Promise.all(kept.map((w) => deps.rewards.append(w)));
+  if (event.aggregation === 'earliest' && event.closesAt !== null) for (const w of kept) deps.ready(w.eventId, w.slotIndex);
+}
+
+export async function reward(deps: RewardDeps, eventId: string, value: unknown): Promise<void> {
   const checked = checkValue(value, 'value');
   const event = findEvent(deps, eventId, false);
-  apply(deps, event, 0, checked, deps.now());
+  await commitRewards(deps, event, [rewardWrite(deps, event, 0, checked, deps.now())]);
 }
 
-export function multiSlotReward(deps: RewardDeps, eventId: string, rewards: readonly SlotReward[]): void {
+export async function multiSlotReward(deps: RewardDeps, eventId: string, rewards: readonly SlotReward[]): Promise<void> {
   if (!Array.isArray(rewards)) throw new PersonalizerError('InvalidRewardRequest', 'reward must be an array of {slotId, value}', 'reward');
   const checked = rewards.map((r, i) => ({ slotId: r?.slotId, value: checkValue(r?.value, `reward.${i}.value`) }));
   const event = findEvent(deps, eventId, true);
@@ -79,7 +92,7 @@ export function multiSlotReward(deps: RewardDeps, eventId: string, rewards: read
     return index;
   });
   const at = deps.now();
-  checked.forEach((r, i) => apply(deps, event, indices[i]!, r.value, at));
+  await commitRewards(deps, event, checked.map((r, i) => rewardWrite(deps, event, indices[i]!, r.value, at)));
 }
 
 function activateEvent(deps: RewardDeps, eventId: string, multi: boolean): void {

@@ -17,10 +17,11 @@ import { PERSONALIZER_PRIOR } from './core/prior.js';
 import { createLoopLearner, type LoopLearner } from './learner.js';
 import { createLoopState, type LoopState } from './loop-state.js';
 import { exportModel, importModel } from './model-file.js';
+import { createGroupCommit } from './group-commit.js';
 import { createRankLog } from './rank-log.js';
 import { multiSlotRank, rank } from './ranking.js';
 import { activate, multiSlotActivate, multiSlotReward, reward } from './rewards.js';
-import type { PersonalizerStore } from './store.js';
+import type { PersonalizerStore, RewardWrite } from './store.js';
 import {
   PERSONALIZER_DIMENSION,
   PersonalizerError,
@@ -78,7 +79,14 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
     },
   });
   const rankingDeps = { state, log, rng: deps.rng, now, config: () => config, newEventId: () => randomUUID().replaceAll('-', '') };
-  const rewardDeps = { store, flush: log.flush, now, ready: (eventId: string, slot: number) => learner.ready(eventId, slot), late: deps.onLate };
+  const rewards = createGroupCommit<RewardWrite>({
+    maxPending: deps.maxPendingWrites,
+    writeBatch: (items) => {
+      store.addRewards(items);
+      return new Map();
+    },
+  });
+  const rewardDeps = { store, rewards, flush: log.flush, now, ready: (eventId: string, slot: number) => learner.ready(eventId, slot), late: deps.onLate };
 
   const apprenticeReport = (): ApprenticeReport => {
     const t = store.apprenticeTotals();
@@ -135,6 +143,7 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
     },
     deleteLogs() {
       log.flush();
+      rewards.flush();
       store.deleteLogs();
       learner.clear();
     },
@@ -145,5 +154,13 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
       return { dateRange: { from: iso(range.from), to: iso(range.to) } };
     },
   };
-  return { service, learner, state, close: () => log.close() };
+  return {
+    service,
+    learner,
+    state,
+    close: () => {
+      log.close();
+      rewards.close();
+    },
+  };
 }

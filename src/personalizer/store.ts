@@ -81,6 +81,13 @@ export interface ApprenticeTotals {
   ipsSum: number;
 }
 
+export interface RewardWrite {
+  eventId: string;
+  slotIndex: number;
+  value: number;
+  aggregation: RewardAggregation;
+}
+
 /** One rank's write. */
 export interface RankWrite {
   newActions: { id: string; featuresJson: string; features: FlatFeature[]; posterior: Posterior; createdAt: number }[];
@@ -103,8 +110,8 @@ export interface PersonalizerStore {
   recordRanks(writes: readonly RankWrite[]): Map<number, unknown>;
   hasEvent(eventId: string): boolean;
   event(eventId: string): EventView | undefined;
-  /** Adds a reward to one slot: earliest keeps the first value, sum adds. */
-  addReward(eventId: string, slotIndex: number, value: number, aggregation: RewardAggregation): void;
+  /** Adds rewards in one transaction: earliest keeps the first value of a slot, sum adds. */
+  addRewards(rewards: readonly RewardWrite[]): void;
   /** Marks a deferred event activated; its wait ends at `closesAt`. */
   activate(eventId: string, at: number, closesAt: number): void;
   /** Rewarded, not yet learned slots of open, active events (earliest aggregation: the first reward is final). */

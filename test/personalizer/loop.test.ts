@@ -115,8 +115,8 @@ describe('rewards', () => {
   it('earliest: the first reward is learned at once, a second one is accepted and ignored', async () => {
     const { pz, learner, observations, slotRow } = await loop();
     const { rewardActionId } = await pz.rank(coffee('e1'));
-    pz.reward('e1', 0.75);
-    pz.reward('e1', 0.1);
+    await pz.reward('e1', 0.75);
+    await pz.reward('e1', 0.1);
     expect(learner.cycle()).toBe(1);
     expect(observations(rewardActionId)).toBe(1);
     expect(slotRow('e1')).toMatchObject({ reward: 0.75, rewards: 1, learned_reward: 0.75 });
@@ -127,8 +127,8 @@ describe('rewards', () => {
     const { clock, pz, learner, observations, slotRow } = await loop();
     pz.updateServiceConfiguration({ ...pz.serviceConfiguration(), rewardAggregation: 'sum', rewardWaitTime: 'PT1M' });
     const { rewardActionId } = await pz.rank(coffee('e1'));
-    pz.reward('e1', 0.25);
-    pz.reward('e1', 0.5);
+    await pz.reward('e1', 0.25);
+    await pz.reward('e1', 0.5);
     expect(learner.cycle()).toBe(0);
     clock.t += MINUTE;
     expect(learner.cycle()).toBe(1);
@@ -143,7 +143,7 @@ describe('rewards', () => {
     clock.t += MINUTE - 1;
     expect(learner.cycle()).toBe(0);
     clock.t += 1;
-    pz.reward('e1', 1); // the wait is over: accepted, not learned
+    await pz.reward('e1', 1); // the wait is over: accepted, not learned
     expect(learner.cycle()).toBe(1);
     expect(slotRow('e1')).toMatchObject({ reward: null, learned_reward: -0.5 });
     expect(eventRow('e1')).toMatchObject({ outcome: 'learned' });
@@ -153,9 +153,9 @@ describe('rewards', () => {
   it('an unknown event is a 404, a value outside [-1, 1] a 400, and neither changes anything', async () => {
     const { pz, slotRow } = await loop();
     await pz.rank(coffee('e1'));
-    expectPersonalizerError(() => pz.reward('nope', 1), 'ResourceNotFound', 'eventId');
-    expectPersonalizerError(() => pz.reward('e1', 1.5), 'InvalidRewardRequest', 'value');
-    expectPersonalizerError(() => pz.reward('e1', Number.NaN), 'InvalidRewardRequest', 'value');
+    await expectRejected(() => pz.reward('nope', 1), 'ResourceNotFound', 'eventId');
+    await expectRejected(() => pz.reward('e1', 1.5), 'InvalidRewardRequest', 'value');
+    await expectRejected(() => pz.reward('e1', Number.NaN), 'InvalidRewardRequest', 'value');
     expect(slotRow('e1')).toMatchObject({ reward: null, rewards: 0 });
   });
 
@@ -164,8 +164,8 @@ describe('rewards', () => {
     pz.updateServiceConfiguration({ ...pz.serviceConfiguration(), rewardWaitTime: 'PT1M' });
     const kept = await pz.rank(coffee('kept', { deferActivation: true }));
     const dropped = await pz.rank(coffee('dropped', { deferActivation: true }));
-    pz.reward('kept', 1);
-    pz.reward('dropped', 1);
+    await pz.reward('kept', 1);
+    await pz.reward('dropped', 1);
     expect(learner.cycle()).toBe(0);
     clock.t += 30_000;
     pz.activate('kept');
@@ -190,7 +190,7 @@ describe('learning modes', () => {
       const answer = await pz.rank(coffee(`a${i}`, { excludedActions: ['latte'] }));
       expect(answer.rewardActionId).toBe('espresso');
       expect(answer.ranking[0]).toEqual({ id: 'espresso', probability: 1 });
-      pz.reward(`a${i}`, 1);
+      await pz.reward(`a${i}`, 1);
     }
     learner.cycle();
     expect(observations('espresso')).toBe(20);
@@ -207,7 +207,7 @@ describe('learning modes', () => {
     const { pz, learner, observations, eventRow, clock } = await loop();
     pz.updateServiceConfiguration({ ...pz.serviceConfiguration(), learningMode: 'LoggingOnly' });
     await pz.rank(coffee('l1'));
-    pz.reward('l1', 1);
+    await pz.reward('l1', 1);
     learner.cycle();
     clock.t += 11 * MINUTE;
     learner.cycle();
@@ -248,7 +248,7 @@ describe('multi-slot', () => {
     expect(answer.slots.map((s) => s.id)).toEqual(['hero', 'side']);
     expect(new Set(answer.slots.map((s) => s.rewardActionId)).size).toBe(2);
     expect(answer.slots[1]!.rewardActionId).not.toBe('music');
-    pz.multiSlotReward('m1', [{ slotId: 'side', value: 1 }]);
+    await pz.multiSlotReward('m1', [{ slotId: 'side', value: 1 }]);
     expect(learner.cycle()).toBe(1);
     expect(observations(answer.slots[1]!.rewardActionId)).toBe(1);
     expect(slotRow('m1', 0).learned_at).toBeNull();
@@ -263,9 +263,9 @@ describe('multi-slot', () => {
   it('refuses an unknown slot id without keeping any of the rewards', async () => {
     const { pz, slotRow } = await loop();
     await pz.multiSlotRank(request('m3'));
-    expectPersonalizerError(() => pz.multiSlotReward('m3', [{ slotId: 'hero', value: 1 }, { slotId: 'footer', value: 1 }]), 'InvalidRewardRequest', 'reward.1.slotId');
+    await expectRejected(() => pz.multiSlotReward('m3', [{ slotId: 'hero', value: 1 }, { slotId: 'footer', value: 1 }]), 'InvalidRewardRequest', 'reward.1.slotId');
     expect(slotRow('m3', 0).rewards).toBe(0);
-    expectPersonalizerError(() => pz.reward('m3', 1), 'BadRequest', 'eventId');
+    await expectRejected(() => pz.reward('m3', 1), 'BadRequest', 'eventId');
   });
 });
 
@@ -274,7 +274,7 @@ describe('model and logs', () => {
     const { pz, learner, clock, observations } = await loop();
     const created = pz.modelProperties().creationTime;
     const { rewardActionId } = await pz.rank(coffee('e1'));
-    pz.reward('e1', 1);
+    await pz.reward('e1', 1);
     clock.t += 1000;
     learner.cycle();
     expect(pz.modelProperties().lastModifiedTime).not.toBe(created);
@@ -296,11 +296,11 @@ describe('model and logs', () => {
   it('DELETE /logs forgets the events (a reward is then a 404) and keeps the model', async () => {
     const { pz, learner, observations } = await loop();
     const { rewardActionId } = await pz.rank(coffee('e1'));
-    pz.reward('e1', 1);
+    await pz.reward('e1', 1);
     learner.cycle();
     expect(pz.logProperties().dateRange.from).toBe(new Date(Date.UTC(2026, 11, 1, 12)).toISOString());
     pz.deleteLogs();
-    expectPersonalizerError(() => pz.reward('e1', 1), 'ResourceNotFound');
+    await expectRejected(() => pz.reward('e1', 1), 'ResourceNotFound');
     expectPersonalizerError(() => pz.logProperties(), 'LogsPropertiesNotFound');
     expect(observations(rewardActionId)).toBe(1);
   });

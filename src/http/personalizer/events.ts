@@ -22,10 +22,10 @@ export function registerEvents(app: KairosApp, deps: RouteDeps, base: string): v
     request: { params: EventIdParams, body: { required: true, content: { 'application/json': { schema: RewardRequestSchema } } } },
     responses: { 204: { description: 'Accepted' }, ...personalizerErrors(400, 404, 413, 415) },
   });
-  app.openapi(reward, (c) => {
+  app.openapi(reward, async (c) => {
     const { value } = c.req.valid('json');
     stopIfTimedOut(c);
-    pz().reward(c.req.valid('param').eventId, value);
+    await pz().reward(c.req.valid('param').eventId, value);
     return c.body(null, 204);
   });
 
@@ -53,10 +53,10 @@ export function registerEvents(app: KairosApp, deps: RouteDeps, base: string): v
     },
     responses: { 204: { description: 'Accepted' }, ...personalizerErrors(400, 404, 413, 415) },
   });
-  app.openapi(multiSlotReward, (c) => {
+  app.openapi(multiSlotReward, async (c) => {
     const body = c.req.valid('json');
     stopIfTimedOut(c);
-    pz().multiSlotReward(c.req.valid('param').eventId, body.reward);
+    await pz().multiSlotReward(c.req.valid('param').eventId, body.reward);
     return c.body(null, 204);
   });
 
