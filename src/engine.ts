@@ -54,6 +54,8 @@ import { createLiftService } from './measurement/lift-service.js';
 import { createSqliteLiftStore } from '../db/stores/lift.js';
 import { createSqliteMetricsReads } from '../db/stores/metrics.js';
 import { createMetrics, type Metrics } from './metrics/registry.js';
+import { createSqlitePersonalizerStore } from '../db/stores/personalizer.js';
+import { createPersonalizerLoop, type PersonalizerLoop } from './personalizer/service.js';
 
 export type EngineConfig = Pick<
   Config,
@@ -90,6 +92,10 @@ export const LEARNER_MIN_GAP_MS = 100;
 
 /** Mixed into the root seed for the control group's draws, so they are not the decisions' seed sequence. */
 const CONTROL_SEED_MIX = 0x6a09e667;
+/** Mixed into the root seed for the Personalizer loop's draws. */
+const PERSONALIZER_SEED_MIX = 0xbb67ae85;
+/** Slots the Personalizer loop's learner folds per cycle at most. */
+const PERSONALIZER_BATCH = 2_000;
 
 /** The customer view lists this many of the latest contacts. */
 const CONTACTS_IN_VIEW = 100;
@@ -128,6 +134,8 @@ export interface Engine {
   keyRing: KeyRing;
   /** This engine's Prometheus metrics (give them to createApp for GET /metrics and the request counts). */
   metrics: Metrics;
+  /** The Azure Personalizer compatible loop (its service is `services.personalizer`). */
+  personalizer: PersonalizerLoop;
   /** Starts the background timers (learner poll, expirer, retention, reload watcher). */
   start(): void;
   /** Stops the timers, flushes decisions, drains the learner and closes the pool. Leaves the db open. */
@@ -250,6 +258,15 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
   const dashboard = createDashboardService({ store: createSqliteDashboardStore(db), now });
   // The service's own settings: the logged policy's, the base every evaluated candidate overrides.
   const evaluationBaseline = { ...policy, minPriority: config.minPriority, drawCorrelation: config.drawCorrelation };
+  const personalizer = createPersonalizerLoop({
+    store: createSqlitePersonalizerStore(db),
+    rng: createRng((rootSeed ^ PERSONALIZER_SEED_MIX) >>> 0),
+    now,
+    learner: { intervalMs: config.learnerIntervalMs, minGapMs: options.learnerMinGapMs ?? LEARNER_MIN_GAP_MS, batchLimit: PERSONALIZER_BATCH },
+    maxPendingWrites: config.maxPendingWrites,
+    onError: logError('personalizer learner cycle failed'),
+    onLate: (count) => logger.debug({ count }, 'personalizer rewards after their wait time: accepted, not learned'),
+  });
   const services: Services = {
     catalog,
     decisions: createDecisionService({
@@ -323,6 +340,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     }),
     batch: createBatchService({ decisions: { decide: (request) => services.decisions.decide(request) }, chunkSize: Math.min(BATCH_CHUNK, Math.max(1, Math.floor(config.maxPendingWrites / 2))) }),
     lift: createLiftService({ store: createSqliteLiftStore(db), now, controlShare: config.controlShare }),
+    personalizer: personalizer.service,
   };
   if (config.seedDemo && seedDemoCatalog(catalog, services.policies)) {
     logger.info(
@@ -344,9 +362,11 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     updater,
     keyRing,
     metrics,
+    personalizer,
     start() {
       keyRing.start();
       if (config.learnerEnabled) learner.start();
+      if (config.learnerEnabled) personalizer.learner.start();
       expirer.start();
       reloadWatcher.start();
       pruner?.start();
@@ -357,6 +377,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
       const jobs = [expirer.stop(), pruner?.stop()];
       reloadWatcher.stop();
       keyRing.stop();
+      personalizer.learner.stop();
+      personalizer.close();
       await Promise.all(jobs); // a run in progress ends after its current slice, before the database can close
       decisionLog.close();
       await services.evaluations.close();

@@ -20,3 +20,4 @@ export { predictionBins } from './prediction-bins.js';
 export { actionRewards } from './action-rewards.js';
 export { evaluations } from './evaluations.js';
 export { decisionDayCounts } from './decision-day-counts.js';
+export { pzSettings, pzActions, pzModels, pzEvents, pzEventSlots } from './personalizer.js';

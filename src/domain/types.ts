@@ -13,6 +13,7 @@ import type { PolicyService } from '../policies/types.js';
 import type { BatchService, DecisionLifecycleService } from '../decisions/types.js';
 import type { LiftService } from '../measurement/lift-service.js';
 import type { DashboardService, LearnerLag } from '../dashboard/types.js';
+import type { PersonalizerService } from '../personalizer/types.js';
 
 export const CATEGORIES = ['sales', 'retention', 'service', 'risk'] as const;
 export type Category = (typeof CATEGORIES)[number];
@@ -288,4 +289,6 @@ export interface Services {
   dashboard: DashboardService;
   /** Off-policy evaluations on the decision log (src/evaluation, DESIGN.md §9.2). */
   evaluations: EvaluationService;
+  /** The Azure Personalizer compatible loop (DESIGN.md §11, src/personalizer). */
+  personalizer: PersonalizerService;
 }

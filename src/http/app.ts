@@ -4,10 +4,11 @@
  *
  * Middleware order: request metrics (src/metrics: every answer counted) → security headers → in-flight limit (503 before anything is parsed; /healthz and /readyz
  * exempt) → request id → request log (one info line per request) → access (API key and role: src/http/access) →
- * request timeout → content-encoding gate (415) → body limit (on /v1; POST /v1/decisions/batch has its own limit and
- * timeout, for up to 10,000 customers) → the route's media-type gate and zod
- * validation → the handler. Errors of every layer leave through `createErrorHandler` as problem+json; a known path
- * with another method answers 405 with `Allow`.
+ * request timeout → content-encoding gate (415) → body limit (on /v1 and /personalizer; POST /v1/decisions/batch has
+ * its own limit and timeout, for up to 10,000 customers, and PUT /personalizer/…/model, a model file, the batch
+ * limit) → the route's media-type gate and zod validation → the handler. Errors of every layer leave through
+ * `createErrorHandler` as problem+json (as Personalizer's `{error}` under /personalizer/:
+ * src/http/personalizer/errors.ts); a known path with another method answers 405 with `Allow`.
  * A JSON route given another content type answers 415 (the zod-openapi media-type gate), not 400.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -34,6 +35,8 @@ import { registerHealth } from './health.js';
 import { registerKeys } from './keys.js';
 import { registerLift } from './lift.js';
 import { registerMetrics } from './metrics.js';
+import { isModelPath } from './personalizer/errors.js';
+import { registerPersonalizer } from './personalizer/register.js';
 import { httpMetrics } from '../metrics/http-middleware.js';
 import { createMetrics, type Metrics } from '../metrics/registry.js';
 import { rejectContentEncoding } from './middleware/content-encoding.js';
@@ -130,6 +133,10 @@ export function createApp(deps: AppDeps): KairosApp {
   }
   app.use('*', rejectContentEncoding());
   app.use('/v1/*', byPath(requestBodyLimit(deps.batchBodyLimitBytes ?? deps.bodyLimitBytes), requestBodyLimit(deps.bodyLimitBytes)));
+  // A Personalizer model file (PUT …/model) holds every action's posterior: it gets the batch route's larger limit.
+  const modelBodyLimit = requestBodyLimit(deps.batchBodyLimitBytes ?? deps.bodyLimitBytes);
+  const personalizerBodyLimit = requestBodyLimit(deps.bodyLimitBytes);
+  app.use('/personalizer/*', (c, next) => (isModelPath(c.req.path) ? modelBodyLimit(c, next) : personalizerBodyLimit(c, next)));
   app.onError(createErrorHandler(deps.logger));
   app.notFound(notFoundOrNotAllowed(allowedMethodsOf(app)));
 
@@ -147,6 +154,7 @@ export function createApp(deps: AppDeps): KairosApp {
   registerChannels(app, routeDeps);
   registerContactPolicy(app, routeDeps);
   registerKeys(app, routeDeps);
+  registerPersonalizer(app, routeDeps);
   registerHealth(app, routeDeps);
   registerMetrics(app, metrics);
   registerDocs(app, routeDeps);

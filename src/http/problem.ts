@@ -2,13 +2,17 @@
  * Errors as `application/problem+json` (RFC 9457): `{type, title, status, detail, errors?}`. Every failure leaves
  * the app through `problem()`: AppError from the services, zod validation issues (via the OpenAPIHono
  * `defaultHook`), Hono's HTTPExceptions (malformed JSON 400, media type 415) and unknown errors (500, logged once).
+ * Under /personalizer/ the same failures, and the Personalizer service's PersonalizerError, answer in Azure
+ * Personalizer's shape instead (src/http/personalizer/errors.ts); every other path is unchanged.
  */
 import type { Context, ErrorHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { ZodError } from 'zod';
 import { AppError, ERROR_STATUS, type ErrorCode, type FieldProblem } from '../errors.js';
+import { PersonalizerError } from '../personalizer/types.js';
 import type { AppEnv } from './env.js';
+import { isPersonalizerPath, personalizerCodeOf, personalizerError } from './personalizer/errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 export const PROBLEM_TYPE_BASE = 'https://kairos.dev/problems/';
@@ -49,7 +53,10 @@ export function problemBody(
   return extensions ? { ...body, ...extensions } : body;
 }
 
-/** Answers with a problem; built on the context so headers already set (x-request-id) are kept. */
+/**
+ * Answers with a problem; built on the context so headers already set (x-request-id) are kept. Under /personalizer/
+ * the same failure is rendered as Azure Personalizer's `{error: {code, message, target}}` (its clients read that).
+ */
 export function problem(
   c: Context,
   code: ErrorCode,
@@ -57,6 +64,7 @@ export function problem(
   errors?: readonly FieldProblem[],
   extensions?: Record<string, unknown>,
 ): Response {
+  if (isPersonalizerPath(c.req.path)) return personalizerError(c, ERROR_STATUS[code], personalizerCodeOf(code), detail, errors);
   const body = problemBody(code, detail, errors, extensions);
   return c.body(JSON.stringify(body), ERROR_STATUS[code], { 'content-type': PROBLEM_CONTENT_TYPE });
 }
@@ -126,6 +134,9 @@ function httpExceptionProblem(error: HTTPException): { code: ErrorCode; detail: 
  */
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
+    if (error instanceof PersonalizerError) {
+      return personalizerError(c, error.status, error.code, error.message, error.target === undefined ? undefined : [{ field: error.target, message: error.message }]);
+    }
     if (error instanceof AppError) {
       if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
       return problem(c, error.code, error.message, error.errors);

@@ -122,10 +122,12 @@ export interface ApprenticeReport {
 
 /** The service the HTTP layer calls; every method throws PersonalizerError for expected failures. */
 export interface PersonalizerService {
-  rank(request: RankRequest): RankResponse;
-  multiSlotRank(request: MultiSlotRankRequest): MultiSlotRankResponse;
-  reward(eventId: string, value: number): void;
-  multiSlotReward(eventId: string, rewards: SlotReward[]): void;
+  /** Answered once the event is committed (group commit: the ranks of one event-loop turn share a transaction). */
+  rank(request: RankRequest): Promise<RankResponse>;
+  multiSlotRank(request: MultiSlotRankRequest): Promise<MultiSlotRankResponse>;
+  /** Answered once the reward is committed (group commit, as for ranks). */
+  reward(eventId: string, value: number): Promise<void>;
+  multiSlotReward(eventId: string, rewards: SlotReward[]): Promise<void>;
   activate(eventId: string): void;
   multiSlotActivate(eventId: string): void;
   serviceConfiguration(): ServiceConfiguration & { apprentice?: ApprenticeReport };

@@ -18,6 +18,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
 import { seedTwoActions } from '../helpers/seed.js';
+import { PERSONALIZER_BASES } from '../../src/http/personalizer/errors.js';
 
 interface BadInput {
   name: string;
@@ -419,6 +420,29 @@ const ROWS: BadInput[] = [
   { name: 'an unknown evaluation', method: 'GET', path: `${EVALUATIONS}/nope`, status: 404, code: 'not_found', field: 'evaluationId' },
   validation('limit 0', 'GET', `${EVALUATIONS}?limit=0`, undefined, 'limit'),
   wrongMethod('DELETE', EVALUATIONS),
+  // ---- Azure Personalizer (issue #12), both bases: its errors are `{error: {code, target}}` (expectProblem), so
+  // `code` is Personalizer's and `field` the target. Its own table: test/http/personalizer-bad-input.test.ts.
+  ...PERSONALIZER_BASES.flatMap((base): BadInput[] => {
+    const pz = (name: string, method: string, path: string, body: unknown, field: string, status = 400, code = 'BadRequest', headers?: Record<string, string>): BadInput => ({
+      name, method, path: `${base}${path}`, body, status, code, field, ...(headers ? { headers } : {}),
+    });
+    return [
+      pz('malformed JSON', 'POST', '/rank', '{"actions": [', 'body'),
+      pz('51 actions', 'POST', '/rank', { actions: Array.from({ length: 51 }, (_, i) => ({ id: `a${i}`, features: [] })) }, 'actions'),
+      pz('reward 1.5', 'POST', '/events/e-1/reward', { value: 1.5 }, 'value'),
+      pz('activate an eventId of 257 characters', 'POST', `/events/${'e'.repeat(257)}/activate`, undefined, 'eventId'),
+      pz('multi-slot rank without slots', 'POST', '/multislot/rank', { actions: [{ id: 'a', features: [] }] }, 'slots'),
+      pz('slot reward "NaN"', 'POST', '/multislot/events/e-1/reward', { reward: [{ slotId: 's', value: 'NaN' }] }, 'reward.0.value'),
+      pz('multi-slot activate an eventId of 257 characters', 'POST', `/multislot/events/${'e'.repeat(257)}/activate`, undefined, 'eventId'),
+      pz('defaultReward a string', 'PUT', '/configurations/service', { defaultReward: 'high' }, 'defaultReward'),
+      pz('policy arguments of 1025 characters', 'PUT', '/configurations/policy', { name: 'p', arguments: 'x'.repeat(1025) }, 'arguments'),
+      pz('model as text/plain', 'PUT', '/model', '{}', 'content-type', 415, 'UnsupportedMediaType', TEXT),
+      pz('model signed=maybe', 'GET', '/model?signed=maybe', undefined, 'signed'),
+      pz('wrong method', 'PUT', '/model/properties', undefined, 'method', 405, 'MethodNotAllowed'),
+      pz('wrong method', 'POST', '/logs', undefined, 'method', 405, 'MethodNotAllowed'),
+      pz('wrong method', 'DELETE', '/logs/properties', undefined, 'method', 405, 'MethodNotAllowed'),
+    ];
+  }),
 ];
 
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */
@@ -457,6 +481,7 @@ async function seed(): Promise<{ h: TestHarness; decisionId: string }> {
 }
 
 function expectProblem(reply: Reply, row: BadInput): void {
+  if (row.path.startsWith('/personalizer/')) return expectPersonalizerError(reply, row);
   expectStatus(reply, row.status);
   expect(reply.headers.get('content-type'), reply.text).toBe('application/problem+json');
   expect(reply.headers.get('x-content-type-options'), reply.text).toBe('nosniff');
@@ -467,6 +492,16 @@ function expectProblem(reply: Reply, row: BadInput): void {
   expect(named, reply.text).toContain(row.field);
   if (row.status === 405) expect(reply.headers.get('allow'), reply.text).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
   if (row.field === 'content-encoding') expect(reply.headers.get('accept-encoding'), reply.text).toBe('identity');
+}
+
+/** Under /personalizer/ the same fault is Azure Personalizer's `{error: {code, message, target}}`, not problem+json. */
+function expectPersonalizerError(reply: Reply, row: BadInput): void {
+  expectStatus(reply, row.status);
+  expect(reply.headers.get('content-type'), reply.text).toBe('application/json; charset=utf-8');
+  expect(reply.headers.get('x-content-type-options'), reply.text).toBe('nosniff');
+  expect(reply.body, reply.text).toMatchObject({ error: { code: row.code, target: row.field } });
+  expect(typeof reply.body.error.message, reply.text).toBe('string');
+  if (row.status === 405) expect(reply.headers.get('allow'), reply.text).toMatch(/^[A-Z]+(, [A-Z]+)*$/);
 }
 
 let h: TestHarness | undefined;

@@ -2,6 +2,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
+import { PERSONALIZER_BASES } from '../../src/http/personalizer/errors.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
 
@@ -81,6 +82,22 @@ describe('OpenAPI document', () => {
       '/healthz': ['get'],
       '/readyz': ['get'],
       '/metrics': ['get'],
+      ...Object.fromEntries(
+        PERSONALIZER_BASES.flatMap((base) => [
+          [`${base}/rank`, ['post']],
+          [`${base}/events/{eventId}/reward`, ['post']],
+          [`${base}/events/{eventId}/activate`, ['post']],
+          [`${base}/multislot/rank`, ['post']],
+          [`${base}/multislot/events/{eventId}/reward`, ['post']],
+          [`${base}/multislot/events/{eventId}/activate`, ['post']],
+          [`${base}/configurations/service`, ['get', 'put']],
+          [`${base}/configurations/policy`, ['delete', 'get', 'put']],
+          [`${base}/model`, ['delete', 'get', 'put']],
+          [`${base}/model/properties`, ['get']],
+          [`${base}/logs`, ['delete']],
+          [`${base}/logs/properties`, ['get']],
+        ]),
+      ),
     });
     const decide = doc.paths['/v1/decisions'].post;
     expect(Object.keys(decide.responses).sort(), JSON.stringify(decide.responses)).toEqual(['200', '400', '401', '403', '413', '415', '422', '503']);

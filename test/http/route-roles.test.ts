@@ -45,6 +45,7 @@ const SAMPLE_PARAMS: Record<string, string> = {
   customerId: 'no-such-customer',
   channelId: 'no-such-channel',
   evaluationId: 'no-such-evaluation',
+  eventId: 'no-such-event',
   file: 'favicon-16x16.png',
 };
 
@@ -81,6 +82,14 @@ function expectAnswer(reply: Reply, rule: RouteRule, caller: Caller, label: stri
   }
   const anonymous = caller === 'no key' || caller === 'unknown key' || caller === 'revoked key';
   expect(reply.status, context).toBe(anonymous ? 401 : 403);
+  if (label.includes(' /personalizer/')) {
+    // Azure Personalizer's error shape there (src/http/personalizer/errors.ts), the same refusal underneath.
+    expect(reply.headers.get('content-type'), context).toBe('application/json; charset=utf-8');
+    expect(reply.body.error.code, context).toBe(anonymous ? 'Unauthorized' : 'Forbidden');
+    if (anonymous) expect(reply.headers.get('www-authenticate'), context).toBe('Bearer realm="kairos"');
+    else for (const role of rule as readonly Role[]) expect(reply.body.error.message, context).toContain(role);
+    return;
+  }
   expect(reply.headers.get('content-type'), context).toBe('application/problem+json');
   if (anonymous) {
     expect(reply.headers.get('www-authenticate'), context).toBe('Bearer realm="kairos"');

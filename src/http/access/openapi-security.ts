@@ -20,6 +20,8 @@ export const SECURITY_SCHEMES = {
 } as const;
 
 const PROBLEM_CONTENT = { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } };
+/** Under /personalizer/ refusals are Personalizer's `{error}` (src/http/personalizer/errors.ts). */
+const PERSONALIZER_ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/PersonalizerError' } } };
 
 type Operation = { description?: string; security?: unknown; responses?: Record<string, unknown>; [k: string]: unknown };
 type Document = { paths?: Record<string, Record<string, Operation>>; components?: Record<string, unknown> };
@@ -39,11 +41,12 @@ export function annotateSecurity<D extends object>(document: D): D {
       operation.security = [{ bearerKey: [] }, { subscriptionKey: [] }];
       operation['x-kairos-roles'] = [...rule];
       const line = `Roles: ${rule.join(', ')}.`;
+      const content = path.startsWith('/personalizer/') ? PERSONALIZER_ERROR_CONTENT : PROBLEM_CONTENT;
       operation.description = operation.description ? `${operation.description}\n\n${line}` : line;
       operation.responses = {
         ...operation.responses,
-        401: { description: 'No API key, or an unknown or revoked one', content: PROBLEM_CONTENT },
-        403: { description: `The key's role may not call this route (${rule.join(', ')} may)`, content: PROBLEM_CONTENT },
+        401: { description: 'No API key, or an unknown or revoked one', content },
+        403: { description: `The key's role may not call this route (${rule.join(', ')} may)`, content },
       };
     }
   }

@@ -4,8 +4,8 @@
  * an entry fails the suite. ops is listed on every protected route (ops may do everything).
  *
  * - app: decisions and feedback, activate, batch, and reading a decision back (GET /v1/decisions/{decisionId}: an app
- *   that defers activation shows the decision later, so it must read what was decided; later: customers and events
- *   except DELETE, Personalizer).
+ *   that defers activation shows the decision later, so it must read what was decided; customers and events
+ *   except DELETE; Personalizer rank, reward and activate).
  * - analyst: every GET that reads data (schema, catalog, stats; later lift, evaluations, dashboard, metrics).
  * - ops: everything, including the schema, the catalog and the keys.
  * - public: the orchestrator probes, and the API description and its viewer — they hold no data, only the
@@ -13,6 +13,7 @@
  *   and the docs read before a key is issued.
  */
 import { ROLES, type Role } from '../../access/keys.js';
+import { PERSONALIZER_BASES } from '../personalizer/errors.js';
 
 export type RouteRule = 'public' | readonly Role[];
 
@@ -72,7 +73,30 @@ export const ROUTE_ROLES: Readonly<Record<string, RouteRule>> = {
   'POST /v1/keys': OPS,
   'GET /v1/keys': OPS,
   'DELETE /v1/keys/{keyId}': OPS,
+
+  // Azure Personalizer (DESIGN.md §11), under both bases: apps rank, reward and activate; ops configure, export,
+  // import and reset the model and delete the logs; analysts read the configuration and the properties.
+  ...personalizerRoles(),
 };
+
+/** The Personalizer routes' rules, once per base (src/http/personalizer/errors.ts PERSONALIZER_BASES). */
+function personalizerRoles(): Record<string, RouteRule> {
+  const rules: Record<string, RouteRule> = {};
+  for (const base of PERSONALIZER_BASES) {
+    for (const path of ['/rank', '/events/{eventId}/reward', '/events/{eventId}/activate', '/multislot/rank', '/multislot/events/{eventId}/reward', '/multislot/events/{eventId}/activate']) {
+      rules[`POST ${base}${path}`] = APP;
+    }
+    for (const path of ['/configurations/service', '/configurations/policy', '/model/properties', '/logs/properties']) rules[`GET ${base}${path}`] = READ;
+    rules[`PUT ${base}/configurations/service`] = OPS;
+    rules[`PUT ${base}/configurations/policy`] = OPS;
+    rules[`DELETE ${base}/configurations/policy`] = OPS;
+    rules[`GET ${base}/model`] = OPS;
+    rules[`PUT ${base}/model`] = OPS;
+    rules[`DELETE ${base}/model`] = OPS;
+    rules[`DELETE ${base}/logs`] = OPS;
+  }
+  return rules;
+}
 
 /**
  * A matched route that has no entry (a gap the route-table test would catch) is ops-only: fail closed. A request

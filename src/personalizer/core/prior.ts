@@ -1,0 +1,109 @@
+/**
+ * The Personalizer loop's priors: the cold prior of a fresh action's linear model, and the prior of a brand-new action
+ * that borrows from the actions whose features it resembles (issue #12 item 5).
+ */
+import { cholesky, choleskySolve } from '../../core/linalg.js';
+import { createPrior } from '../../core/prior.js';
+import type { Posterior, PriorConfig } from '../../core/types.js';
+import type { FlatFeature } from '../types.js';
+import { featureSimilarity } from './features.js';
+
+/**
+ * The cold prior, for rewards in [−1, 1] (typically 0/1 clicks or a fractional score), θ | σ² ~ N(μ₀, σ²Λ₀⁻¹),
+ * σ² ~ IG(a₀, b₀):
+ * - `a0` 5, `b0` 1: the noise's prior mean b₀/(a₀−1) = 0.25, the variance of a coin-flip 0/1 reward (the largest a
+ *   [0, 1] reward can have at p = ½), worth 2a₀ = 10 pseudo-observations so the first few rewards do not collapse or
+ *   inflate it.
+ * - `priorMean` 0: no reward before evidence (Personalizer's default reward is 0 too).
+ * - `biasVariance` 1 (σ² units): a cold action's expected reward has prior sd √(0.25·1) = 0.5, so [0, 1] is within
+ *   two sds of the prior mean without making a cold action look like a sure win.
+ * - `weightVariance` 0.1 (σ² units): a context with n active unit slots adds 0.25·0.1·n to a cold score's variance:
+ *   with 5–20 active slots (Personalizer contexts of a few objects with a few keys each) the cold score sd is
+ *   0.56–0.75, of the order of the reward range, not a lottery ticket that grows with the number of features (the core's
+ *   linear default, 4 and 4 in σ² units with σ̂² = 1.2, gives sd 4.9–10 at these sizes). Measured against 4 other
+ *   candidates on the tutorial world (test/unit/personalizer/learning.test.ts; README table; scripts/bench-personalizer-cold.ts
+ *   prints the candidates' table with --priors).
+ */
+export const PERSONALIZER_PRIOR: Readonly<PriorConfig> = Object.freeze({
+  likelihood: 'linear',
+  priorRate: 0,
+  priorMean: 0,
+  biasVariance: 1,
+  weightVariance: 0.1,
+  a0: 5,
+  b0: 1,
+});
+
+/** Only actions at least this similar (cosine of their hashed features) lend evidence. */
+export const BORROW_SIMILARITY_FLOOR = 0.5;
+/**
+ * At most this many pseudo-observations are borrowed in all: enough to start a look-alike of a proven winner ahead of
+ * a cold prior (its mean near the winner's, its variance a twentieth-ish of the prior's), few enough that its own
+ * first few dozen rewards outweigh the borrowed ones when the resemblance is misleading.
+ */
+export const BORROW_PSEUDO_OBSERVATIONS = 20;
+
+/**
+ * A new action's prior: a tempered (power) posterior. With Λ₀, η₀ = Λ₀μ₀, a₀, b₀ the cold prior and, for each known
+ * action j, its evidence in natural parameters Λⱼ − Λ₀ and ηⱼ − η₀ (ηⱼ = Λⱼμⱼ), the new action gets
+ *   Λ = Λ₀ + Σ cⱼ(Λⱼ − Λ₀),  η = η₀ + Σ cⱼ(ηⱼ − η₀),  a = a₀ + Σ cⱼ(aⱼ − a₀),  b = b₀ + Σ cⱼ(bⱼ − b₀),
+ * i.e. each borrowed action's likelihood raised to the power cⱼ. cⱼ = simⱼ · wⱼ · min(1, CAP/nⱼ) over the actions with
+ * simⱼ ≥ FLOOR, wⱼ = simⱼ/Σsim, nⱼ its observations: the weights share the budget, so Σ cⱼnⱼ ≤ CAP
+ * (BORROW_PSEUDO_OBSERVATIONS), and a perfect look-alike of a single action lends min(nⱼ, CAP) observations. Λⱼ − Λ₀ =
+ * XᵀX is positive semi-definite, so Λ stays positive definite; the result's observations count is Σ cⱼnⱼ. No action at
+ * or above the floor (or no features): exactly the cold prior.
+ */
+export function newActionPrior(
+  features: readonly FlatFeature[],
+  known: readonly { features: readonly FlatFeature[]; posterior: Posterior }[],
+  d: number,
+): Posterior {
+  const cold = createPrior(PERSONALIZER_PRIOR, d);
+  const sims: number[] = [];
+  let simTotal = 0;
+  for (const other of known) {
+    const sim = featureSimilarity(features, other.features);
+    const lends = sim >= BORROW_SIMILARITY_FLOOR && other.posterior.observations > 0 && other.posterior.d === d && other.posterior.likelihood === 'linear';
+    sims.push(lends ? sim : 0);
+    if (lends) simTotal += sim;
+  }
+  if (!(simTotal > 0)) return cold;
+  const precision = Float64Array.from(cold.precision);
+  const eta0 = new Float64Array(d);
+  for (let j = 0; j < d; j++) eta0[j] = cold.precision[j * d + j]! * cold.mean[j]!;
+  const eta = Float64Array.from(eta0);
+  let a = cold.a;
+  let b = cold.b;
+  let observations = 0;
+  known.forEach((other, index) => {
+    const sim = sims[index]!;
+    if (sim === 0) return;
+    const post = other.posterior;
+    const c = ((sim * sim) / simTotal) * Math.min(1, BORROW_PSEUDO_OBSERVATIONS / post.observations);
+    for (let r = 0; r < d; r++) {
+      const row = r * d;
+      let etaR = 0;
+      for (let s = 0; s < d; s++) {
+        etaR += post.precision[row + s]! * post.mean[s]!;
+        precision[row + s] = precision[row + s]! + c * (post.precision[row + s]! - cold.precision[row + s]!);
+      }
+      eta[r] = eta[r]! + c * (etaR - eta0[r]!);
+    }
+    a += c * (post.a - cold.a);
+    b += c * (post.b - cold.b);
+    observations += c * post.observations;
+  });
+  // Symmetrise against rounding (the sum of symmetric matrices is symmetric up to the order of additions).
+  for (let r = 0; r < d; r++) {
+    for (let s = 0; s < r; s++) {
+      const v = 0.5 * (precision[r * d + s]! + precision[s * d + r]!);
+      precision[r * d + s] = v;
+      precision[s * d + r] = v;
+    }
+  }
+  const cholPrecision = new Float64Array(d * d);
+  if (!cholesky(precision, d, cholPrecision)) return cold;
+  const mean = new Float64Array(d);
+  choleskySolve(cholPrecision, d, eta, mean, new Float64Array(d));
+  return { likelihood: 'linear', d, mean, precision, cholPrecision, a, b: Math.max(b, 1e-12), observations };
+}

@@ -1,0 +1,235 @@
+/**
+ * The Personalizer loop's rank policy: Thompson sampling over each candidate's linear Normal–Inverse-Gamma posterior
+ * with the noise variance plugged in at its posterior mean σ̂² = b/(a−1), mixed with ε-uniform exploration
+ * (Personalizer's explorationPercentage).
+ *
+ * Why σ² plugged in: with σ² drawn (as src/core/thompson.ts does for linear models) a score is Student-t, and the
+ * selection probability of every candidate would need a Monte Carlo of its own. With σ̂² each score is Normal,
+ * zᵢ = mᵢ + sᵢ·εᵢ with mᵢ = xᵀμᵢ, sᵢ² = σ̂ᵢ²·xᵀΛᵢ⁻¹x, and the deviates correlated as thompson.ts correlates them
+ * (εᵢ = √ρ·max(0, w) + √(1−ρ)·uᵢ, ρ = RANK_CORRELATION), so P(i is the argmax) is exactly what
+ * `chosenProbability` (src/core/selection-probability.ts) integrates. That function ranks priorities σ(zᵢ)·scaleᵢ;
+ * with every scale 1 and threshold 0, σ is strictly increasing, so argmax σ(z) = argmax z, every draw clears the bar,
+ * and ties go to the lower index in both (the draw below breaks ties the same way). The Personalizer ranking's
+ * probabilities are therefore the policy's real selection probabilities, not estimates; the rank's choice is one
+ * draw of that same rule.
+ *
+ * ε-mixing: with probability ε the choice is uniform over the k candidates, so pᵢ = ε/k + (1−ε)·qᵢ exactly. The raw
+ * quadrature sum Σqᵢ is within ~1e-3 of 1 (test/unit/personalizer/ranker.test.ts prints the worst seen); the qᵢ are
+ * divided by it, and the last rounding residue goes to the largest entry so Σpᵢ is 1 in floating point as well.
+ */
+import { quadFormInverse } from '../../core/linalg.js';
+import { chosenProbability, type ScoreMoments } from '../../core/selection-probability.js';
+import { argmaxProbabilities } from './max-probability.js';
+import { DRAW_CORRELATION } from '../../core/thompson.js';
+import type { Posterior, Rng } from '../../core/types.js';
+
+/**
+ * ρ of the draws: Kairos's shared optimism (thompson.ts, DRAW_CORRELATION 0.9, measured there on the regret
+ * benchmarks). The quadrature's cost grows with the shared rule's points (7 at ρ > 0, 1 at ρ = 0);
+ * bench:personalizer-rank shows both.
+ */
+export const RANK_CORRELATION = DRAW_CORRELATION;
+
+export interface RankInput {
+  posteriors: readonly Posterior[];
+  /** Λ⁻¹ per candidate when the caller keeps it (O(nnz²) scoring instead of a forward substitution). */
+  covariances?: readonly (Float64Array | undefined)[];
+  x: Float64Array;
+  /** ε in [0, 1]. */
+  explorationPercentage: number;
+  /** ρ in [0, 1): RANK_CORRELATION unless given (benchmarks and tests compare). */
+  correlation?: number;
+  /** 'grid' unless given (benchmarks and tests compare with the per-candidate quadrature). */
+  method?: ProbabilityMethod;
+}
+
+export interface RankResult {
+  /** Index of the chosen candidate. */
+  chosen: number;
+  /** Every candidate's selection probability under this rule, summing to 1. */
+  probabilities: Float64Array;
+  /** argmax of the posterior mean score (lowest index on ties): the model's own choice, for Apprentice agreement. */
+  greedy: number;
+}
+
+/** σ̂² = b/(a−1), the posterior mean of the noise; a ≤ 1 (no mean) falls back to b/a, the mode-side scale. */
+export function plugInNoise(post: Posterior): number {
+  return post.a > 1 ? post.b / (post.a - 1) : post.b / Math.max(post.a, 1e-12);
+}
+
+let work = new Float64Array(0);
+let nonZero = new Int32Array(0);
+
+/** Each candidate's score mean and sd into `moments` (allocated by the caller, length k). */
+function scoreMoments(input: RankInput, means: Float64Array, sds: Float64Array): void {
+  const { posteriors, covariances, x } = input;
+  const d = x.length;
+  if (work.length < d) {
+    work = new Float64Array(d);
+    nonZero = new Int32Array(d);
+  }
+  let nnz = 0;
+  for (let j = 0; j < d; j++) if (x[j] !== 0) nonZero[nnz++] = j;
+  for (let i = 0; i < posteriors.length; i++) {
+    const post = posteriors[i]!;
+    if (post.d !== d) throw new RangeError(`posterior ${i} has dimension ${post.d}, the context ${d}`);
+    let m = 0;
+    for (let t = 0; t < nnz; t++) m += post.mean[nonZero[t]!]! * x[nonZero[t]!]!;
+    const cov = covariances?.[i];
+    let v: number;
+    if (cov) {
+      v = 0;
+      for (let s = 0; s < nnz; s++) {
+        const r = nonZero[s]!;
+        const row = r * d;
+        let acc = 0;
+        for (let t = 0; t < nnz; t++) acc += cov[row + nonZero[t]!]! * x[nonZero[t]!]!;
+        v += x[r]! * acc;
+      }
+    } else {
+      v = quadFormInverse(post.cholPrecision, d, x, work);
+    }
+    const sd = Math.sqrt(Math.max(0, v) * plugInNoise(post));
+    if (!Number.isFinite(m) || !Number.isFinite(sd)) throw new RangeError(`candidate ${i} has a score that is not finite`);
+    means[i] = m;
+    sds[i] = sd;
+  }
+}
+
+function checkEpsilon(epsilon: number): void {
+  if (!(epsilon >= 0 && epsilon <= 1)) throw new RangeError(`explorationPercentage must lie in [0, 1], got ${epsilon}`);
+}
+
+function correlationOf(input: RankInput): number {
+  const rho = input.correlation ?? RANK_CORRELATION;
+  if (!(rho >= 0 && rho < 1)) throw new RangeError(`correlation must lie in [0, 1), got ${rho}`);
+  return rho;
+}
+
+/**
+ * The per-candidate quadrature (selection-probability.ts's tail rule, once per candidate) into p; returns Σp. The
+ * fallback when the shared grid would be too fine, and the reference the tests compare the grid with.
+ */
+function perCandidate(k: number, means: Float64Array, sds: Float64Array, rho: number, p: Float64Array): number {
+  const moments: ScoreMoments = { means, sds, scales: new Float64Array(k).fill(1), correlation: rho };
+  let sum = 0;
+  for (let i = 0; i < k; i++) {
+    // An identical earlier candidate has the same probability (twins are integrated exactly): computed once.
+    let same = -1;
+    for (let j = 0; j < i && same < 0; j++) if (means[j] === means[i] && sds[j] === sds[i]) same = j;
+    p[i] = same >= 0 ? p[same]! : outclassed(i, k, means, sds, rho) ? 0 : chosenProbability(i, k, moments, 0);
+    sum += p[i]!;
+  }
+  return sum;
+}
+
+/** How the Thompson shares are integrated: 'grid' (argmaxProbabilities, falling back when too fine) or 'quadrature'. */
+export type ProbabilityMethod = 'grid' | 'quadrature';
+
+/** The probabilities from the moments (see the file comment). */
+function probabilitiesOf(k: number, means: Float64Array, sds: Float64Array, rho: number, epsilon: number, method: ProbabilityMethod): Float64Array {
+  const p = new Float64Array(k);
+  if (k === 1) {
+    p[0] = 1;
+    return p;
+  }
+  let sum = 0;
+  if (method !== 'quadrature' && argmaxProbabilities(k, means, sds, rho, p)) {
+    for (let i = 0; i < k; i++) sum += p[i]!;
+  } else {
+    sum = perCandidate(k, means, sds, rho, p);
+  }
+  let largest = 0;
+  for (let i = 0; i < k; i++) {
+    p[i] = epsilon / k + (1 - epsilon) * (sum > 0 ? p[i]! / sum : 1 / k);
+    if (p[i]! > p[largest]!) largest = i;
+  }
+  // The rounding residue: the last entry becomes 1 − (the left-to-right sum of the others), so the left-to-right sum
+  // is exactly 1 (Sterbenz: 1 − S is exact for S in [½, 2], and then S + (1 − S) = 1 is representable). When that
+  // would make the last entry negative (a residue of −1e-16 on a 0), the residue goes to the largest entry instead.
+  let head = 0;
+  for (let i = 0; i < k - 1; i++) head += p[i]!;
+  if (1 - head >= 0) {
+    p[k - 1] = 1 - head;
+  } else {
+    p[largest] = p[largest]! + (1 - head - p[k - 1]!);
+  }
+  return p;
+}
+
+/**
+ * Below this bound on P(i is the argmax) the quadrature is skipped and qᵢ taken as 0: the bound is P(zᵢ > zⱼ) for the
+ * rival j that beats i most surely, Φ((mᵢ − mⱼ)/√(sᵢ² + sⱼ²)) at ρ = 0 (a shared deviate only adds sᵢ − sⱼ times the
+ * shared draw: bounded through the largest shared value, 4 sds of the half-normal, below). An action this far behind
+ * is chosen under ε-mixing with ε/k anyway; its Thompson share is below the quadrature's own relative tolerance.
+ */
+export const OUTCLASSED_BOUND = 1e-9;
+/** Φ⁻¹(1e-9) ≈ −6.0: the score-difference z at the bound. */
+const OUTCLASSED_Z = -5.998;
+
+function outclassed(i: number, k: number, means: Float64Array, sds: Float64Array, rho: number): boolean {
+  const common = Math.sqrt(rho) * 4;
+  const own2 = 1 - rho;
+  for (let j = 0; j < k; j++) {
+    if (j === i) continue;
+    const spread = Math.sqrt(own2 * (sds[i]! * sds[i]! + sds[j]! * sds[j]!));
+    // zᵢ − zⱼ = mᵢ − mⱼ + (sᵢ − sⱼ)c + own part; with c ≤ 4√ρ (P(c > 4√ρ) = 3e-5 · ½ is charged to the bound's slack)
+    const lead = means[i]! - means[j]! + Math.max(0, sds[i]! - sds[j]!) * common;
+    if (spread > 0 ? lead / spread < OUTCLASSED_Z : lead < 0) return true;
+  }
+  return false;
+}
+
+function argmax(values: Float64Array, k: number): number {
+  let best = 0;
+  for (let i = 1; i < k; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+}
+
+/** Every candidate's selection probability without drawing (Apprentice mode: π(baseline | x)). */
+export function selectionProbabilities(input: RankInput): Float64Array {
+  const k = input.posteriors.length;
+  if (k === 0) throw new RangeError('there must be at least one candidate');
+  checkEpsilon(input.explorationPercentage);
+  const rho = correlationOf(input);
+  const means = new Float64Array(k);
+  const sds = new Float64Array(k);
+  scoreMoments(input, means, sds);
+  return probabilitiesOf(k, means, sds, rho, input.explorationPercentage, input.method ?? 'grid');
+}
+
+/**
+ * Ranks the candidates: one draw of the policy (ε-uniform, else correlated Thompson with σ̂²) and every candidate's
+ * exact selection probability. Random numbers: one uniform for the ε coin when 0 < ε < 1, then one uniform index
+ * (explore) or one shared and k own normals (exploit).
+ */
+export function rankCandidates(input: RankInput, rng: Rng): RankResult {
+  const k = input.posteriors.length;
+  if (k === 0) throw new RangeError('there must be at least one candidate');
+  const epsilon = input.explorationPercentage;
+  checkEpsilon(epsilon);
+  const rho = correlationOf(input);
+  const means = new Float64Array(k);
+  const sds = new Float64Array(k);
+  scoreMoments(input, means, sds);
+  const greedy = argmax(means, k);
+  const probabilities = probabilitiesOf(k, means, sds, rho, epsilon, input.method ?? 'grid');
+  if (k === 1) return { chosen: 0, probabilities, greedy };
+  let chosen: number;
+  if (epsilon >= 1 || (epsilon > 0 && rng.nextFloat() < epsilon)) {
+    chosen = rng.nextInt(k);
+  } else {
+    const shared = Math.sqrt(rho) * Math.max(0, rng.nextNormal());
+    const own = Math.sqrt(1 - rho);
+    chosen = 0;
+    let best = -Infinity;
+    for (let i = 0; i < k; i++) {
+      const z = means[i]! + sds[i]! * (shared + own * rng.nextNormal());
+      if (z > best) {
+        best = z;
+        chosen = i;
+      }
+    }
+  }
+  return { chosen, probabilities, greedy };
+}

@@ -1,0 +1,83 @@
+/**
+ * Group commit, as the decision log does it (src/domain/decision-log.ts): a caller appends a write and is answered
+ * once the batch holding it has committed, so nothing answered is lost, while the writes of one event-loop turn
+ * share one transaction (a commit costs ~100 µs on this hardware; one per request halved the throughput).
+ * `writeBatch` reports the writes that failed alone, by index; a throw fails the whole batch.
+ */
+import { PersonalizerError } from './types.js';
+
+export interface GroupCommit<T> {
+  /** Resolves once the write is committed; rejects when it could not be written. */
+  append(item: T): Promise<void>;
+  /** Writes everything buffered now. */
+  flush(): void;
+  /** Writes waiting for their commit. */
+  buffered(): readonly T[];
+  /** Flushes, and refuses every later append (503). */
+  close(): void;
+}
+
+export interface GroupCommitOptions<T> {
+  writeBatch: (items: readonly T[]) => Map<number, unknown>;
+  /** At most this many writes wait for their commit; beyond it an append is refused with 503. */
+  maxPending: number;
+  /** Told about the writes of a batch that failed (after their promises rejected). */
+  onFailed?: (items: readonly T[], error: unknown) => void;
+}
+
+interface Waiting<T> {
+  item: T;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export function createGroupCommit<T>(options: GroupCommitOptions<T>): GroupCommit<T> {
+  let buffer: Waiting<T>[] = [];
+  let scheduled = false;
+  let closed = false;
+
+  const flush = () => {
+    if (buffer.length === 0) return;
+    const batch = buffer;
+    buffer = [];
+    let failures: Map<number, unknown>;
+    try {
+      failures = options.writeBatch(batch.map((w) => w.item));
+    } catch (error) {
+      failures = new Map(batch.map((_, i) => [i, error]));
+    }
+    const failed: T[] = [];
+    let first: unknown;
+    batch.forEach((w, i) => {
+      if (!failures.has(i)) return w.resolve();
+      failed.push(w.item);
+      first ??= failures.get(i);
+      w.reject(failures.get(i));
+    });
+    if (failed.length > 0) options.onFailed?.(failed, first);
+  };
+
+  return {
+    append(item) {
+      if (closed || buffer.length >= options.maxPending) {
+        return Promise.reject(new PersonalizerError('ServiceUnavailable', 'too many writes are waiting for their commit: retry shortly'));
+      }
+      return new Promise<void>((resolve, reject) => {
+        buffer.push({ item, resolve, reject });
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(() => {
+            scheduled = false;
+            flush();
+          });
+        }
+      });
+    },
+    flush,
+    buffered: () => buffer.map((w) => w.item),
+    close() {
+      flush();
+      closed = true;
+    },
+  };
+}
