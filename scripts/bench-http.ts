@@ -11,7 +11,7 @@
  *     POST /v1/decisions cycling 1,000 pre-generated contexts — autocannon, max throughput, then the fixed rate;
  *     then, on the same server, POST /personalizer/v1.0/rank with the classic Personalizer client's wire format
  *     (scripts/lib/personalizer-wire.ts: 10 actions, 20 context features) — max throughput — against the echo of
- *     the same bodies (skip with --no-personalizer);
+ *     the same bodies measured just before it (skip with --no-personalizer);
  *  3. kairos NBA (skip with --no-nba): a fresh server with the full next-best-action path of scripts/lib/nba-workload.ts
  *     — 10,000 stored customers with life events, declared channels with costs and limits, a contact policy, 10 CEL
  *     eligibility rules, contact-history slots, reasons — and bodies that carry only `customerId` and `channel`.
@@ -331,10 +331,9 @@ async function bench(argv: string[]): Promise<number> {
     const echoFixed = await fixedRate(`echo @${rate}/s`, echo.origin, '/echo', bodies, rate, connections, durationS);
     const personalizer = !values['no-personalizer'];
     const rankBodies = benchRankBodies(20_261_201, BODY_COUNT);
-    const echoRank = personalizer
-      ? await maxThroughput('echo max (rank bodies)', echo.origin, '/echo', rankBodies, connections, durationS, warmupS, CLASSIC_CONTENT_TYPE)
-      : undefined;
-    await stopChild(echo.child);
+    // The echo stays up (idle) to echo the rank bodies right before the rank phase: on a shared machine the load
+    // drifts over a run, and the ratio should compare two neighbouring measurements.
+    if (!personalizer) await stopChild(echo.child);
 
     say(`kairos: schema + ${ACTION_COUNT} actions in ${dataDir}`);
     const kairos = await startKairos(dataDir, values['cpu-prof']);
@@ -345,7 +344,11 @@ async function bench(argv: string[]): Promise<number> {
     const kairosMax = await maxThroughput('kairos max', kairos.origin, '/v1/decisions', bodies, connections, durationS, warmupS);
     const kairosFixed = await fixedRate(`kairos @${rate}/s`, kairos.origin, '/v1/decisions', bodies, rate, connections, durationS);
     let personalizerMax: PhaseFigures | undefined;
+    let echoRank: PhaseFigures | undefined;
     if (personalizer) {
+      say('echo server: the rank bodies, max throughput');
+      echoRank = await maxThroughput('echo max (rank bodies)', echo.origin, '/echo', rankBodies, connections, durationS, warmupS, CLASSIC_CONTENT_TYPE);
+      await stopChild(echo.child);
       const ranked = await fetch(`${kairos.origin}${CLASSIC_RANK_PATH}`, { method: 'POST', headers: { 'content-type': CLASSIC_CONTENT_TYPE }, body: rankBodies[0] });
       if (ranked.status !== 201) throw new Error(`personalizer rank → ${ranked.status}: ${await ranked.text()}`);
       say(`kairos: ${PERSONALIZER_ROW}, max throughput`);
