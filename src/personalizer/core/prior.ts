@@ -57,7 +57,9 @@ export function newActionPrior(
   features: readonly FlatFeature[],
   known: readonly { features: readonly FlatFeature[]; posterior: Posterior }[],
   d: number,
+  options: { pseudoObservations?: number | undefined } = {},
 ): Posterior {
+  const cap = options.pseudoObservations ?? BORROW_PSEUDO_OBSERVATIONS;
   const cold = createPrior(PERSONALIZER_PRIOR, d);
   const sims: number[] = [];
   let simTotal = 0;
@@ -79,7 +81,7 @@ export function newActionPrior(
     const sim = sims[index]!;
     if (sim === 0) return;
     const post = other.posterior;
-    const c = ((sim * sim) / simTotal) * Math.min(1, BORROW_PSEUDO_OBSERVATIONS / post.observations);
+    const c = ((sim * sim) / simTotal) * Math.min(1, cap / post.observations);
     for (let r = 0; r < d; r++) {
       const row = r * d;
       let etaR = 0;
