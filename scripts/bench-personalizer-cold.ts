@@ -9,12 +9,12 @@
  * 2. `--priors`: the tutorial world's reward rate (mean over all events and over the last fifth) for candidate cold
  *    priors and both draw correlations: how PERSONALIZER_PRIOR and RANK_CORRELATION were chosen.
  *
- *   npm run bench:personalizer-cold -- [--seeds 20] [--warmup 1000] [--after 1500] [--epsilon 0] [--cap 5,10,20] [--priors]
+ *   npm run bench:personalizer-cold -- [--seeds 20] [--warmup 1000] [--after 1500] [--epsilon 0] [--cap 5,10,20] [--share 0,0.25,1] [--priors]
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_LINEAR_PRIOR } from '../src/core/prior.js';
 import type { PriorConfig } from '../src/core/types.js';
-import { BORROW_PSEUDO_OBSERVATIONS, PERSONALIZER_PRIOR } from '../src/personalizer/core/prior.js';
+import { BORROW_CONFIDENCE_SHARE, BORROW_PSEUDO_OBSERVATIONS, PERSONALIZER_PRIOR } from '../src/personalizer/core/prior.js';
 import { type NewActionScenario, runNewAction, runTutorial } from './lib/personalizer-worlds.js';
 
 const { values } = parseArgs({
@@ -24,6 +24,7 @@ const { values } = parseArgs({
     after: { type: 'string', default: '1500' },
     epsilon: { type: 'string' },
     cap: { type: 'string' },
+    share: { type: 'string' },
     events: { type: 'string', default: '5000' },
     priors: { type: 'boolean', default: false },
   },
@@ -33,6 +34,8 @@ const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
 // part's start (the ε part is the same with and without borrowing and would only add the same regret to both).
 const epsilon = Number(values.epsilon ?? (values.priors ? '0.2' : '0'));
 const caps = values.cap === undefined ? [BORROW_PSEUDO_OBSERVATIONS] : values.cap.split(',').map(Number);
+const shares = values.share === undefined ? [BORROW_CONFIDENCE_SHARE] : values.share.split(',').map(Number);
+const variants = caps.flatMap((cap) => shares.map((share) => ({ borrow: true, cap, share })));
 
 function stats(xs: number[]): { mean: number; sd: number; median: number } {
   const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
@@ -67,14 +70,16 @@ if (values.priors) {
   const scenarios: NewActionScenario[] = ['like-winner-better', 'like-loser-better', 'like-winner-worse'];
   const rows = [];
   console.log(`new action after ${values.warmup} warm-up events, ${values.after} after, ε = ${epsilon}, ${seeds.length} seeds`);
-  console.log('scenario             prior      events to prefer N: mean ± sd (median, censored)   regret after: mean ± sd (median)');
+  console.log('scenario             cap/share  events to prefer N: mean ± sd (median, censored)   regret after: mean ± sd (median)');
   for (const scenario of scenarios) {
-    for (const [borrow, cap] of [...caps.map((c) => [true, c] as const), [false, 0] as const]) {
-      const runs = seeds.map((seed) => runNewAction({ seed, scenario, borrow, warmup: Number(values.warmup), after: Number(values.after), epsilon, pseudoObservations: cap }));
+    for (const { borrow, cap, share } of [...variants, { borrow: false, cap: 0, share: 0 }]) {
+      const runs = seeds.map((seed) =>
+        runNewAction({ seed, scenario, borrow, warmup: Number(values.warmup), after: Number(values.after), epsilon, pseudoObservations: cap, confidenceShare: share }),
+      );
       const events = stats(runs.map((r) => r.eventsToPrefer));
       const censored = runs.filter((r) => r.censored).length;
       const regret = stats(runs.map((r) => r.regret));
-      const label = borrow ? `borrow ${cap}` : 'cold';
+      const label = borrow ? `${cap}/${share}` : 'cold';
       rows.push({ scenario, prior: label, events, censored, regret });
       const ev = scenario === 'like-winner-worse' ? '(N is worse: not preferred)'.padEnd(48) : `${events.mean.toFixed(0)} ± ${events.sd.toFixed(0)} (${events.median.toFixed(0)}, ${censored})`.padEnd(48);
       console.log(`${scenario.padEnd(20)} ${label.padEnd(10)} ${ev}   ${regret.mean.toFixed(1)} ± ${regret.sd.toFixed(1)} (${regret.median.toFixed(1)})`);

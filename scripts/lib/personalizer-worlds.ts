@@ -137,7 +137,7 @@ export interface NewActionRun {
  * world's (rewards do not depend on them: the question is the new action's start). `borrow`: N's first posterior from
  * newActionPrior over the catalog's models and features; otherwise the cold prior.
  */
-export function runNewAction(options: { seed: number; scenario: NewActionScenario; borrow: boolean; warmup: number; after: number; epsilon: number; pseudoObservations?: number }): NewActionRun {
+export function runNewAction(options: { seed: number; scenario: NewActionScenario; borrow: boolean; warmup: number; after: number; epsilon: number; pseudoObservations?: number; confidenceShare?: number }): NewActionRun {
   const rng = createRng(options.seed);
   const actions = CATALOG.map((a) => ({ ...a, flat: flattenFeatures(a.features, 'a', 'features') as FlatFeature[] }));
   const posteriors: Posterior[] = actions.map(() => createPrior(PERSONALIZER_PRIOR, D));
@@ -155,7 +155,7 @@ export function runNewAction(options: { seed: number; scenario: NewActionScenari
   const n = newAction(options.scenario);
   const flat = flattenFeatures(n.features, 'a', 'features');
   const known = actions.map((a, i) => ({ features: a.flat, posterior: posteriors[i]! }));
-  posteriors.push(options.borrow ? newActionPrior(flat, known, D, { pseudoObservations: options.pseudoObservations }) : createPrior(PERSONALIZER_PRIOR, D));
+  posteriors.push(options.borrow ? newActionPrior(flat, known, D, { pseudoObservations: options.pseudoObservations, confidenceShare: options.confidenceShare }) : createPrior(PERSONALIZER_PRIOR, D));
   rates.push(n.rate);
   const best = Math.max(...rates);
   const newIndex = rates.length - 1;

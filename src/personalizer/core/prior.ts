@@ -19,7 +19,7 @@ import { featureSimilarity } from './features.js';
  *   two sds of the prior mean without making a cold action look like a sure win.
  * - `weightVariance` 0.1 (σ² units): a context with n active unit slots adds 0.25·0.1·n to a cold score's variance:
  *   with 5–20 active slots (Personalizer contexts of a few objects with a few keys each) the cold score sd is
- *   0.56–0.75, of the order of the reward range, not a lottery ticket that grows with the number of features (the core's
+ *   0.61–0.87, of the order of the reward range, not a lottery ticket that grows with the number of features (the core's
  *   linear default, 4 and 4 in σ² units with σ̂² = 1.2, gives sd 4.9–10 at these sizes). Measured against 4 other
  *   candidates on the tutorial world (test/unit/personalizer/learning.test.ts; README table; scripts/bench-personalizer-cold.ts
  *   prints the candidates' table with --priors).
@@ -42,6 +42,11 @@ export const BORROW_SIMILARITY_FLOOR = 0.5;
  * first few dozen rewards outweigh the borrowed ones when the resemblance is misleading.
  */
 export const BORROW_PSEUDO_OBSERVATIONS = 20;
+/**
+ * The share of the borrowed confidence kept (1 = the tempered posterior as is, 0 = only its mean, with the cold
+ * prior's spread). See newActionPrior.
+ */
+export const BORROW_CONFIDENCE_SHARE = 1;
 
 /**
  * A new action's prior: a tempered (power) posterior. With Λ₀, η₀ = Λ₀μ₀, a₀, b₀ the cold prior and, for each known
@@ -57,9 +62,10 @@ export function newActionPrior(
   features: readonly FlatFeature[],
   known: readonly { features: readonly FlatFeature[]; posterior: Posterior }[],
   d: number,
-  options: { pseudoObservations?: number | undefined } = {},
+  options: { pseudoObservations?: number | undefined; confidenceShare?: number | undefined } = {},
 ): Posterior {
   const cap = options.pseudoObservations ?? BORROW_PSEUDO_OBSERVATIONS;
+  const share = options.confidenceShare ?? BORROW_CONFIDENCE_SHARE;
   const cold = createPrior(PERSONALIZER_PRIOR, d);
   const sims: number[] = [];
   let simTotal = 0;
@@ -107,5 +113,19 @@ export function newActionPrior(
   if (!cholesky(precision, d, cholPrecision)) return cold;
   const mean = new Float64Array(d);
   choleskySolve(cholPrecision, d, eta, mean, new Float64Array(d));
+  if (share === 1) return { likelihood: 'linear', d, mean, precision, cholPrecision, a, b: Math.max(b, 1e-12), observations };
+  // The tempered mean, with only `share` of the borrowed confidence: Λ = Λ₀ + share·Σcⱼ(Λⱼ − Λ₀), a and b likewise.
+  for (let k = 0; k < d * d; k++) precision[k] = cold.precision[k]! + share * (precision[k]! - cold.precision[k]!);
+  if (!cholesky(precision, d, cholPrecision)) return cold;
+  return {
+    likelihood: 'linear',
+    d,
+    mean,
+    precision,
+    cholPrecision,
+    a: cold.a + share * (a - cold.a),
+    b: Math.max(cold.b + share * (b - cold.b), 1e-12),
+    observations: share * observations,
+  };
   return { likelihood: 'linear', d, mean, precision, cholPrecision, a, b: Math.max(b, 1e-12), observations };
 }
