@@ -130,6 +130,8 @@ export interface NewActionRun {
   censored: boolean;
   /** Σ over the events after N appeared of (best rate − the policy's expected reward Σ pᵢ rᵢ). */
   regret: number;
+  /** N's selection probability in the first rank after it appeared. */
+  firstProbability: number;
 }
 
 /**
@@ -164,8 +166,10 @@ export function runNewAction(options: { seed: number; scenario: NewActionScenari
   let trailSum = 0;
   let eventsToPrefer = -1;
   let regret = 0;
+  let firstProbability = 0;
   for (let t = 0; t < options.after; t++) {
     const p = step(t);
+    if (t === 0) firstProbability = p[newIndex]!;
     let expected = 0;
     for (let i = 0; i < p.length; i++) expected += p[i]! * rates[i]!;
     regret += best - expected;
@@ -174,5 +178,5 @@ export function runNewAction(options: { seed: number; scenario: NewActionScenari
     if (trail.length > WINDOW) trailSum -= trail.shift()!;
     if (eventsToPrefer < 0 && trail.length === WINDOW && trailSum / WINDOW >= 0.5) eventsToPrefer = t + 1;
   }
-  return { eventsToPrefer: eventsToPrefer < 0 ? options.after : eventsToPrefer, censored: eventsToPrefer < 0, regret };
+  return { eventsToPrefer: eventsToPrefer < 0 ? options.after : eventsToPrefer, censored: eventsToPrefer < 0, regret, firstProbability };
 }

@@ -5,7 +5,7 @@ import { createPrior } from '../../../src/core/prior.js';
 import { createRng } from '../../../src/core/rng.js';
 import type { Posterior, Rng } from '../../../src/core/types.js';
 import { flattenFeatures } from '../../../src/personalizer/core/features.js';
-import { BORROW_PSEUDO_OBSERVATIONS, BORROW_SIMILARITY_FLOOR, newActionPrior, PERSONALIZER_PRIOR } from '../../../src/personalizer/core/prior.js';
+import { BORROW_CONFIDENCE_SHARE, BORROW_PSEUDO_OBSERVATIONS, BORROW_SIMILARITY_FLOOR, newActionPrior, PERSONALIZER_PRIOR } from '../../../src/personalizer/core/prior.js';
 import { reconstruct, relativeError } from '../core/support.js';
 
 const D = 65;
@@ -47,16 +47,16 @@ describe('newActionPrior', () => {
     expect(newActionPrior(W, known, D)).toEqual(cold);
   });
 
-  it('copies a look-alike with at most the cap of observations whole, and is the closed form Λ₀ + c(Λⱼ − Λ₀) beyond it', () => {
+  it('with the whole confidence kept: copies a look-alike with at most the cap of observations whole, and is the closed form Λ₀ + c(Λⱼ − Λ₀) beyond it', () => {
     const few = evidence(createRng(2), 12, 0.6);
-    const same = newActionPrior(W, [{ features: W, posterior: few }], D);
+    const same = newActionPrior(W, [{ features: W, posterior: few }], D, { confidenceShare: 1 });
     expect(relativeError(same.precision, few.precision)).toBeLessThan(1e-12);
     expect(relativeError(same.mean, few.mean)).toBeLessThan(1e-9);
     expect(same.a).toBeCloseTo(few.a, 12);
     expect(same.observations).toBeCloseTo(12, 12);
 
     const many = evidence(createRng(3), 400, 0.6);
-    const capped = newActionPrior(W, [{ features: W, posterior: many }], D);
+    const capped = newActionPrior(W, [{ features: W, posterior: many }], D, { confidenceShare: 1 });
     const c = BORROW_PSEUDO_OBSERVATIONS / 400;
     const cold = createPrior(PERSONALIZER_PRIOR, D);
     const expected = cold.precision.map((v, i) => v + c * (many.precision[i]! - v));
@@ -75,12 +75,27 @@ describe('newActionPrior', () => {
         const rng = createRng(seed);
         const pool = [W, OTHER, flattenFeatures([{ category: 'dessert', taste: 'sweet', brand: 'z' }], 'a', 'f')];
         const known = Array.from({ length: count }, () => ({ features: pool[rng.nextInt(3)]!, posterior: evidence(rng, 1 + rng.nextInt(300), rng.nextFloat()) }));
-        const post = newActionPrior(W, known, D);
+        const post = newActionPrior(W, known, D, { confidenceShare: 1 });
         expectValid(post);
+        expectValid(newActionPrior(W, known, D, { confidenceShare: 0.25 }));
         expect(post.observations).toBeLessThanOrEqual(BORROW_PSEUDO_OBSERVATIONS + 1e-9);
       }),
       { numRuns: 30, seed: 11 },
     );
+  });
+
+  it('by default borrows the tempered mean only: the cold precision and noise, the whole-confidence mean', () => {
+    const many = evidence(createRng(5), 400, 0.6);
+    const known = [{ features: W, posterior: many }, { features: OTHER, posterior: evidence(createRng(6), 100, 0.1) }];
+    const cold = createPrior(PERSONALIZER_PRIOR, D);
+    const whole = newActionPrior(W, known, D, { confidenceShare: 1 });
+    const post = newActionPrior(W, known, D);
+    expect(BORROW_CONFIDENCE_SHARE).toBe(0);
+    expect(Array.from(post.precision)).toEqual(Array.from(cold.precision));
+    expect(relativeError(post.cholPrecision, cold.cholPrecision)).toBeLessThan(1e-15);
+    expect([post.a, post.b, post.observations]).toEqual([cold.a, cold.b, 0]);
+    expect(relativeError(post.mean, whole.mean)).toBeLessThan(1e-12);
+    expect(post.mean[0]).toBeGreaterThan(0.3); // the winner's rate 0.6, mostly in its bias
   });
 
   it('borrows only from actions at or above the similarity floor', () => {
