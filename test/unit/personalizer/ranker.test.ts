@@ -115,6 +115,17 @@ describe('selectionProbabilities', () => {
     expect(worstRawSum).toBeLessThan(1e-4);
   });
 
+  it('fall back to the per-candidate quadrature when one score is far narrower than the rest, still matching Monte Carlo', () => {
+    const means = [0.5, 0.45, 0.2];
+    const sds = [1e-4, 0.5, 0.3];
+    const posteriors = means.map((m, i) => scalar(m, sds[i]!));
+    expect(argmaxProbabilities(3, Float64Array.from(means), Float64Array.from(sds), 0, new Float64Array(3))).toBeUndefined();
+    const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0 });
+    expect(p.reduce((s, v) => s + v, 0)).toBe(1);
+    const reference = plainFrequencies(means, sds, 0, 40_000, 17);
+    for (let i = 0; i < 3; i++) expect(Math.abs(p[i]! - reference[i]!)).toBeLessThanOrEqual(4.5 * Math.sqrt((reference[i]! * (1 - reference[i]!)) / 40_000) + 2e-4);
+  });
+
   it('mix ε exactly: pᵢ(ε) = ε/k + (1 − ε)·pᵢ(0)', () => {
     const posteriors = [scalar(0.2, 0.1), scalar(0.5, 0.2), scalar(0.4, 0.05), scalar(0.1, 0.3)];
     const p0 = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0 });
