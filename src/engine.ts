@@ -265,7 +265,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     learner: { intervalMs: config.learnerIntervalMs, minGapMs: options.learnerMinGapMs ?? LEARNER_MIN_GAP_MS, batchLimit: PERSONALIZER_BATCH },
     maxPendingWrites: config.maxPendingWrites,
     onError: logError('personalizer learner cycle failed'),
-    onLate: (count) => logger.debug({ count }, 'personalizer rewards after their wait time: accepted, not learned'),
+    metrics,
   });
   const services: Services = {
     catalog,

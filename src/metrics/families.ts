@@ -88,4 +88,19 @@ export const FAMILIES = {
     help: "Requests refused by the access check, by status (401 | 403) and reason ('missing' | 'malformed' | 'invalid' | 'forbidden' | 'host').",
     labelNames: ['status', 'reason'],
   },
+  personalizerRanks: {
+    name: 'kairos_personalizer_ranks_total',
+    help: "Azure Personalizer ranks answered, by kind ('single' | 'multi') and the learning mode they were answered in.",
+    labelNames: ['kind', 'mode'],
+  },
+  personalizerRewards: {
+    name: 'kairos_personalizer_rewards_total',
+    help: "Personalizer slot rewards accepted, by timing ('on_time' | 'late': after the wait time, accepted and not learned).",
+    labelNames: ['timing'],
+  },
+  personalizerLearned: {
+    name: 'kairos_personalizer_slots_learned_total',
+    help: "Personalizer slots closed by the loop's learner, by reward ('given' | 'default': none came within the wait time); LoggingOnly slots included.",
+    labelNames: ['reward'],
+  },
 } as const;

@@ -73,6 +73,22 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
   const authFailures = new Counter({ ...FAMILIES.authFailures, labelNames: [...FAMILIES.authFailures.labelNames], registers });
   const cycle = new Histogram({ ...FAMILIES.learnerCycle, labelNames: [], buckets: LEARNER_CYCLE_BUCKETS, registers });
   const applied = new Counter({ ...FAMILIES.learnerApplied, labelNames: [], registers });
+  const pzRanks = new Counter({ ...FAMILIES.personalizerRanks, labelNames: [...FAMILIES.personalizerRanks.labelNames], registers });
+  const pzRewards = new Counter({ ...FAMILIES.personalizerRewards, labelNames: [...FAMILIES.personalizerRewards.labelNames], registers });
+  const pzLearned = new Counter({ ...FAMILIES.personalizerLearned, labelNames: [...FAMILIES.personalizerLearned.labelNames], registers });
+  const pzRankChildren = new Map<string, Child>();
+  for (const kind of ['single', 'multi']) {
+    for (const mode of ['Online', 'Apprentice', 'LoggingOnly']) {
+      const child = pzRanks.labels(kind, mode);
+      child.inc(0);
+      pzRankChildren.set(`${kind} ${mode}`, child);
+    }
+  }
+  const pzOnTime = pzRewards.labels('on_time');
+  const pzLate = pzRewards.labels('late');
+  const pzGiven = pzLearned.labels('given');
+  const pzDefault = pzLearned.labels('default');
+  for (const child of [pzOnTime, pzLate, pzGiven, pzDefault]) child.inc(0);
 
   // Every known refusal starts at 0, so rate() sees the first failure.
   const authChildren = new Map<AuthFailureReason, Child>();
@@ -126,6 +142,16 @@ export function createMetrics(sources: MetricsSources = {}): Metrics {
     },
     authFailure(reason) {
       authChildren.get(reason)?.inc();
+    },
+    personalizerRanked(kind, mode) {
+      pzRankChildren.get(`${kind} ${mode}`)?.inc();
+    },
+    personalizerRewards(timing, count) {
+      (timing === 'late' ? pzLate : pzOnTime).inc(count);
+    },
+    personalizerLearned(given, defaulted) {
+      pzGiven.inc(given);
+      pzDefault.inc(defaulted);
     },
     routeSeries(method, route) {
       const key = `${method} ${route}`;

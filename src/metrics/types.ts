@@ -59,10 +59,19 @@ export interface MetricsHooks {
   learnerCycle(seconds: number, rows: number): void;
   /** A request the access middleware refused (its status follows from the reason: AUTH_FAILURE_STATUS). */
   authFailure(reason: AuthFailureReason): void;
+  /** An answered Personalizer rank (committed). */
+  personalizerRanked(kind: 'single' | 'multi', mode: 'Online' | 'Apprentice' | 'LoggingOnly'): void;
+  /** Personalizer slot rewards accepted: on time (committed) or late (not learned). */
+  personalizerRewards(timing: 'on_time' | 'late', count: number): void;
+  /** Slots the Personalizer learner closed, with a reward given or the default reward. */
+  personalizerLearned(given: number, defaulted: number): void;
 }
 
 export const NO_METRICS: MetricsHooks = {
   decided() {},
   learnerCycle() {},
   authFailure() {},
+  personalizerRanked() {},
+  personalizerRewards() {},
+  personalizerLearned() {},
 };

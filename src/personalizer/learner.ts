@@ -30,7 +30,19 @@ export interface LoopLearnerDeps {
   /** logRetentionDays of the current configuration (-1: keep forever). */
   retentionDays: () => number;
   onError: (error: unknown) => void;
-  onCycle?: (info: { learned: number; folded: number; closed: number; dropped: number; refused: number }) => void;
+  onCycle?: (info: CycleInfo) => void;
+}
+
+export interface CycleInfo {
+  /** Slots closed: learned, or logged (LoggingOnly). */
+  learned: number;
+  /** Of them, with a reward that came; the rest took the default reward. */
+  given: number;
+  /** Folded into a posterior (LoggingOnly and refused ones are not). */
+  folded: number;
+  closed: number;
+  dropped: number;
+  refused: number;
 }
 
 export interface LoopLearner {
@@ -63,7 +75,9 @@ export function createLoopLearner(deps: LoopLearnerDeps): LoopLearner {
 
     const byAction = new Map<string, DueSlot[]>();
     const learned: { eventId: string; slotIndex: number; reward: number }[] = [];
+    let given = 0;
     for (const s of slots.values()) {
+      if (s.rewarded) given++;
       learned.push({ eventId: s.eventId, slotIndex: s.slotIndex, reward: s.reward });
       if (s.mode === 'LoggingOnly') continue;
       let list = byAction.get(s.actionId);
@@ -97,7 +111,7 @@ export function createLoopLearner(deps: LoopLearnerDeps): LoopLearner {
       if (days >= 0) deps.store.pruneClosed(now - days * DAY_MS);
     }
     lastCycle = Date.now();
-    if (learned.length > 0 || dropped > 0) deps.onCycle?.({ learned: learned.length, folded, closed: due.events.length, dropped, refused });
+    if (learned.length > 0 || dropped > 0) deps.onCycle?.({ learned: learned.length, given, folded, closed: due.events.length, dropped, refused });
     // A full batch leaves more behind: go on at once rather than wait for the next tick.
     if ((due.events.length >= deps.batchLimit || queue.size > 0) && timer) schedule(0);
     return learned.length;

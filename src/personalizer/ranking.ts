@@ -18,6 +18,7 @@ import {
   PERSONALIZER_DIMENSION,
   PersonalizerError,
   type FlatFeature,
+  type LearningMode,
   type MultiSlotRankRequest,
   type MultiSlotRankResponse,
   type RankableAction,
@@ -32,6 +33,8 @@ export interface RankingDeps {
   now: () => number;
   config: () => EffectiveConfiguration;
   newEventId: () => string;
+  /** Counts a committed rank. */
+  ranked?: (kind: 'single' | 'multi', mode: LearningMode) => void;
 }
 
 interface ResolvedAction {
@@ -204,7 +207,7 @@ function commit(deps: RankingDeps, resolution: Resolution, eventId: string, mult
   });
   for (const a of resolution.newActions) deps.state.install(a);
   for (const a of resolution.changedActions) deps.state.setFeatures(a.id, a.featuresJson, a.features);
-  return written;
+  return written.then(() => deps.ranked?.(multi ? 'multi' : 'single', config.learningMode));
 }
 
 function deferredOf(value: unknown): boolean {

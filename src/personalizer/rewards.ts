@@ -20,8 +20,8 @@ export interface RewardDeps {
   now: () => number;
   /** A slot whose first reward (earliest) is final: the learner may fold it at once. */
   ready: (eventId: string, slotIndex: number) => void;
-  /** Rewards that came after their wait time ended (counted, not learned). */
-  late?: (count: number) => void;
+  /** Counts accepted rewards: on time once committed, late (after the wait time: not learned) at once. */
+  counted?: (timing: 'on_time' | 'late', count: number) => void;
 }
 
 function findEvent(deps: RewardDeps, eventId: string, multi: boolean): EventView {
@@ -59,7 +59,7 @@ function isOver(event: EventView, at: number): boolean {
 /** The write for one slot's reward, or undefined when it comes after the wait time (accepted, not learned). */
 function rewardWrite(deps: RewardDeps, event: EventView, slotIndex: number, value: number, at: number): RewardWrite | undefined {
   if (isOver(event, at)) {
-    deps.late?.(1);
+    deps.counted?.('late', 1);
     return undefined;
   }
   return { eventId: event.eventId, slotIndex, value, aggregation: event.aggregation };
@@ -69,6 +69,7 @@ function rewardWrite(deps: RewardDeps, event: EventView, slotIndex: number, valu
 async function commitRewards(deps: RewardDeps, event: EventView, writes: readonly (RewardWrite | undefined)[]): Promise<void> {
   const kept = writes.filter((w): w is RewardWrite => w !== undefined);
   await Promise.all(kept.map((w) => deps.rewards.append(w)));
+  if (kept.length > 0) deps.counted?.('on_time', kept.length);
   if (event.aggregation === 'earliest' && event.closesAt !== null) for (const w of kept) deps.ready(w.eventId, w.slotIndex);
 }
 

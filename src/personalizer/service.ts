@@ -14,7 +14,8 @@ import {
   type EffectiveConfiguration,
 } from './configuration.js';
 import { PERSONALIZER_PRIOR } from './core/prior.js';
-import { createLoopLearner, type LoopLearner } from './learner.js';
+import { createLoopLearner, type CycleInfo, type LoopLearner } from './learner.js';
+import type { MetricsHooks } from '../metrics/types.js';
 import { createLoopState, type LoopState } from './loop-state.js';
 import { exportModel, importModel } from './model-file.js';
 import { createGroupCommit } from './group-commit.js';
@@ -38,9 +39,8 @@ export interface PersonalizerDeps {
   /** Ranks waiting for their group commit at most; beyond it a rank answers 503. */
   maxPendingWrites: number;
   onError: (error: unknown) => void;
-  /** Rewards that arrived after their wait time (accepted, not learned). */
-  onLate?: (count: number) => void;
-  onCycle?: (info: { learned: number; folded: number; closed: number; dropped: number; refused: number }) => void;
+  metrics?: Pick<MetricsHooks, 'personalizerRanked' | 'personalizerRewards' | 'personalizerLearned'>;
+  onCycle?: (info: CycleInfo) => void;
 }
 
 export interface PersonalizerLoop {
@@ -68,7 +68,10 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
     ...deps.learner,
     retentionDays: () => config.config.logRetentionDays,
     onError: deps.onError,
-    onCycle: deps.onCycle,
+    onCycle: (info) => {
+      deps.metrics?.personalizerLearned(info.given, info.learned - info.given);
+      deps.onCycle?.(info);
+    },
   });
   const log = createRankLog({
     store,
@@ -78,7 +81,15 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
       deps.onError(error);
     },
   });
-  const rankingDeps = { state, log, rng: deps.rng, now, config: () => config, newEventId: () => randomUUID().replaceAll('-', '') };
+  const rankingDeps = {
+    state,
+    log,
+    rng: deps.rng,
+    now,
+    config: () => config,
+    newEventId: () => randomUUID().replaceAll('-', ''),
+    ranked: deps.metrics ? deps.metrics.personalizerRanked : undefined,
+  };
   const rewards = createGroupCommit<RewardWrite>({
     maxPending: deps.maxPendingWrites,
     writeBatch: (items) => {
@@ -86,7 +97,9 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
       return new Map();
     },
   });
-  const rewardDeps = { store, rewards, flush: log.flush, now, ready: (eventId: string, slot: number) => learner.ready(eventId, slot), late: deps.onLate };
+  const rewardDeps = { store, rewards, flush: log.flush, now, ready: (eventId: string, slot: number) => learner.ready(eventId, slot),
+    counted: deps.metrics ? deps.metrics.personalizerRewards : undefined,
+  };
 
   const apprenticeReport = (): ApprenticeReport => {
     const t = store.apprenticeTotals();

@@ -269,6 +269,31 @@ describe('multi-slot', () => {
   });
 });
 
+describe('metrics', () => {
+  it('count committed ranks by kind and mode, rewards on time and late, and learned slots by reward', async () => {
+    const { clock, pz, learner } = await loop();
+    const sample = async (name: string, labels: string) => {
+      const text = await harness!.engine.metrics.scrape();
+      const line = text.split('\n').find((l) => l.startsWith(`${name}{${labels}}`));
+      return line === undefined ? undefined : Number(line.split(' ').pop());
+    };
+    expect(await sample('kairos_personalizer_ranks_total', 'kind="single",mode="Online"')).toBe(0);
+    await pz.rank(coffee('m1'));
+    await pz.rank(coffee('m2'));
+    await pz.reward('m1', 1);
+    await expectRejected(() => pz.rank(coffee('m1')), 'BadRequest');
+    learner.cycle();
+    clock.t += 11 * MINUTE;
+    await pz.reward('m2', 1);
+    learner.cycle();
+    expect(await sample('kairos_personalizer_ranks_total', 'kind="single",mode="Online"')).toBe(2);
+    expect(await sample('kairos_personalizer_rewards_total', 'timing="on_time"')).toBe(1);
+    expect(await sample('kairos_personalizer_rewards_total', 'timing="late"')).toBe(1);
+    expect(await sample('kairos_personalizer_slots_learned_total', 'reward="given"')).toBe(1);
+    expect(await sample('kairos_personalizer_slots_learned_total', 'reward="default"')).toBe(1);
+  });
+});
+
 describe('model and logs', () => {
   it('export shows the evidence, DELETE resets it, PUT of the export restores it; properties move', async () => {
     const { pz, learner, clock, observations } = await loop();

@@ -11,7 +11,7 @@ import { createRng } from '../../../src/core/rng.js';
 import type { Posterior, Rng } from '../../../src/core/types.js';
 import { argmaxProbabilities } from '../../../src/personalizer/core/max-probability.js';
 import { PERSONALIZER_PRIOR } from '../../../src/personalizer/core/prior.js';
-import { plugInNoise, RANK_CORRELATION, rankCandidates, selectionProbabilities } from '../../../src/personalizer/core/ranker.js';
+import { plugInNoise, RANK_CORRELATION, rankCandidates, selectionProbabilities, SHARED_OPTIMISM_CORRELATION } from '../../../src/personalizer/core/ranker.js';
 import { scalarPosterior } from '../core/support.js';
 
 /** A one-slot linear posterior whose score at x = [1] is exactly N(m, sd²) (σ̂² = b/(a−1) = 1). */
@@ -61,7 +61,7 @@ describe('selectionProbabilities', () => {
       fc.property(
         fc.integer({ min: 1, max: 1e6 }),
         fc.integer({ min: 2, max: 8 }),
-        fc.constantFrom(0, 0.5, RANK_CORRELATION),
+        fc.constantFrom(0, 0.5, SHARED_OPTIMISM_CORRELATION),
         (seed, k, rho) => {
           const rng = createRng(seed);
           const means = Array.from({ length: k }, () => rng.nextFloat());
@@ -90,7 +90,7 @@ describe('selectionProbabilities', () => {
       const x = new Float64Array(d);
       x[0] = 1;
       for (let t = 0; t < 20; t++) x[1 + rng.nextInt(d - 1)] = 1;
-      for (const correlation of [0, RANK_CORRELATION]) {
+      for (const correlation of [0, SHARED_OPTIMISM_CORRELATION]) {
         const p = selectionProbabilities({ posteriors, x, explorationPercentage: 0, correlation });
         const q = selectionProbabilities({ posteriors, x, explorationPercentage: 0, correlation, method: 'quadrature' });
         for (let i = 0; i < 10; i++) expect(Math.abs(p[i]! - q[i]!)).toBeLessThanOrEqual(0.01 * p[i]! + 5e-5);
@@ -105,7 +105,7 @@ describe('selectionProbabilities', () => {
       const means = Array.from({ length: k }, () => 2 * rng.nextFloat() - 1);
       const sds = Array.from({ length: k }, () => 0.01 + rng.nextFloat());
       const posteriors = means.map((m, i) => scalar(m, sds[i]!));
-      const rho = trial % 2 === 0 ? 0 : RANK_CORRELATION;
+      const rho = trial % 2 === 0 ? 0 : SHARED_OPTIMISM_CORRELATION;
       const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0.1, correlation: rho });
       expect(p.reduce((s, v) => s + v, 0)).toBe(1);
       const raw = rawSum(means, sds, rho);
@@ -113,6 +113,17 @@ describe('selectionProbabilities', () => {
     }
     console.log(`worst |Σ raw grid probabilities − 1| over 200 instances (k = 2–50): ${worstRawSum.toExponential(2)}`);
     expect(worstRawSum).toBeLessThan(1e-4);
+  });
+
+  it('fall back to the per-candidate quadrature when one score is far narrower than the rest, still matching Monte Carlo', () => {
+    const means = [0.5, 0.45, 0.2];
+    const sds = [1e-4, 0.5, 0.3];
+    const posteriors = means.map((m, i) => scalar(m, sds[i]!));
+    expect(argmaxProbabilities(3, Float64Array.from(means), Float64Array.from(sds), 0, new Float64Array(3))).toBeUndefined();
+    const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0 });
+    expect(p.reduce((s, v) => s + v, 0)).toBe(1);
+    const reference = plainFrequencies(means, sds, 0, 40_000, 17);
+    for (let i = 0; i < 3; i++) expect(Math.abs(p[i]! - reference[i]!)).toBeLessThanOrEqual(4.5 * Math.sqrt((reference[i]! * (1 - reference[i]!)) / 40_000) + 2e-4);
   });
 
   it('mix ε exactly: pᵢ(ε) = ε/k + (1 − ε)·pᵢ(0)', () => {
@@ -155,7 +166,7 @@ function rawSum(means: number[], sds: number[], rho: number): number {
 describe('rankCandidates', () => {
   it('chooses each candidate as often as its probability says (per-arm z-bounds over 20,000 ranks)', () => {
     const posteriors = [scalar(0.2, 0.1), scalar(0.5, 0.2), scalar(0.45, 0.05), scalar(0.1, 0.3), scalar(0.5, 0.2)];
-    for (const [eps, rho] of [[0.2, RANK_CORRELATION], [0, 0]] as const) {
+    for (const [eps, rho] of [[0.2, SHARED_OPTIMISM_CORRELATION], [0, 0]] as const) {
       const rng = createRng(99);
       const counts = [0, 0, 0, 0, 0];
       const N = 20_000;
@@ -180,5 +191,11 @@ describe('rankCandidates', () => {
 
   it('plugs the noise in at its posterior mean b/(a − 1)', () => {
     expect(plugInNoise(scalarPosterior('linear', 0, 1, 5, 1))).toBe(0.25);
+  });
+});
+
+describe('RANK_CORRELATION', () => {
+  it('is textbook independent Thompson sampling (the shared-optimism cost is in bench:personalizer-rank)', () => {
+    expect(RANK_CORRELATION).toBe(0);
   });
 });

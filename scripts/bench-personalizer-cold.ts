@@ -1,0 +1,89 @@
+/**
+ * How the Personalizer loop's core learns, on known truth with fixed seeds (scripts/lib/personalizer-worlds.ts):
+ *
+ * 1. New actions (issue #12 item 5): after a warm-up where W wins, a new action N appears; events until the policy
+ *    prefers N (the 20-event trailing mean of N's selection probability reaches ½) and the regret over the events
+ *    after it appeared, with N's first posterior from newActionPrior (borrowing from look-alikes) and from the cold
+ *    prior. Scenarios: N resembles W and is better (0.7 vs 0.6); N resembles the loser L1 (0.3) and is better (0.7),
+ *    the control where borrowing starts N pessimistic; N resembles W but is worse (0.2), where borrowing misleads.
+ * 2. `--priors`: the tutorial world's reward rate (mean over all events and over the last fifth) for candidate cold
+ *    priors and both draw correlations: how PERSONALIZER_PRIOR and RANK_CORRELATION were chosen.
+ *
+ *   npm run bench:personalizer-cold -- [--seeds 20] [--warmup 1000] [--after 1500] [--epsilon 0] [--cap 5,10,20] [--share 0,0.25,1] [--priors]
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_LINEAR_PRIOR } from '../src/core/prior.js';
+import type { PriorConfig } from '../src/core/types.js';
+import { BORROW_CONFIDENCE_SHARE, BORROW_PSEUDO_OBSERVATIONS, PERSONALIZER_PRIOR } from '../src/personalizer/core/prior.js';
+import { type NewActionScenario, runNewAction, runTutorial } from './lib/personalizer-worlds.js';
+
+const { values } = parseArgs({
+  options: {
+    seeds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '1000' },
+    after: { type: 'string', default: '1500' },
+    epsilon: { type: 'string' },
+    cap: { type: 'string' },
+    share: { type: 'string' },
+    events: { type: 'string', default: '5000' },
+    priors: { type: 'boolean', default: false },
+  },
+});
+const seeds = Array.from({ length: Number(values.seeds) }, (_, i) => i + 1);
+// ε: Personalizer's default 0.2 for the tutorial table; 0 for the new-action table, whose question is the Thompson
+// part's start (the ε part is the same with and without borrowing and would only add the same regret to both).
+const epsilon = Number(values.epsilon ?? (values.priors ? '0.2' : '0'));
+const caps = values.cap === undefined ? [BORROW_PSEUDO_OBSERVATIONS] : values.cap.split(',').map(Number);
+const shares = values.share === undefined ? [BORROW_CONFIDENCE_SHARE] : values.share.split(',').map(Number);
+const variants = caps.flatMap((cap) => shares.map((share) => ({ borrow: true, cap, share })));
+
+function stats(xs: number[]): { mean: number; sd: number; median: number } {
+  const mean = xs.reduce((s, v) => s + v, 0) / xs.length;
+  const sd = Math.sqrt(xs.reduce((s, v) => s + (v - mean) ** 2, 0) / Math.max(1, xs.length - 1));
+  const sorted = [...xs].sort((a, b) => a - b);
+  const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  return { mean, sd, median };
+}
+
+if (values.priors) {
+  const candidates: [string, PriorConfig][] = [
+    ['personalizer (bias 1, weights 0.1, IG(5, 1))', PERSONALIZER_PRIOR],
+    ['core linear default (4, 4, IG(6, 6))', DEFAULT_LINEAR_PRIOR],
+    ['wide weights (1, 1, IG(5, 1))', { ...PERSONALIZER_PRIOR, weightVariance: 1 }],
+    ['narrow weights (1, 0.01, IG(5, 1))', { ...PERSONALIZER_PRIOR, weightVariance: 0.01 }],
+    ['weak noise prior (1, 0.1, IG(2, 0.25))', { ...PERSONALIZER_PRIOR, a0: 2, b0: 0.25 }],
+  ];
+  const rows = [];
+  console.log(`tutorial world, ${values.events} events, ε = ${epsilon}, ${seeds.length} seeds: mean reward (all events) and last fifth, mean ± sd`);
+  console.log('prior                                          ρ    extra  all events        last fifth');
+  for (const [name, prior] of candidates) {
+    for (const [correlation, extraFeatures] of [[0, 0], [0.9, 0], [0, 16], [0.9, 16]] as const) {
+      const runs = seeds.map((seed) => runTutorial({ seed, events: Number(values.events), prior, epsilon, correlation, extraFeatures }));
+      const all = stats(runs.map((r) => r.fifths.reduce((s, v) => s + v, 0) / 5));
+      const last = stats(runs.map((r) => r.lastFifth));
+      rows.push({ prior: name, correlation, extraFeatures, all, last });
+      console.log(`${name.padEnd(46)} ${correlation.toFixed(1)}  ${String(extraFeatures).padStart(4)}   ${all.mean.toFixed(3)} ± ${all.sd.toFixed(3)}   ${last.mean.toFixed(3)} ± ${last.sd.toFixed(3)}`);
+    }
+  }
+  console.log(JSON.stringify({ bench: 'personalizer-cold', part: 'priors', epsilon, events: Number(values.events), seeds: seeds.length, rows }));
+} else {
+  const scenarios: NewActionScenario[] = ['like-winner-better', 'like-loser-better', 'like-winner-worse'];
+  const rows = [];
+  console.log(`new action after ${values.warmup} warm-up events, ${values.after} after, ε = ${epsilon}, ${seeds.length} seeds`);
+  console.log('scenario             cap/share  events to prefer N: mean ± sd (median, censored)   regret after: mean ± sd (median)');
+  for (const scenario of scenarios) {
+    for (const { borrow, cap, share } of [...variants, { borrow: false, cap: 0, share: 0 }]) {
+      const runs = seeds.map((seed) =>
+        runNewAction({ seed, scenario, borrow, warmup: Number(values.warmup), after: Number(values.after), epsilon, pseudoObservations: cap, confidenceShare: share }),
+      );
+      const events = stats(runs.map((r) => r.eventsToPrefer));
+      const censored = runs.filter((r) => r.censored).length;
+      const regret = stats(runs.map((r) => r.regret));
+      const label = borrow ? `${cap}/${share}` : 'cold';
+      rows.push({ scenario, prior: label, events, censored, regret });
+      const ev = scenario === 'like-winner-worse' ? '(N is worse: not preferred)'.padEnd(48) : `${events.mean.toFixed(0)} ± ${events.sd.toFixed(0)} (${events.median.toFixed(0)}, ${censored})`.padEnd(48);
+      console.log(`${scenario.padEnd(20)} ${label.padEnd(10)} ${ev}   ${regret.mean.toFixed(1)} ± ${regret.sd.toFixed(1)} (${regret.median.toFixed(1)})`);
+    }
+  }
+  console.log(JSON.stringify({ bench: 'personalizer-cold', part: 'new-action', epsilon, warmup: Number(values.warmup), after: Number(values.after), seeds: seeds.length, rows }));
+}

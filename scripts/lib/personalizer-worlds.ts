@@ -1,0 +1,182 @@
+/**
+ * Known-truth worlds for the Personalizer loop's core (src/personalizer/core), shared by the learning test, the
+ * cold-start test and bench:personalizer-cold. Everything is seeded; nothing here reads a clock.
+ *
+ * - The tutorial world: Azure Personalizer's food tutorial, contexts time of day × taste × weather, seven dishes
+ *   with features, reward 1 for the preferred dish and 0 otherwise (`preferredDish`).
+ * - The new-action world: a catalog where W wins; after a warm-up a new action N appears whose features resemble W's
+ *   (or a loser's), and the time until the policy prefers N is measured with and without the new-action prior.
+ */
+import { updateLinear } from '../../src/core/linear.js';
+import { createPrior } from '../../src/core/prior.js';
+import { createRng } from '../../src/core/rng.js';
+import type { Posterior, PriorConfig, Rng } from '../../src/core/types.js';
+import { encodeFeatures, flattenFeatures } from '../../src/personalizer/core/features.js';
+import { newActionPrior, PERSONALIZER_PRIOR } from '../../src/personalizer/core/prior.js';
+import { rankCandidates } from '../../src/personalizer/core/ranker.js';
+import type { FlatFeature } from '../../src/personalizer/types.js';
+import { PERSONALIZER_DIMENSION } from '../../src/personalizer/types.js';
+
+const D = PERSONALIZER_DIMENSION;
+export const TIMES = ['morning', 'afternoon', 'evening', 'night'] as const;
+export const TASTES = ['salty', 'sweet'] as const;
+export const WEATHERS = ['sunny', 'rainy', 'snowy'] as const;
+
+export const DISHES: { id: string; features: unknown[] }[] = [
+  { id: 'pasta', features: [{ taste: 'salty', spiceLevel: 'medium', grams: [400, 800] }, { nutritionLevel: 5, cuisine: 'italian' }] },
+  { id: 'ice cream', features: [{ taste: 'sweet', spiceLevel: 'none', grams: [150, 300, 450] }, { nutritionalLevel: 2 }] },
+  { id: 'juice', features: [{ taste: 'sweet', spiceLevel: 'none', grams: [300, 600, 900] }, { nutritionLevel: 5 }, { drink: true }] },
+  { id: 'salad', features: [{ taste: 'salty', spiceLevel: 'low', grams: [300, 600] }, { nutritionLevel: 8 }] },
+  { id: 'popcorn', features: [{ taste: 'salty', spiceLevel: 'low', grams: [100, 200] }, { nutritionLevel: 1, snack: true }] },
+  { id: 'coffee', features: [{ taste: 'bitter', spiceLevel: 'none', grams: [200] }, { nutritionLevel: 1 }, { drink: true }] },
+  { id: 'soup', features: [{ taste: 'salty', spiceLevel: 'medium', grams: [300, 500] }, { nutritionLevel: 7, warm: true }] },
+];
+
+export interface TutorialContext {
+  time: (typeof TIMES)[number];
+  taste: (typeof TASTES)[number];
+  weather: (typeof WEATHERS)[number];
+}
+
+/** The dish this context's user picks (index into DISHES): a table over time × taste, snowy salty days want soup. */
+export function preferredDish(c: TutorialContext): number {
+  if (c.weather === 'snowy' && c.taste === 'salty') return 6;
+  if (c.time === 'night') return 4;
+  if (c.time === 'morning') return c.taste === 'sweet' ? 2 : 5;
+  if (c.taste === 'sweet') return 1;
+  return c.time === 'afternoon' ? 3 : 0;
+}
+
+export function tutorialContext(rng: Rng): TutorialContext {
+  return { time: TIMES[rng.nextInt(4)]!, taste: TASTES[rng.nextInt(2)]!, weather: WEATHERS[rng.nextInt(3)]! };
+}
+
+/** The context as a Personalizer client sends it. */
+export function contextFeatures(c: TutorialContext): unknown[] {
+  return [{ time: c.time }, { user: { taste: c.taste } }, { weather: c.weather }];
+}
+
+export interface TutorialRun {
+  /** Mean reward over each fifth of the events. */
+  fifths: number[];
+  /** Mean reward over the last fifth. */
+  lastFifth: number;
+}
+
+/**
+ * One run of the tutorial world: `events` ranks of all seven dishes, the chosen one's reward folded into its model
+ * in batches of `batch` (per action, as the service's learner folds a cycle's rewards).
+ */
+export function runTutorial(options: { seed: number; events: number; prior?: PriorConfig; epsilon: number; correlation?: number; batch?: number; extraFeatures?: number }): TutorialRun {
+  const rng = createRng(options.seed);
+  const prior = options.prior ?? PERSONALIZER_PRIOR;
+  const batchSize = options.batch ?? 1;
+  const k = DISHES.length;
+  const posteriors: Posterior[] = Array.from({ length: k }, () => createPrior(prior, D));
+  const pending: { x: number[]; y: number[] }[] = Array.from({ length: k }, () => ({ x: [], y: [] }));
+  let waiting = 0;
+  const fifthSize = Math.floor(options.events / 5);
+  const sums = [0, 0, 0, 0, 0];
+  const x = new Float64Array(D);
+  for (let t = 0; t < options.events; t++) {
+    const c = tutorialContext(rng);
+    const features = contextFeatures(c);
+    // Irrelevant context (a device, a referrer, …): `extraFeatures` indicators of three values each, so a context has
+    // 3 + extraFeatures active slots, the richer contexts the prior's weight variance has to survive.
+    for (let e = 0; e < (options.extraFeatures ?? 0); e++) features.push({ [`extra${e}`]: `v${rng.nextInt(3)}` });
+    encodeFeatures([flattenFeatures(features, 'c', 'contextFeatures')], x);
+    const { chosen } = rankCandidates({ posteriors, x, explorationPercentage: options.epsilon, correlation: options.correlation }, rng);
+    const reward = chosen === preferredDish(c) ? 1 : 0;
+    const f = Math.min(4, Math.floor(t / fifthSize));
+    sums[f] = sums[f]! + reward;
+    pending[chosen]!.x.push(...x);
+    pending[chosen]!.y.push(reward);
+    if (++waiting >= batchSize) {
+      for (let i = 0; i < k; i++) {
+        const p = pending[i]!;
+        if (p.y.length === 0) continue;
+        posteriors[i] = updateLinear(posteriors[i]!, { n: p.y.length, d: D, x: Float64Array.from(p.x), y: Float64Array.from(p.y) });
+        p.x = [];
+        p.y = [];
+      }
+      waiting = 0;
+    }
+  }
+  const fifths = sums.map((s, i) => s / (i === 4 ? options.events - 4 * fifthSize : fifthSize));
+  return { fifths, lastFifth: fifths[4]! };
+}
+
+/** The new-action world's actions: three plain ones, W the winner, and the look-alikes a new action can copy. */
+const CATALOG: { id: string; features: unknown[]; rate: number }[] = [
+  { id: 'W', features: [{ category: 'dessert', taste: 'sweet', temperature: 'cold', brand: 'w' }], rate: 0.6 },
+  { id: 'L1', features: [{ category: 'main', taste: 'salty', temperature: 'hot', brand: 'l1' }], rate: 0.3 },
+  { id: 'L2', features: [{ category: 'drink', taste: 'bitter', temperature: 'hot', brand: 'l2' }], rate: 0.25 },
+  { id: 'L3', features: [{ category: 'snack', taste: 'salty', temperature: 'room', brand: 'l3' }], rate: 0.35 },
+];
+
+export type NewActionScenario = 'like-winner-better' | 'like-loser-better' | 'like-winner-worse';
+
+/** N's features and true rate per scenario: a look-alike of W (cosine 3/4 before collisions) or of L1. */
+function newAction(scenario: NewActionScenario): { features: unknown[]; rate: number } {
+  if (scenario === 'like-loser-better') return { features: [{ category: 'main', taste: 'salty', temperature: 'hot', brand: 'n' }], rate: 0.7 };
+  if (scenario === 'like-winner-worse') return { features: [{ category: 'dessert', taste: 'sweet', temperature: 'cold', brand: 'n' }], rate: 0.2 };
+  return { features: [{ category: 'dessert', taste: 'sweet', temperature: 'cold', brand: 'n' }], rate: 0.7 };
+}
+
+export interface NewActionRun {
+  /** Events after N appeared until the 20-event trailing mean of N's selection probability first reached ½ (the
+   * policy prefers N); `after` when it never did (censored). */
+  eventsToPrefer: number;
+  censored: boolean;
+  /** Σ over the events after N appeared of (best rate − the policy's expected reward Σ pᵢ rᵢ). */
+  regret: number;
+  /** N's selection probability in the first rank after it appeared. */
+  firstProbability: number;
+}
+
+/**
+ * One run: `warmup` events over the catalog (W wins), then N joins and `after` more events. Contexts are the tutorial
+ * world's (rewards do not depend on them: the question is the new action's start). `borrow`: N's first posterior from
+ * newActionPrior over the catalog's models and features; otherwise the cold prior.
+ */
+export function runNewAction(options: { seed: number; scenario: NewActionScenario; borrow: boolean; warmup: number; after: number; epsilon: number; pseudoObservations?: number; confidenceShare?: number }): NewActionRun {
+  const rng = createRng(options.seed);
+  const actions = CATALOG.map((a) => ({ ...a, flat: flattenFeatures(a.features, 'a', 'features') as FlatFeature[] }));
+  const posteriors: Posterior[] = actions.map(() => createPrior(PERSONALIZER_PRIOR, D));
+  const rates = actions.map((a) => a.rate);
+  const x = new Float64Array(D);
+  const step = (t: number): Float64Array => {
+    encodeFeatures([flattenFeatures(contextFeatures(tutorialContext(rng)), 'c', 'contextFeatures')], x);
+    const { chosen, probabilities } = rankCandidates({ posteriors, x, explorationPercentage: options.epsilon }, rng);
+    const reward = rng.nextFloat() < rates[chosen]! ? 1 : 0;
+    posteriors[chosen] = updateLinear(posteriors[chosen]!, { n: 1, d: D, x, y: Float64Array.of(reward) });
+    void t;
+    return probabilities;
+  };
+  for (let t = 0; t < options.warmup; t++) step(t);
+  const n = newAction(options.scenario);
+  const flat = flattenFeatures(n.features, 'a', 'features');
+  const known = actions.map((a, i) => ({ features: a.flat, posterior: posteriors[i]! }));
+  posteriors.push(options.borrow ? newActionPrior(flat, known, D, { pseudoObservations: options.pseudoObservations, confidenceShare: options.confidenceShare }) : createPrior(PERSONALIZER_PRIOR, D));
+  rates.push(n.rate);
+  const best = Math.max(...rates);
+  const newIndex = rates.length - 1;
+  const WINDOW = 20;
+  const trail: number[] = [];
+  let trailSum = 0;
+  let eventsToPrefer = -1;
+  let regret = 0;
+  let firstProbability = 0;
+  for (let t = 0; t < options.after; t++) {
+    const p = step(t);
+    if (t === 0) firstProbability = p[newIndex]!;
+    let expected = 0;
+    for (let i = 0; i < p.length; i++) expected += p[i]! * rates[i]!;
+    regret += best - expected;
+    trail.push(p[newIndex]!);
+    trailSum += p[newIndex]!;
+    if (trail.length > WINDOW) trailSum -= trail.shift()!;
+    if (eventsToPrefer < 0 && trail.length === WINDOW && trailSum / WINDOW >= 0.5) eventsToPrefer = t + 1;
+  }
+  return { eventsToPrefer: eventsToPrefer < 0 ? options.after : eventsToPrefer, censored: eventsToPrefer < 0, regret, firstProbability };
+}
