@@ -23,7 +23,6 @@ CREATE TABLE `pz_event_slots` (
 	FOREIGN KEY (`event_id`) REFERENCES `pz_events`(`event_id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `pz_event_slots_pending` ON `pz_event_slots` (`event_id`) WHERE learned_at IS NULL;--> statement-breakpoint
 CREATE TABLE `pz_events` (
 	`event_id` text PRIMARY KEY NOT NULL,
 	`multi` integer NOT NULL,

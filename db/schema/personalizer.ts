@@ -102,5 +102,6 @@ export const pzEventSlots = sqliteTable(
     /** The reward that was learned (the aggregate, or the default reward). */
     learnedReward: real('learned_reward'),
   },
-  (t) => [primaryKey({ columns: [t.eventId, t.slotIndex] }), index('pz_event_slots_pending').on(t.eventId).where(sql`learned_at IS NULL`)],
+  // The primary key serves every read by event; no other index, so a rank's slot insert stays cheap.
+  (t) => [primaryKey({ columns: [t.eventId, t.slotIndex] })],
 );

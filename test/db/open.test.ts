@@ -27,6 +27,11 @@ const EXPECTED_TABLES = [
   'learner_state',
   'models',
   'prediction_bins',
+  'pz_actions',
+  'pz_event_slots',
+  'pz_events',
+  'pz_models',
+  'pz_settings',
 ];
 
 let dir: string;
