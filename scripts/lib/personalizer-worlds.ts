@@ -152,6 +152,41 @@ export interface NewActionTraceEvent {
   expected: number;
 }
 
+interface WarmState {
+  posteriors: readonly Posterior[];
+  contextRng: Rng;
+  rewardRngs: readonly Rng[];
+  policyRng: Rng;
+}
+
+const warmCache = new Map<string, WarmState>();
+
+/**
+ * The catalog's state after `warmup` events, the same for every scenario and prior of a seed (N is not there yet), so
+ * it is computed once per (seed, warmup, ε) and cloned by each run (posteriors are never mutated, the streams are).
+ */
+function warmUp(seed: number, warmup: number, epsilon: number): WarmState {
+  const key = `${seed}/${warmup}/${epsilon}`;
+  const cached = warmCache.get(key);
+  if (cached) return cached;
+  const master = createRng(seed);
+  const contextRng = createRng(randomSeed(master));
+  const rewardRngs = Array.from({ length: CATALOG.length + 1 }, () => createRng(randomSeed(master)));
+  const policyRng = createRng(randomSeed(master));
+  const posteriors: Posterior[] = CATALOG.map(() => createPrior(PERSONALIZER_PRIOR, D));
+  const x = new Float64Array(D);
+  for (let t = 0; t < warmup; t++) {
+    encodeFeatures([flattenFeatures(contextFeatures(tutorialContext(contextRng)), 'c', 'contextFeatures')], x);
+    const { chosen } = rankCandidates({ posteriors, x, explorationPercentage: epsilon }, policyRng);
+    const reward = rewardRngs[chosen]!.nextFloat() < CATALOG[chosen]!.rate ? 1 : 0;
+    posteriors[chosen] = updateLinear(posteriors[chosen]!, { n: 1, d: D, x, y: Float64Array.of(reward) });
+  }
+  const state = { posteriors, contextRng, rewardRngs, policyRng };
+  if (warmCache.size >= 1000) warmCache.clear();
+  warmCache.set(key, state);
+  return state;
+}
+
 /**
  * One run: `warmup` events over the catalog (W wins), then N joins and `after` more events. Contexts are the tutorial
  * world's (rewards do not depend on them: the question is the new action's start). `borrow`: N's first posterior from
@@ -171,12 +206,12 @@ export function runNewAction(options: {
   // Common random numbers: the contexts, each action's rewards (its k-th pull's reward) and the policy's draws come
   // from streams of their own, so a run with and one without borrowing see the same contexts and the same luck of N's
   // (and every action's) k-th reward; only the choices differ. The warm-up is identical in both.
-  const master = createRng(options.seed);
-  const contextRng = createRng(randomSeed(master));
-  const rewardRngs = Array.from({ length: CATALOG.length + 1 }, () => createRng(randomSeed(master)));
-  const policyRng = createRng(randomSeed(master));
+  const warm = warmUp(options.seed, options.warmup, options.epsilon);
+  const contextRng = warm.contextRng.clone();
+  const rewardRngs = warm.rewardRngs.map((r) => r.clone());
+  const policyRng = warm.policyRng.clone();
   const actions = CATALOG.map((a) => ({ ...a, flat: flattenFeatures(a.features, 'a', 'features') as FlatFeature[] }));
-  const posteriors: Posterior[] = actions.map(() => createPrior(PERSONALIZER_PRIOR, D));
+  const posteriors: Posterior[] = [...warm.posteriors];
   const rates = actions.map((a) => a.rate);
   const x = new Float64Array(D);
   const step = (): { probabilities: Float64Array; chosen: number; reward: number } => {
@@ -188,10 +223,6 @@ export function runNewAction(options: {
   const learn = (chosen: number, reward: number): void => {
     posteriors[chosen] = updateLinear(posteriors[chosen]!, { n: 1, d: D, x, y: Float64Array.of(reward) });
   };
-  for (let t = 0; t < options.warmup; t++) {
-    const { chosen, reward } = step();
-    learn(chosen, reward);
-  }
   const n = newAction(options.scenario);
   const flat = flattenFeatures(n.features, 'a', 'features');
   const known = actions.map((a, i) => ({ features: a.flat, posterior: posteriors[i]! }));
