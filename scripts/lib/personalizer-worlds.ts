@@ -5,11 +5,12 @@
  * - The tutorial world: Azure Personalizer's food tutorial, contexts time of day × taste × weather, seven dishes
  *   with features, reward 1 for the preferred dish and 0 otherwise (`preferredDish`).
  * - The new-action world: a catalog where W wins; after a warm-up a new action N appears whose features resemble W's
- *   (or a loser's), and the time until the policy prefers N is measured with and without the new-action prior.
+ *   (or a loser's), and the time until the policy's expected reward rate reaches 95 % of the best, and the regret, are
+ *   measured with and without the new-action prior, paired by seed (common random numbers).
  */
 import { updateLinear } from '../../src/core/linear.js';
 import { createPrior } from '../../src/core/prior.js';
-import { createRng } from '../../src/core/rng.js';
+import { createRng, randomSeed } from '../../src/core/rng.js';
 import type { Posterior, PriorConfig, Rng } from '../../src/core/types.js';
 import { encodeFeatures, flattenFeatures } from '../../src/personalizer/core/features.js';
 import { newActionPrior, PERSONALIZER_PRIOR } from '../../src/personalizer/core/prior.js';
@@ -130,8 +131,61 @@ export interface NewActionRun {
   censored: boolean;
   /** Σ over the events after N appeared of (best rate − the policy's expected reward Σ pᵢ rᵢ). */
   regret: number;
+  /** The same sum over the first 100, 300 and 1,000 events after N appeared (or all of them when fewer). */
+  regretAt: { 100: number; 300: number; 1000: number };
+  /** Events after N appeared until the policy's expected reward rate Σ pᵢ rᵢ (known truth: no sampling noise) first
+   * reached 90 % / 95 % of the best rate, counting the event it did (1 = already at N's first rank); `after + 1` when
+   * it never did. */
+  eventsTo90: number;
+  eventsTo95: number;
   /** N's selection probability in the first rank after it appeared. */
   firstProbability: number;
+}
+
+/** What a trace sees at each event after N appeared (before that event's reward is learned). */
+export interface NewActionTraceEvent {
+  t: number;
+  x: Float64Array;
+  probabilities: Float64Array;
+  posteriors: readonly Posterior[];
+  chosen: number;
+  reward: number;
+  expected: number;
+}
+
+interface WarmState {
+  posteriors: readonly Posterior[];
+  contextRng: Rng;
+  rewardRngs: readonly Rng[];
+  policyRng: Rng;
+}
+
+const warmCache = new Map<string, WarmState>();
+
+/**
+ * The catalog's state after `warmup` events, the same for every scenario and prior of a seed (N is not there yet), so
+ * it is computed once per (seed, warmup, ε) and cloned by each run (posteriors are never mutated, the streams are).
+ */
+function warmUp(seed: number, warmup: number, epsilon: number): WarmState {
+  const key = `${seed}/${warmup}/${epsilon}`;
+  const cached = warmCache.get(key);
+  if (cached) return cached;
+  const master = createRng(seed);
+  const contextRng = createRng(randomSeed(master));
+  const rewardRngs = Array.from({ length: CATALOG.length + 1 }, () => createRng(randomSeed(master)));
+  const policyRng = createRng(randomSeed(master));
+  const posteriors: Posterior[] = CATALOG.map(() => createPrior(PERSONALIZER_PRIOR, D));
+  const x = new Float64Array(D);
+  for (let t = 0; t < warmup; t++) {
+    encodeFeatures([flattenFeatures(contextFeatures(tutorialContext(contextRng)), 'c', 'contextFeatures')], x);
+    const { chosen } = rankCandidates({ posteriors, x, explorationPercentage: epsilon }, policyRng);
+    const reward = rewardRngs[chosen]!.nextFloat() < CATALOG[chosen]!.rate ? 1 : 0;
+    posteriors[chosen] = updateLinear(posteriors[chosen]!, { n: 1, d: D, x, y: Float64Array.of(reward) });
+  }
+  const state = { posteriors, contextRng, rewardRngs, policyRng };
+  if (warmCache.size >= 1000) warmCache.clear();
+  warmCache.set(key, state);
+  return state;
 }
 
 /**
@@ -139,21 +193,37 @@ export interface NewActionRun {
  * world's (rewards do not depend on them: the question is the new action's start). `borrow`: N's first posterior from
  * newActionPrior over the catalog's models and features; otherwise the cold prior.
  */
-export function runNewAction(options: { seed: number; scenario: NewActionScenario; borrow: boolean; warmup: number; after: number; epsilon: number; pseudoObservations?: number; confidenceShare?: number }): NewActionRun {
-  const rng = createRng(options.seed);
+export function runNewAction(options: {
+  seed: number;
+  scenario: NewActionScenario;
+  borrow: boolean;
+  warmup: number;
+  after: number;
+  epsilon: number;
+  pseudoObservations?: number;
+  confidenceShare?: number;
+  trace?: (event: NewActionTraceEvent) => void;
+}): NewActionRun {
+  // Common random numbers: the contexts, each action's rewards (its k-th pull's reward) and the policy's draws come
+  // from streams of their own, so a run with and one without borrowing see the same contexts and the same luck of N's
+  // (and every action's) k-th reward; only the choices differ. The warm-up is identical in both.
+  const warm = warmUp(options.seed, options.warmup, options.epsilon);
+  const contextRng = warm.contextRng.clone();
+  const rewardRngs = warm.rewardRngs.map((r) => r.clone());
+  const policyRng = warm.policyRng.clone();
   const actions = CATALOG.map((a) => ({ ...a, flat: flattenFeatures(a.features, 'a', 'features') as FlatFeature[] }));
-  const posteriors: Posterior[] = actions.map(() => createPrior(PERSONALIZER_PRIOR, D));
+  const posteriors: Posterior[] = [...warm.posteriors];
   const rates = actions.map((a) => a.rate);
   const x = new Float64Array(D);
-  const step = (t: number): Float64Array => {
-    encodeFeatures([flattenFeatures(contextFeatures(tutorialContext(rng)), 'c', 'contextFeatures')], x);
-    const { chosen, probabilities } = rankCandidates({ posteriors, x, explorationPercentage: options.epsilon }, rng);
-    const reward = rng.nextFloat() < rates[chosen]! ? 1 : 0;
-    posteriors[chosen] = updateLinear(posteriors[chosen]!, { n: 1, d: D, x, y: Float64Array.of(reward) });
-    void t;
-    return probabilities;
+  const step = (): { probabilities: Float64Array; chosen: number; reward: number } => {
+    encodeFeatures([flattenFeatures(contextFeatures(tutorialContext(contextRng)), 'c', 'contextFeatures')], x);
+    const { chosen, probabilities } = rankCandidates({ posteriors, x, explorationPercentage: options.epsilon }, policyRng);
+    const reward = rewardRngs[chosen]!.nextFloat() < rates[chosen]! ? 1 : 0;
+    return { probabilities, chosen, reward };
   };
-  for (let t = 0; t < options.warmup; t++) step(t);
+  const learn = (chosen: number, reward: number): void => {
+    posteriors[chosen] = updateLinear(posteriors[chosen]!, { n: 1, d: D, x, y: Float64Array.of(reward) });
+  };
   const n = newAction(options.scenario);
   const flat = flattenFeatures(n.features, 'a', 'features');
   const known = actions.map((a, i) => ({ features: a.flat, posterior: posteriors[i]! }));
@@ -165,18 +235,36 @@ export function runNewAction(options: { seed: number; scenario: NewActionScenari
   const trail: number[] = [];
   let trailSum = 0;
   let eventsToPrefer = -1;
+  let eventsTo90 = -1;
+  let eventsTo95 = -1;
   let regret = 0;
+  const regretAt = { 100: 0, 300: 0, 1000: 0 };
   let firstProbability = 0;
   for (let t = 0; t < options.after; t++) {
-    const p = step(t);
+    const { probabilities: p, chosen, reward } = step();
     if (t === 0) firstProbability = p[newIndex]!;
     let expected = 0;
     for (let i = 0; i < p.length; i++) expected += p[i]! * rates[i]!;
+    options.trace?.({ t, x, probabilities: p, posteriors, chosen, reward, expected });
+    learn(chosen, reward);
     regret += best - expected;
+    if (t < 100) regretAt[100] = regret;
+    if (t < 300) regretAt[300] = regret;
+    if (t < 1000) regretAt[1000] = regret;
+    if (eventsTo90 < 0 && expected >= 0.9 * best) eventsTo90 = t + 1;
+    if (eventsTo95 < 0 && expected >= 0.95 * best) eventsTo95 = t + 1;
     trail.push(p[newIndex]!);
     trailSum += p[newIndex]!;
     if (trail.length > WINDOW) trailSum -= trail.shift()!;
     if (eventsToPrefer < 0 && trail.length === WINDOW && trailSum / WINDOW >= 0.5) eventsToPrefer = t + 1;
   }
-  return { eventsToPrefer: eventsToPrefer < 0 ? options.after : eventsToPrefer, censored: eventsToPrefer < 0, regret, firstProbability };
+  return {
+    eventsToPrefer: eventsToPrefer < 0 ? options.after : eventsToPrefer,
+    censored: eventsToPrefer < 0,
+    regret,
+    regretAt,
+    eventsTo90: eventsTo90 < 0 ? options.after + 1 : eventsTo90,
+    eventsTo95: eventsTo95 < 0 ? options.after + 1 : eventsTo95,
+    firstProbability,
+  };
 }
