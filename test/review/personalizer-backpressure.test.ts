@@ -40,3 +40,19 @@ it('an action first seen in a rank refused with 503 is created by the next rank 
   const model = JSON.parse(await (await h.app.request(`${V10}/model`)).text()) as { actions: { id: string; observations: number }[] };
   expect(model.actions.find((x) => x.id === refusedAction)?.observations).toBeGreaterThan(0);
 });
+
+it("an action's new features sent in a rank refused with 503 are stored by the next rank that sends them", async () => {
+  h = await createTestHarness({ env: { KAIROS_MAX_PENDING_WRITES: '1' } });
+  const first = await send(h, 'POST', `${V10}/rank`, { actions: [{ id: 'p', features: [{ v: 'A' }] }, { id: 'q', features: [{ v: 'A' }] }] });
+  expect(first.status, first.text).toBe(201);
+  const [a, b] = await Promise.all([
+    send(h, 'POST', `${V10}/rank`, { actions: [{ id: 'p', features: [{ v: 'B' }] }] }),
+    send(h, 'POST', `${V10}/rank`, { actions: [{ id: 'q', features: [{ v: 'B' }] }] }),
+  ]);
+  expect([a.status, b.status].sort(), `${a.text} / ${b.text}`).toEqual([201, 503]);
+  const refused = b.status === 503 ? 'q' : 'p';
+  const retry = await send(h, 'POST', `${V10}/rank`, { actions: [{ id: refused, features: [{ v: 'B' }] }] });
+  expect(retry.status, retry.text).toBe(201);
+  const row = h.db.sqlite.prepare('SELECT features_json FROM pz_actions WHERE id = ?').get(refused) as { features_json: string };
+  expect(JSON.parse(row.features_json)).toEqual([{ v: 'B' }]);
+});
