@@ -221,3 +221,18 @@ describe('probabilities after learning', () => {
     expect(new Set(picks).size).toBe(10);
   });
 });
+
+describe('DELETE /logs and open events', () => {
+  // Personalizer's DELETE /logs removed the stored interaction logs (what offline evaluations read); the online loop
+  // went on. service.ts deleteLogs runs `DELETE FROM pz_events`, open events included: the application's reward for
+  // a rank answered a moment before gets 404 (the classic client throws) and the event is never learned.
+  it('a rank answered before DELETE /logs can still be rewarded, and is learned', async () => {
+    const { clock, h, learner, slotRow } = await loop();
+    expectStatus(await send(h, 'POST', `${V10}/rank`, { eventId: 'open', contextFeatures: CONTEXT, actions: ACTIONS }), 201);
+    expectStatus(await send(h, 'DELETE', `${V10}/logs`), 204);
+    expectStatus(await send(h, 'POST', `${V10}/events/open/reward`, { value: 1 }), 204);
+    clock.t += 11 * MINUTE;
+    learner.cycle();
+    expect(slotRow('open')?.learned_reward).toBe(1);
+  });
+});
