@@ -81,6 +81,8 @@ export interface Config {
    * (keep everything).
    */
   retentionMs: number | null;
+  /** Personalizer loop: actions no rank has named for this long are retired with their models; null = never. */
+  personalizerActionTtlMs: number | null;
   /** How often the retention job runs. */
   retentionIntervalMs: number;
   /** Seed the demo bank catalog and schema when the database is empty. */
@@ -197,6 +199,13 @@ export function loadConfig(env: Env, cwd: string = process.cwd()): Readonly<Conf
       const size = parseSize(raw);
       return size !== undefined && size >= 1024 ** 2 && size <= 1024 ** 3 ? size : undefined;
     }, 'a size from 1mb to 1024mb'),
+    personalizerActionTtlMs: read(
+      'KAIROS_PERSONALIZER_ACTION_TTL',
+      '30d',
+      // Longer than the longest reward wait (2 days) plus a day, so an open event's action is never retired under it.
+      (raw) => (raw.trim() === 'off' ? null : duration(3 * 86_400_000, 100 * 365 * 86_400_000)(raw)),
+      'a duration from 3d (e.g. 30d), or off',
+    ),
     retentionMs: read('KAIROS_RETENTION', '90d', (raw) => (raw.trim() === 'off' ? null : duration(1_000, 100 * 365 * 86_400_000)(raw)), 'a duration from 1s (e.g. 90d, 2m, 90s), or off'),
     retentionIntervalMs: read('KAIROS_RETENTION_INTERVAL', '1m', duration(1_000, 86_400_000), 'a duration from 1s to 1d'),
     seedDemo: read('KAIROS_DEMO', 'true', bool, 'true or false'),

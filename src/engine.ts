@@ -77,6 +77,7 @@ export type EngineConfig = Pick<
   | 'decisionFlushMs'
   | 'maxPendingWrites'
   | 'retentionMs'
+  | 'personalizerActionTtlMs'
   | 'retentionIntervalMs'
   | 'seedDemo'
   | 'auth'
@@ -264,6 +265,8 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     now,
     learner: { intervalMs: config.learnerIntervalMs, minGapMs: options.learnerMinGapMs ?? LEARNER_MIN_GAP_MS, batchLimit: PERSONALIZER_BATCH },
     maxPendingWrites: config.maxPendingWrites,
+    actionTtlMs: config.personalizerActionTtlMs,
+    onRetired: (ids) => logger.info({ count: ids.length }, 'personalizer actions retired: no rank named them within KAIROS_PERSONALIZER_ACTION_TTL'),
     onError: logError('personalizer learner cycle failed'),
     metrics,
   });

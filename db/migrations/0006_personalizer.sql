@@ -2,7 +2,8 @@ CREATE TABLE `pz_actions` (
 	`id` text PRIMARY KEY NOT NULL,
 	`features_json` text NOT NULL,
 	`flat` text NOT NULL,
-	`created_at` integer NOT NULL
+	`created_at` integer NOT NULL,
+	`last_seen_at` integer NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `pz_event_slots` (

@@ -26,6 +26,8 @@ export const pzActions = sqliteTable('pz_actions', {
   /** Their flattened form (JSON array of {name, value}), which the new-action prior compares. */
   flat: text('flat').notNull(),
   createdAt: integer('created_at').notNull(),
+  /** The last rank that named it (kept in memory per rank, written by the learner about once a minute). */
+  lastSeenAt: integer('last_seen_at').notNull(),
 });
 
 /** Little-endian float64 BLOBs as in `models`; `version` increments on every write. */

@@ -23,6 +23,7 @@ interface ActionRow {
   features_json: string;
   flat: string;
   created_at: number;
+  last_seen_at: number;
   dimension: number | null;
   mean: Buffer | null;
   precision: Buffer | null;
@@ -73,14 +74,21 @@ function prepare(db: Db) {
     touchModel: s.prepare<[number]>('UPDATE pz_settings SET model_modified_at = ? WHERE id = 1'),
     newModel: s.prepare<[number, number]>('UPDATE pz_settings SET model_created_at = ?, model_modified_at = ? WHERE id = 1'),
     actions: s.prepare<[], ActionRow>(
-      `SELECT a.id, a.features_json, a.flat, a.created_at, m.dimension, m.mean, m.precision, m.chol_precision, m.a, m.b, m.observations
+      `SELECT a.id, a.features_json, a.flat, a.created_at, a.last_seen_at, m.dimension, m.mean, m.precision, m.chol_precision, m.a, m.b, m.observations
        FROM pz_actions a LEFT JOIN pz_models m ON m.action_id = a.id ORDER BY a.created_at, a.id`,
     ),
-    insertAction: s.prepare('INSERT INTO pz_actions (id, features_json, flat, created_at) VALUES (@id, @featuresJson, @flat, @createdAt)'),
+    ensureAction: s.prepare(
+      `INSERT INTO pz_actions (id, features_json, flat, created_at, last_seen_at) VALUES (@id, @featuresJson, @flat, @createdAt, @createdAt)
+       ON CONFLICT (id) DO NOTHING`,
+    ),
     upsertAction: s.prepare(
-      `INSERT INTO pz_actions (id, features_json, flat, created_at) VALUES (@id, @featuresJson, @flat, @createdAt)
+      `INSERT INTO pz_actions (id, features_json, flat, created_at, last_seen_at) VALUES (@id, @featuresJson, @flat, @createdAt, @createdAt)
        ON CONFLICT (id) DO UPDATE SET features_json = excluded.features_json, flat = excluded.flat`,
     ),
+    touchAction: s.prepare<[number, string]>('UPDATE pz_actions SET last_seen_at = max(last_seen_at, ?) WHERE id = ?'),
+    staleActions: s.prepare<[number], { id: string }>('SELECT id FROM pz_actions WHERE last_seen_at < ?'),
+    deleteAction: s.prepare<[string]>('DELETE FROM pz_actions WHERE id = ?'),
+    deleteClosed: s.prepare('DELETE FROM pz_events WHERE closed_at IS NOT NULL'),
     updateFeatures: s.prepare('UPDATE pz_actions SET features_json = @featuresJson, flat = @flat WHERE id = @id'),
     upsertModel: s.prepare(
       `INSERT INTO pz_models (action_id, dimension, mean, precision, chol_precision, a, b, observations, version, updated_at)
@@ -138,7 +146,6 @@ function prepare(db: Db) {
     dropUnactivated: s.prepare<[number, number]>(
       "UPDATE pz_events SET closed_at = ?, outcome = 'dropped' WHERE closed_at IS NULL AND closes_at IS NULL AND drop_at <= ?",
     ),
-    deleteEvents: s.prepare('DELETE FROM pz_events'),
     range: s.prepare<[], { from_at: number | null; to_at: number | null }>(
       'SELECT min(created_at) AS from_at, max(created_at) AS to_at FROM pz_events',
     ),
@@ -237,10 +244,22 @@ export function createSqlitePersonalizerStore(db: Db): PersonalizerStore {
   });
 
   const commitLearning = tx((write: Parameters<PersonalizerStore['commitLearning']>[0]) => {
-    for (const m of write.models) q.upsertModel.run(modelParams(m.actionId, m.posterior, write.now));
+    for (const m of write.models) {
+      q.ensureAction.run({ id: m.actionId, featuresJson: m.featuresJson, flat: JSON.stringify(m.features), createdAt: write.now });
+      q.upsertModel.run(modelParams(m.actionId, m.posterior, write.now));
+    }
     if (write.models.length > 0) q.touchModel.run(write.now);
     for (const l of write.learned) q.learnSlot.run(write.now, l.reward, l.eventId, l.slotIndex);
     for (const eventId of write.closed) q.closeEvent.run(write.now, eventId);
+  });
+
+  const touchActions = tx((seen: readonly { id: string; at: number }[]) => {
+    for (const a of seen) q.touchAction.run(a.at, a.id);
+  });
+  const retireActions = tx((before: number) => {
+    const ids = q.staleActions.all(before).map((r) => r.id);
+    for (const id of ids) q.deleteAction.run(id);
+    return ids;
   });
 
   const resetModels = tx((now: number) => {
@@ -275,6 +294,7 @@ export function createSqlitePersonalizerStore(db: Db): PersonalizerStore {
           featuresJson: row.features_json,
           features: JSON.parse(row.flat) as FlatFeature[],
           createdAt: row.created_at,
+          lastSeenAt: row.last_seen_at,
         };
         if (row.dimension !== null) {
           const d = row.dimension;
@@ -331,7 +351,9 @@ export function createSqlitePersonalizerStore(db: Db): PersonalizerStore {
     dropUnactivated: (now) => q.dropUnactivated.run(now, now).changes,
     resetModels: (now) => resetModels(now),
     replaceModels: (actions, now) => replaceModels(actions, now),
-    deleteLogs: () => void q.deleteEvents.run(),
+    deleteClosed: () => void q.deleteClosed.run(),
+    touchActions: (seen) => touchActions(seen),
+    retireActions: (before) => retireActions(before),
     logRange() {
       const row = q.range.get();
       return row && row.from_at !== null && row.to_at !== null ? { from: row.from_at, to: row.to_at } : undefined;

@@ -74,6 +74,9 @@ export interface AppDeps {
   metrics?: Metrics;
 }
 
+/** The least body limit of PUT /personalizer/…/model: a model file of ~5,000 actions. */
+export const MODEL_BODY_LIMIT_BYTES = 128 * 1024 * 1024;
+
 /** The outbound-list route, which gets its own body limit and timeout (src/http/decisions-batch.ts). */
 export const BATCH_PATH = '/v1/decisions/batch';
 
@@ -133,8 +136,9 @@ export function createApp(deps: AppDeps): KairosApp {
   }
   app.use('*', rejectContentEncoding());
   app.use('/v1/*', byPath(requestBodyLimit(deps.batchBodyLimitBytes ?? deps.bodyLimitBytes), requestBodyLimit(deps.bodyLimitBytes)));
-  // A Personalizer model file (PUT …/model) holds every action's posterior: it gets the batch route's larger limit.
-  const modelBodyLimit = requestBodyLimit(deps.batchBodyLimitBytes ?? deps.bodyLimitBytes);
+  // A Personalizer model file (PUT …/model, ops only) holds every action's posterior, ≈ 23 KB each: it may be as large
+  // as what its own GET /model exports for thousands of actions.
+  const modelBodyLimit = requestBodyLimit(Math.max(deps.batchBodyLimitBytes ?? deps.bodyLimitBytes, MODEL_BODY_LIMIT_BYTES));
   const personalizerBodyLimit = requestBodyLimit(deps.bodyLimitBytes);
   app.use('/personalizer/*', (c, next) => (isModelPath(c.req.path) ? modelBodyLimit(c, next) : personalizerBodyLimit(c, next)));
   app.onError(createErrorHandler(deps.logger));

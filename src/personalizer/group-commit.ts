@@ -7,6 +7,8 @@
 import { PersonalizerError } from './types.js';
 
 export interface GroupCommit<T> {
+  /** Throws the 503 that `append` would give now, so a refused write can be refused before anything changes. */
+  admit(): void;
   /** Resolves once the write is committed; rejects when it could not be written. */
   append(item: T): Promise<void>;
   /** Writes everything buffered now. */
@@ -57,11 +59,19 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>): GroupCommi
     if (failed.length > 0) options.onFailed?.(failed, first);
   };
 
+  const refusal = () =>
+    closed || buffer.length >= options.maxPending
+      ? new PersonalizerError('ServiceUnavailable', 'too many writes are waiting for their commit: retry shortly')
+      : undefined;
+
   return {
+    admit() {
+      const error = refusal();
+      if (error) throw error;
+    },
     append(item) {
-      if (closed || buffer.length >= options.maxPending) {
-        return Promise.reject(new PersonalizerError('ServiceUnavailable', 'too many writes are waiting for their commit: retry shortly'));
-      }
+      const error = refusal();
+      if (error) return Promise.reject(error);
       return new Promise<void>((resolve, reject) => {
         buffer.push({ item, resolve, reject });
         if (!scheduled) {

@@ -12,9 +12,10 @@ import { updatePosteriorGuarded } from '../core/update.js';
 import type { Posterior } from '../core/types.js';
 import type { LoopState } from './loop-state.js';
 import type { DueSlot, PersonalizerStore } from './store.js';
+import type { FlatFeature } from './types.js';
 
 const DAY_MS = 86_400_000;
-/** Closed events past logRetentionDays are deleted at most this often. */
+/** Closed events past logRetentionDays are deleted, last-seen times stored and stale actions retired this often. */
 const RETENTION_EVERY_MS = 60_000;
 
 export interface LoopLearnerDeps {
@@ -29,6 +30,9 @@ export interface LoopLearnerDeps {
   batchLimit: number;
   /** logRetentionDays of the current configuration (-1: keep forever). */
   retentionDays: () => number;
+  /** Actions no rank has named for this long are retired with their models; null: never. */
+  actionTtlMs: number | null;
+  onRetired?: (ids: string[]) => void;
   onError: (error: unknown) => void;
   onCycle?: (info: CycleInfo) => void;
 }
@@ -84,11 +88,12 @@ export function createLoopLearner(deps: LoopLearnerDeps): LoopLearner {
       if (!list) byAction.set(s.actionId, (list = []));
       list.push(s);
     }
-    const models: { actionId: string; posterior: Posterior }[] = [];
+    const models: { actionId: string; featuresJson: string; features: FlatFeature[]; posterior: Posterior }[] = [];
     let refused = 0;
     let folded = 0;
     for (const [actionId, list] of byAction) {
-      const current = deps.state.get(actionId)?.posterior ?? deps.prior();
+      const action = deps.state.get(actionId);
+      const current = action?.posterior ?? deps.prior();
       const d = current.d;
       const x = new Float64Array(list.length * d);
       const y = new Float64Array(list.length);
@@ -99,7 +104,7 @@ export function createLoopLearner(deps: LoopLearnerDeps): LoopLearner {
       const result = updatePosteriorGuarded(current, { n: list.length, d, x, y });
       refused += result.refused;
       folded += list.length - result.refused;
-      models.push({ actionId, posterior: result.posterior });
+      models.push({ actionId, featuresJson: action?.featuresJson ?? '[]', features: action?.features ?? [], posterior: result.posterior });
     }
     if (learned.length > 0 || due.events.length > 0) {
       deps.store.commitLearning({ models, learned, closed: due.events, now });
@@ -109,6 +114,12 @@ export function createLoopLearner(deps: LoopLearnerDeps): LoopLearner {
       lastRetention = now;
       const days = deps.retentionDays();
       if (days >= 0) deps.store.pruneClosed(now - days * DAY_MS);
+      deps.store.touchActions(deps.state.takeSeen());
+      if (deps.actionTtlMs !== null) {
+        const retired = deps.store.retireActions(now - deps.actionTtlMs);
+        for (const id of retired) deps.state.remove(id);
+        if (retired.length > 0) deps.onRetired?.(retired);
+      }
     }
     lastCycle = Date.now();
     if (learned.length > 0 || dropped > 0) deps.onCycle?.({ learned: learned.length, given, folded, closed: due.events.length, dropped, refused });

@@ -11,12 +11,17 @@ import type { FlatFeature, LoopAction } from './types.js';
 export interface LoopStateAction extends LoopAction {
   /** The features JSON as the last rank sent them: an unchanged action is not flattened again. */
   featuresJson: string;
+  /** When a rank last named it (ms); `seenStored` is what the store has. */
+  lastSeenAt: number;
+  seenStored: number;
 }
 
 export interface LoopState {
   get(id: string): LoopStateAction | undefined;
   all(): LoopStateAction[];
   install(action: { id: string; featuresJson: string; features: FlatFeature[]; posterior: Posterior; createdAt: number }): void;
+  /** The actions ranked since their last-seen time was stored, with that time (and marks them stored). */
+  takeSeen(): { id: string; at: number }[];
   setFeatures(id: string, featuresJson: string, features: FlatFeature[]): void;
   /** Forgets an action (its creation was not written). */
   remove(id: string): void;
@@ -37,14 +42,33 @@ export function createLoopState(stored: StoredAction[], prior: () => Posterior):
   const actions = new Map<string, LoopStateAction>();
   const put = (a: StoredAction) => {
     const posterior = a.posterior ?? prior();
-    actions.set(a.id, { id: a.id, featuresJson: a.featuresJson, features: a.features, posterior, covariance: covarianceOf(posterior), createdAt: a.createdAt });
+    actions.set(a.id, {
+      id: a.id,
+      featuresJson: a.featuresJson,
+      features: a.features,
+      posterior,
+      covariance: covarianceOf(posterior),
+      createdAt: a.createdAt,
+      lastSeenAt: a.lastSeenAt,
+      seenStored: a.lastSeenAt,
+    });
   };
   for (const a of stored) put(a);
   return {
     get: (id) => actions.get(id),
     all: () => [...actions.values()],
     install(a) {
-      actions.set(a.id, { ...a, covariance: covarianceOf(a.posterior) });
+      actions.set(a.id, { ...a, covariance: covarianceOf(a.posterior), lastSeenAt: a.createdAt, seenStored: a.createdAt });
+    },
+    takeSeen() {
+      const out: { id: string; at: number }[] = [];
+      for (const a of actions.values()) {
+        if (a.lastSeenAt > a.seenStored) {
+          out.push({ id: a.id, at: a.lastSeenAt });
+          a.seenStored = a.lastSeenAt;
+        }
+      }
+      return out;
     },
     setFeatures(id, featuresJson, features) {
       const a = actions.get(id);

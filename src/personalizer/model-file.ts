@@ -1,7 +1,8 @@
 /**
  * The loop's model file (GET/PUT /model): Kairos's own format, not Vowpal Wabbit's — a JSON document with every
- * action's features and posterior (mean and precision as base64 little-endian float64, the Cholesky factor
- * recomputed on import). An import is checked whole before anything is replaced.
+ * action's features and posterior: the mean and the upper triangle of the (symmetric) precision, row by row, as
+ * base64 little-endian float64 (≈ 23 KB an action); the Cholesky factor is recomputed on import. An import is checked
+ * whole before anything is replaced.
  */
 import { cholesky } from '../core/linalg.js';
 import type { Posterior } from '../core/types.js';
@@ -36,6 +37,27 @@ function invalid(target: string, message: string): never {
   throw new PersonalizerError('InvalidModelImportFormat', `the model file is not a ${MODEL_FORMAT} v${MODEL_FORMAT_VERSION} file: ${target} ${message}`, target);
 }
 
+/** Row-major upper triangle (diagonal included) of a d×d matrix: d(d+1)/2 values. */
+function upperTriangle(m: Float64Array, d: number): Float64Array {
+  const out = new Float64Array((d * (d + 1)) / 2);
+  let k = 0;
+  for (let r = 0; r < d; r++) for (let c = r; c < d; c++) out[k++] = m[r * d + c]!;
+  return out;
+}
+
+function fromUpperTriangle(packed: Float64Array, d: number): Float64Array {
+  const out = new Float64Array(d * d);
+  let k = 0;
+  for (let r = 0; r < d; r++) {
+    for (let c = r; c < d; c++) {
+      const v = packed[k++]!;
+      out[r * d + c] = v;
+      out[c * d + r] = v;
+    }
+  }
+  return out;
+}
+
 export function exportModel(meta: { createdAt: number; modifiedAt: number }, actions: readonly ModelFileAction[]): Uint8Array {
   const doc = {
     format: MODEL_FORMAT,
@@ -50,7 +72,7 @@ export function exportModel(meta: { createdAt: number; modifiedAt: number }, act
       a: a.posterior.a,
       b: a.posterior.b,
       mean: toBase64(a.posterior.mean),
-      precision: toBase64(a.posterior.precision),
+      precisionUpper: toBase64(upperTriangle(a.posterior.precision, a.posterior.d)),
     })),
   };
   return new TextEncoder().encode(JSON.stringify(doc));
@@ -95,12 +117,9 @@ export function importModel(file: Uint8Array): ModelFileAction[] {
     const shape = num('a', Number.MIN_VALUE);
     const scale = num('b', Number.MIN_VALUE);
     const mean = fromBase64(a.mean, d, `${at}.mean`);
-    const precision = fromBase64(a.precision, d * d, `${at}.precision`);
-    for (let r = 0; r < d; r++) {
-      for (let c = 0; c < r; c++) if (precision[r * d + c] !== precision[c * d + r]) invalid(`${at}.precision`, 'is not symmetric');
-    }
+    const precision = fromUpperTriangle(fromBase64(a.precisionUpper, (d * (d + 1)) / 2, `${at}.precisionUpper`), d);
     const cholPrecision = new Float64Array(d * d);
-    if (!cholesky(precision, d, cholPrecision)) invalid(`${at}.precision`, 'is not positive definite');
+    if (!cholesky(precision, d, cholPrecision)) invalid(`${at}.precisionUpper`, 'is not positive definite');
     return {
       id: a.id,
       featuresJson: JSON.stringify(features),

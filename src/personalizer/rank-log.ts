@@ -9,6 +9,8 @@ import type { PersonalizerStore, RankWrite } from './store.js';
 export interface RankLog {
   /** Whether the event id is taken: waiting here or already stored. */
   taken(eventId: string): boolean;
+  /** Throws the 503 an append would give now. */
+  admit(): void;
   append(write: RankWrite): Promise<void>;
   flush(): void;
   close(): void;
@@ -32,6 +34,7 @@ export function createRankLog(options: RankLogOptions): RankLog {
     onFailed: options.onFailed,
   });
   return {
+    admit: commit.admit,
     taken: (eventId) => waiting.has(eventId) || options.store.hasEvent(eventId),
     append(write) {
       const id = write.event.eventId;

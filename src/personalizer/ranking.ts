@@ -80,6 +80,7 @@ function resolveActions(deps: RankingDeps, actions: unknown, at: number): Resolu
     const featuresJson = JSON.stringify(action.features ?? []);
     const existing = deps.state.get(id);
     if (existing) {
+      existing.lastSeenAt = at;
       if (existing.featuresJson !== featuresJson) {
         changedActions.push({ id, featuresJson, features: flattenFeatures(action.features, 'a', `actions.${i}.features`) });
       }
@@ -109,6 +110,8 @@ function excludedSet(excluded: unknown, index: Map<string, number>, target: stri
 function eventIdOf(deps: RankingDeps, eventId: unknown): string {
   if (eventId === undefined || eventId === null) return deps.newEventId();
   const id = checkId(eventId, 'eventId', 'eventId');
+  // URL parsers drop these path segments: no client could reward or activate such an event.
+  if (id === '.' || id === '..') bad('eventId', 'eventId may not be "." or "..": it could not be addressed in a URL path');
   if (deps.log.taken(id)) bad('eventId', `eventId ${JSON.stringify(id)} was already used by another rank`);
   return id;
 }
@@ -189,6 +192,8 @@ function greedyOf(posteriors: readonly Posterior[], x: Float64Array): number {
  */
 function commit(deps: RankingDeps, resolution: Resolution, eventId: string, multi: boolean, deferred: boolean, at: number, slots: SlotRecord[]): Promise<void> {
   const { config, waitMs } = deps.config();
+  // A rank the log would refuse (backpressure) must leave nothing behind: refused here, before any state changes.
+  deps.log.admit();
   const written = deps.log.append({
     newActions: resolution.newActions,
     changedActions: resolution.changedActions,
@@ -206,8 +211,11 @@ function commit(deps: RankingDeps, resolution: Resolution, eventId: string, mult
     slots,
   });
   for (const a of resolution.newActions) deps.state.install(a);
-  for (const a of resolution.changedActions) deps.state.setFeatures(a.id, a.featuresJson, a.features);
-  return written.then(() => deps.ranked?.(multi ? 'multi' : 'single', config.learningMode));
+  return written.then(() => {
+    // Changed features count once stored (a failed write leaves the old ones, in memory as on disk).
+    for (const a of resolution.changedActions) deps.state.setFeatures(a.id, a.featuresJson, a.features);
+    deps.ranked?.(multi ? 'multi' : 'single', config.learningMode);
+  });
 }
 
 function deferredOf(value: unknown): boolean {

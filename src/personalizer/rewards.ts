@@ -85,11 +85,17 @@ export async function multiSlotReward(deps: RewardDeps, eventId: string, rewards
   const event = findEvent(deps, eventId, true);
   const bySlot = new Map(event.slots.map((s) => [s.slotId, s.slotIndex]));
   // Every slot id is checked before any reward is kept, so a refused request changes nothing.
+  const named = new Map<string, number>();
   const indices = checked.map((r, i) => {
     const index = typeof r.slotId === 'string' ? bySlot.get(r.slotId) : undefined;
     if (index === undefined) {
       throw new PersonalizerError('InvalidRewardRequest', `slot ${JSON.stringify(r.slotId)} is not a slot of event ${JSON.stringify(eventId)}`, `reward.${i}.slotId`);
     }
+    const earlier = named.get(r.slotId as string);
+    if (earlier !== undefined) {
+      throw new PersonalizerError('InvalidRewardRequest', `slot ${JSON.stringify(r.slotId)} is rewarded twice in one request (also reward.${earlier})`, `reward.${i}.slotId`);
+    }
+    named.set(r.slotId as string, i);
     return index;
   });
   const at = deps.now();

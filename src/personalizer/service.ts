@@ -38,6 +38,9 @@ export interface PersonalizerDeps {
   learner: { intervalMs: number; minGapMs: number; batchLimit: number };
   /** Ranks waiting for their group commit at most; beyond it a rank answers 503. */
   maxPendingWrites: number;
+  /** Actions no rank has named for this long are retired with their models (KAIROS_PERSONALIZER_ACTION_TTL); null: never. */
+  actionTtlMs: number | null;
+  onRetired?: (ids: string[]) => void;
   onError: (error: unknown) => void;
   metrics?: Pick<MetricsHooks, 'personalizerRanked' | 'personalizerRewards' | 'personalizerLearned'>;
   onCycle?: (info: CycleInfo) => void;
@@ -67,6 +70,8 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
     now,
     ...deps.learner,
     retentionDays: () => config.config.logRetentionDays,
+    actionTtlMs: deps.actionTtlMs,
+    onRetired: deps.onRetired,
     onError: deps.onError,
     onCycle: (info) => {
       deps.metrics?.personalizerLearned(info.given, info.learned - info.given);
@@ -142,11 +147,14 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
     },
     importModel(file) {
       const actions = importModel(file);
+      // A rank still waiting for its commit would write its new action's starting model over the imported one.
+      log.flush();
       const at = now();
       store.replaceModels(actions, at);
-      state.replace(actions.map((a) => ({ ...a, createdAt: state.get(a.id)?.createdAt ?? at })), prior);
+      state.replace(actions.map((a) => ({ ...a, createdAt: state.get(a.id)?.createdAt ?? at, lastSeenAt: state.get(a.id)?.lastSeenAt ?? at })), prior);
     },
     resetModel() {
+      log.flush();
       store.resetModels(now());
       state.resetAll(prior);
     },
@@ -155,10 +163,11 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
       return { creationTime: iso(s.modelCreatedAt), lastModifiedTime: iso(s.modelModifiedAt) };
     },
     deleteLogs() {
+      // The stored history goes; events still waiting for their reward stay until they close (a reward for a rank
+      // answered a moment ago must not become a 404).
       log.flush();
       rewards.flush();
-      store.deleteLogs();
-      learner.clear();
+      store.deleteClosed();
     },
     logProperties() {
       log.flush();

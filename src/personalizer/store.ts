@@ -10,6 +10,7 @@ export interface StoredAction {
   featuresJson: string;
   features: FlatFeature[];
   createdAt: number;
+  lastSeenAt: number;
   /** Absent: the action has no stored posterior (after DELETE /model): it starts from the prior. */
   posterior?: Posterior;
 }
@@ -123,7 +124,8 @@ export interface PersonalizerStore {
    * close (outcome by mode), the deferred events dropped because they were never activated.
    */
   commitLearning(write: {
-    models: { actionId: string; posterior: Posterior }[];
+    /** The action row is written too when it is missing (a rank whose write failed after another used the action). */
+    models: { actionId: string; featuresJson: string; features: FlatFeature[]; posterior: Posterior }[];
     learned: { eventId: string; slotIndex: number; reward: number }[];
     closed: string[];
     now: number;
@@ -134,10 +136,15 @@ export interface PersonalizerStore {
   resetModels(now: number): void;
   /** PUT /model: every posterior replaced (actions created as needed). */
   replaceModels(actions: { id: string; featuresJson: string; features: FlatFeature[]; posterior: Posterior }[], now: number): void;
-  deleteLogs(): void;
   /** Earliest and latest rank time of the kept events; undefined when none. */
   logRange(): { from: number; to: number } | undefined;
   apprenticeTotals(): ApprenticeTotals;
   /** Deletes closed events ranked before `before`; returns how many. */
   pruneClosed(before: number): number;
+  /** Deletes every closed event (DELETE /logs); open ones stay until they close. */
+  deleteClosed(): void;
+  /** Records when actions were last ranked. */
+  touchActions(seen: readonly { id: string; at: number }[]): void;
+  /** Deletes the actions (and their posteriors) last ranked before `before`; returns their ids. */
+  retireActions(before: number): string[];
 }

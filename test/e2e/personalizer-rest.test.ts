@@ -10,7 +10,7 @@
  *   `sum` adds the rewards, a reward after the wait time is not learned; model/properties moves after learning;
  * - DELETE /model resets the evidence and PUT /model of an export restores it;
  * - Apprentice mode returns the baseline (the first action, or each slot's baselineAction) and reports;
- * - DELETE /logs forgets the events (a reward for one is then 404); GET /logs/properties.
+ * - DELETE /logs forgets the closed events (a reward for one is then 404) and keeps the open ones; GET /logs/properties.
  *
  * Every semantic check compares actions that met the same context with no action features (so each started from
  * the same cold prior): equal evidence must give equal posterior means, whatever the prior is.
@@ -191,8 +191,10 @@ describe('REST client: configuration', () => {
   });
 });
 
+/** p-late's event: its wait ends and its default reward is learned in the reward-semantics tests (closed after). */
+let lateEvent = '';
+
 describe('REST client: reward semantics, read from the exported model', () => {
-  let lateEvent = '';
 
   it('earliest ignores a second reward; an unrewarded event learns defaultReward; a deferred event only once activated', async () => {
     const before = await ops.path('/model/properties').get();
@@ -319,16 +321,22 @@ describe('REST client: Apprentice mode', () => {
 });
 
 describe('REST client: logs', () => {
-  it('GET /logs/properties gives the date range; DELETE /logs forgets the events, so a reward for one is 404', async () => {
+  it('GET /logs/properties gives the date range; DELETE /logs forgets the closed events (a reward for one is 404) and keeps the open ones', async () => {
     const props = await ops.path('/logs/properties').get();
     if (isUnexpected(props)) throw new Error(`${props.status} ${JSON.stringify(props.body)}`);
     const { from, to } = props.body.dateRange;
     expect(Date.parse(from)).toBeLessThanOrEqual(Date.parse(to));
-    const open = await probe('p-forgotten');
+    const open = await probe('p-open-at-delete');
     const deleted = await ops.path('/logs').delete();
     expect(deleted.status).toBe('204');
-    const late = await app.path('/events/{eventId}/reward', open).post({ body: { value: 1 } });
-    expect(late.status).toBe('404');
-    expect(late.body).toMatchObject({ error: { code: 'ResourceNotFound' } });
+    // p-late's wait ended long ago (its default reward was learned above): its event was closed, so it is gone.
+    const gone = await app.path('/events/{eventId}/reward', lateEvent).post({ body: { value: 1 } });
+    expect(gone.status).toBe('404');
+    expect(gone.body).toMatchObject({ error: { code: 'ResourceNotFound' } });
+    // A rank answered a moment ago still waits for its reward: it stays, and its reward is accepted.
+    expect(await reward(open, 1)).toBe('204');
+    const after = await ops.path('/logs/properties').get();
+    expect(after.status).toBe('200');
   });
+
 });

@@ -15,9 +15,9 @@ afterEach(async () => {
 
 const MINUTE = 60_000;
 
-async function loop(start = Date.UTC(2026, 11, 1, 12)) {
+async function loop(start = Date.UTC(2026, 11, 1, 12), env: Record<string, string> = {}) {
   const clock = { t: start };
-  harness = await createTestHarness({ now: () => clock.t });
+  harness = await createTestHarness({ now: () => clock.t, env });
   const pz: PersonalizerService = harness.services.personalizer;
   const learner = harness.engine.personalizer.learner;
   const observations = (id: string) => harness!.engine.personalizer.state.get(id)?.posterior.observations;
@@ -269,6 +269,29 @@ describe('multi-slot', () => {
   });
 });
 
+describe('action retirement', () => {
+  it('an action no rank named within KAIROS_PERSONALIZER_ACTION_TTL is retired with its model; one ranked since stays', async () => {
+    const DAY = 86_400_000;
+    const { clock, pz, learner, observations } = await loop(Date.UTC(2026, 11, 1, 12), { KAIROS_PERSONALIZER_ACTION_TTL: '3d' });
+    const seen = () => harness!.db.sqlite.prepare('SELECT id, last_seen_at FROM pz_actions ORDER BY id').all() as { id: string; last_seen_at: number }[];
+    await pz.rank({ eventId: 'old', actions: [{ id: 'yesterday-news', features: [{ topic: 'a' }] }, { id: 'evergreen', features: [{ topic: 'b' }] }] });
+    await pz.reward('old', 1);
+    learner.cycle();
+    clock.t += 2 * DAY;
+    await pz.rank({ eventId: 'later', actions: [{ id: 'evergreen', features: [{ topic: 'b' }] }] });
+    clock.t += 2 * DAY; // yesterday-news: 4 days unseen; evergreen: 2
+    learner.cycle();
+    expect(harness!.engine.personalizer.state.get('yesterday-news')).toBeUndefined();
+    expect(observations('evergreen')).toBeDefined();
+    expect(seen().map((r) => r.id)).toEqual(['evergreen']);
+    expect(seen()[0]!.last_seen_at).toBe(clock.t - 2 * DAY);
+    expect(harness!.db.sqlite.prepare("SELECT count(*) AS n FROM pz_models WHERE action_id = 'yesterday-news'").get()).toEqual({ n: 0 });
+    // Seen again, it is a new action: created on first sight, from the prior or its look-alikes.
+    await pz.rank({ actions: [{ id: 'yesterday-news', features: [{ topic: 'a' }] }] });
+    expect(observations('yesterday-news')).toBe(0);
+  });
+});
+
 describe('metrics', () => {
   it('count committed ranks by kind and mode, rewards on time and late, and learned slots by reward', async () => {
     const { clock, pz, learner } = await loop();
@@ -318,15 +341,21 @@ describe('model and logs', () => {
     expect(observations(rewardActionId)).toBe(1);
   });
 
-  it('DELETE /logs forgets the events (a reward is then a 404) and keeps the model', async () => {
-    const { pz, learner, observations } = await loop();
+  it('DELETE /logs forgets the closed events (a reward is then a 404), keeps the open ones and the model', async () => {
+    const { pz, learner, observations, clock } = await loop();
     const { rewardActionId } = await pz.rank(coffee('e1'));
     await pz.reward('e1', 1);
     learner.cycle();
     expect(pz.logProperties().dateRange.from).toBe(new Date(Date.UTC(2026, 11, 1, 12)).toISOString());
+    clock.t += 11 * MINUTE;
+    learner.cycle(); // e1's wait is over: closed
+    await pz.rank(coffee('open'));
     pz.deleteLogs();
     await expectRejected(() => pz.reward('e1', 1), 'ResourceNotFound');
-    expectPersonalizerError(() => pz.logProperties(), 'LogsPropertiesNotFound');
-    expect(observations(rewardActionId)).toBe(1);
+    await pz.reward('open', 1); // still waiting for its reward: kept
+    expect(learner.cycle()).toBe(1);
+    expect(pz.logProperties().dateRange.from).toBe(new Date(clock.t).toISOString());
+    expect(observations(rewardActionId)).toBeGreaterThanOrEqual(1);
   });
+
 });

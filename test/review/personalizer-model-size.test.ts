@@ -1,9 +1,9 @@
 /**
- * GET /model → PUT /model must round-trip for any loop. Actions are created on first sight and never retired, and
- * each costs ~45 KB in the model file (mean and a 65×65 precision as base64 float64, model-file.ts); PUT …/model gets
- * the batch body limit (app.ts modelBodyLimit, KAIROS_BATCH_BODY_LIMIT, 16 MB by default). So a loop that has seen a
- * few hundred actions — a news site ranking each day's 50 articles reaches that in a week — exports a file its own
- * server refuses with 413: the backup cannot be restored.
+ * GET /model → PUT /model must round-trip for any loop. Actions are created on first sight (and retired only after
+ * KAIROS_PERSONALIZER_ACTION_TTL, 30 days by default), so a news site ranking each day's 50 articles holds hundreds.
+ * Found in review: at ~45 KB an action under the batch body limit (16 MB), a loop of a few hundred actions exported a
+ * file its own server refused with 413. Now the file keeps the precision's upper triangle (~23 KB an action) and
+ * PUT …/model accepts at least 128 MB (app.ts MODEL_BODY_LIMIT_BYTES).
  */
 import { afterEach, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';

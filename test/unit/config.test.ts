@@ -94,6 +94,15 @@ describe('loadConfig', () => {
     }
   });
 
+  it('reads the Personalizer loop\'s action TTL: 30d by default, from 3d, or off', () => {
+    expect(loadConfig({}).personalizerActionTtlMs).toBe(30 * 86_400_000);
+    expect(loadConfig({ KAIROS_PERSONALIZER_ACTION_TTL: '7d' }).personalizerActionTtlMs).toBe(7 * 86_400_000);
+    expect(loadConfig({ KAIROS_PERSONALIZER_ACTION_TTL: 'off' }).personalizerActionTtlMs).toBeNull();
+    for (const bad of ['2d', 'soon', '']) {
+      expect(() => loadConfig({ KAIROS_PERSONALIZER_ACTION_TTL: bad }), bad).toThrow(/KAIROS_PERSONALIZER_ACTION_TTL/);
+    }
+  });
+
   it('lists every problem at once', () => {
     let caught: unknown;
     try {

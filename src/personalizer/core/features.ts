@@ -19,8 +19,12 @@ export const MAX_FEATURE_DEPTH = 8;
 export const MAX_FEATURES_PER_LIST = 1024;
 /** Longest key of a feature object (one path segment). */
 export const MAX_FEATURE_KEY_LENGTH = 256;
-/** Longest string value. */
-export const MAX_FEATURE_STRING_LENGTH = 256;
+/**
+ * Longest string value. Personalizer documented no bound; a value becomes one indicator name, so a paragraph of text
+ * only costs its hashing, and 2,048 characters leave room for titles and short descriptions (the body limit bounds
+ * the total).
+ */
+export const MAX_FEATURE_STRING_LENGTH = 2048;
 
 
 function bad(message: string, target: string): never {
