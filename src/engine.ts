@@ -265,6 +265,7 @@ export function createEngine(db: Db, config: EngineConfig, options: EngineOption
     now,
     learner: { intervalMs: config.learnerIntervalMs, minGapMs: options.learnerMinGapMs ?? LEARNER_MIN_GAP_MS, batchLimit: PERSONALIZER_BATCH },
     maxPendingWrites: config.maxPendingWrites,
+    flushMs: config.decisionFlushMs,
     actionTtlMs: config.personalizerActionTtlMs,
     onRetired: (ids) => logger.info({ count: ids.length }, 'personalizer actions retired: no rank named them within KAIROS_PERSONALIZER_ACTION_TTL'),
     onError: logError('personalizer learner cycle failed'),

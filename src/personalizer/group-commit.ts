@@ -23,6 +23,8 @@ export interface GroupCommitOptions<T> {
   writeBatch: (items: readonly T[]) => Map<number, unknown>;
   /** At most this many writes wait for their commit; beyond it an append is refused with 503. */
   maxPending: number;
+  /** 0: one batch per event-loop turn; > 0: a batch collects for at most this long (KAIROS_DECISION_FLUSH). */
+  flushMs?: number;
   /** Told about the writes of a batch that failed (after their promises rejected). */
   onFailed?: (items: readonly T[], error: unknown) => void;
 }
@@ -76,10 +78,12 @@ export function createGroupCommit<T>(options: GroupCommitOptions<T>): GroupCommi
         buffer.push({ item, resolve, reject });
         if (!scheduled) {
           scheduled = true;
-          setImmediate(() => {
+          const run = () => {
             scheduled = false;
             flush();
-          });
+          };
+          if (options.flushMs) setTimeout(run, options.flushMs);
+          else setImmediate(run);
         }
       });
     },

@@ -19,6 +19,7 @@ export interface RankLog {
 export interface RankLogOptions {
   store: Pick<PersonalizerStore, 'recordRanks' | 'hasEvent'>;
   maxPending: number;
+  flushMs?: number;
   /** A write failed: its new actions must leave the in-memory state (they are not stored). */
   onFailed: (writes: readonly RankWrite[], error: unknown) => void;
 }
@@ -27,6 +28,7 @@ export function createRankLog(options: RankLogOptions): RankLog {
   const waiting = new Set<string>();
   const commit = createGroupCommit<RankWrite>({
     maxPending: options.maxPending,
+    flushMs: options.flushMs,
     writeBatch: (writes) => {
       for (const w of writes) waiting.delete(w.event.eventId);
       return options.store.recordRanks(writes);

@@ -38,6 +38,8 @@ export interface PersonalizerDeps {
   learner: { intervalMs: number; minGapMs: number; batchLimit: number };
   /** Ranks waiting for their group commit at most; beyond it a rank answers 503. */
   maxPendingWrites: number;
+  /** Group commit window (KAIROS_DECISION_FLUSH): 0 = one batch per event-loop turn. */
+  flushMs?: number;
   /** Actions no rank has named for this long are retired with their models (KAIROS_PERSONALIZER_ACTION_TTL); null: never. */
   actionTtlMs: number | null;
   onRetired?: (ids: string[]) => void;
@@ -81,6 +83,7 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
   const log = createRankLog({
     store,
     maxPending: deps.maxPendingWrites,
+    flushMs: deps.flushMs,
     onFailed: (writes, error) => {
       for (const w of writes) for (const a of w.newActions) state.remove(a.id);
       deps.onError(error);
@@ -97,6 +100,7 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
   };
   const rewards = createGroupCommit<RewardWrite>({
     maxPending: deps.maxPendingWrites,
+    flushMs: deps.flushMs,
     writeBatch: (items) => {
       store.addRewards(items);
       return new Map();
