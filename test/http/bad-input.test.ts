@@ -13,12 +13,12 @@
  * implementation). Rows assert that consistently: a body is judged by its last occurrence of a key (see also the
  * accepted case in the last describe block). Rejecting duplicates would need a second parser on the hot path.
  */
-import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
 import { seedTwoActions } from '../helpers/seed.js';
 import { PERSONALIZER_BASES } from '../../src/http/personalizer/errors.js';
+import { tableDigests } from '../helpers/table-digest.js';
 
 interface BadInput {
   name: string;
@@ -448,14 +448,7 @@ const ROWS: BadInput[] = [
 /** Every table's row count and a digest of its contents, plus what the read routes answer. */
 async function snapshot(h: TestHarness): Promise<unknown> {
   h.engine.decisionLog.flush();
-  const tables = h.db.sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  const rows: Record<string, { count: number; digest: string }> = {};
-  for (const { name } of tables) {
-    const all = h.db.sqlite.prepare(`SELECT * FROM "${name}"`).raw().all();
-    rows[name] = { count: all.length, digest: createHash('sha256').update(JSON.stringify(all)).digest('hex') };
-  }
+  const rows = tableDigests(h.db);
   const read = async (path: string): Promise<unknown> => {
     const reply = await send(h, 'GET', path);
     expectStatus(reply, 200);

@@ -21,6 +21,7 @@ import { pino } from 'pino';
 import { createApp } from '../../src/http/app.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
 import { expectStatus, send, type Reply } from '../helpers/http.js';
+import { tableDigests } from '../helpers/table-digest.js';
 
 interface Row {
   name: string;
@@ -162,14 +163,7 @@ const ROWS: Row[] = [
 /** What the loop holds, read every way it can be: the tables and the read routes, byte for byte. */
 async function snapshot(h: TestHarness, headers: Record<string, string> = {}): Promise<unknown> {
   h.engine.decisionLog.flush();
-  const tables = h.db.sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
-    .all() as { name: string }[];
-  const rows: Record<string, { count: number; digest: string }> = {};
-  for (const { name } of tables) {
-    const all = h.db.sqlite.prepare(`SELECT * FROM "${name}"`).raw().all();
-    rows[name] = { count: all.length, digest: createHash('sha256').update(JSON.stringify(all)).digest('hex') };
-  }
+  const rows = tableDigests(h.db);
   const read = async (path: string): Promise<unknown> => {
     const reply = await send(h, 'GET', `${V10}${path}`, undefined, headers);
     return { status: reply.status, text: reply.text };
