@@ -150,8 +150,8 @@ function chooseSlot(deps: RankingDeps, resolved: ResolvedAction[], candidates: n
     // Apprentice and LoggingOnly answer the baseline (a deterministic policy: probability 1); what the model would
     // have done is kept for the apprentice report.
     const model = selectionProbabilities(input);
-    greedy = greedyOf(input.posteriors, x);
-    baselineProbability = model[b]!;
+    greedy = model.greedy;
+    baselineProbability = model.probabilities[b]!;
     chosen = b;
     probabilities = new Float64Array(candidates.length);
     probabilities[b] = 1;
@@ -168,22 +168,6 @@ function chooseSlot(deps: RankingDeps, resolved: ResolvedAction[], candidates: n
       x,
     },
   };
-}
-
-/** The candidate with the highest posterior mean score xᵀμ (first on ties). */
-function greedyOf(posteriors: readonly Posterior[], x: Float64Array): number {
-  let best = 0;
-  let bestScore = Number.NEGATIVE_INFINITY;
-  for (let k = 0; k < posteriors.length; k++) {
-    const mean = posteriors[k]!.mean;
-    let score = 0;
-    for (let j = 0; j < x.length; j++) if (x[j] !== 0) score += x[j]! * mean[j]!;
-    if (score > bestScore) {
-      bestScore = score;
-      best = k;
-    }
-  }
-  return best;
 }
 
 /**

@@ -21,6 +21,7 @@
  * divided by their raw sum first; the last rounding residue goes to the last entry so Σpᵢ is exactly 1 in floating
  * point (summed left to right).
  */
+import { sparseQuadForm } from '../../core/contenders.js';
 import { quadFormInverse } from '../../core/linalg.js';
 import { chosenProbability, type ScoreMoments } from '../../core/selection-probability.js';
 import { argmaxProbabilities } from './max-probability.js';
@@ -67,36 +68,30 @@ export function plugInNoise(post: Posterior): number {
 
 let work = new Float64Array(0);
 let nonZero = new Int32Array(0);
+let values = new Float64Array(0);
 
-/** Each candidate's score mean and sd into `moments` (allocated by the caller, length k). */
+/** Each candidate's score mean and sd into `means` and `sds` (allocated by the caller, length k). */
 function scoreMoments(input: RankInput, means: Float64Array, sds: Float64Array): void {
   const { posteriors, covariances, x } = input;
   const d = x.length;
   if (work.length < d) {
     work = new Float64Array(d);
     nonZero = new Int32Array(d);
+    values = new Float64Array(d);
   }
   let nnz = 0;
-  for (let j = 0; j < d; j++) if (x[j] !== 0) nonZero[nnz++] = j;
+  for (let j = 0; j < d; j++) {
+    if (x[j] === 0) continue;
+    values[nnz] = x[j]!;
+    nonZero[nnz++] = j;
+  }
   for (let i = 0; i < posteriors.length; i++) {
     const post = posteriors[i]!;
     if (post.d !== d) throw new RangeError(`posterior ${i} has dimension ${post.d}, the context ${d}`);
     let m = 0;
-    for (let t = 0; t < nnz; t++) m += post.mean[nonZero[t]!]! * x[nonZero[t]!]!;
+    for (let t = 0; t < nnz; t++) m += post.mean[nonZero[t]!]! * values[t]!;
     const cov = covariances?.[i];
-    let v: number;
-    if (cov) {
-      v = 0;
-      for (let s = 0; s < nnz; s++) {
-        const r = nonZero[s]!;
-        const row = r * d;
-        let acc = 0;
-        for (let t = 0; t < nnz; t++) acc += cov[row + nonZero[t]!]! * x[nonZero[t]!]!;
-        v += x[r]! * acc;
-      }
-    } else {
-      v = quadFormInverse(post.cholPrecision, d, x, work);
-    }
+    const v = cov ? sparseQuadForm(cov, d, values, nonZero, nnz) : quadFormInverse(post.cholPrecision, d, x, work);
     const sd = Math.sqrt(Math.max(0, v) * plugInNoise(post));
     if (!Number.isFinite(m) || !Number.isFinite(sd)) throw new RangeError(`candidate ${i} has a score that is not finite`);
     means[i] = m;
@@ -194,8 +189,11 @@ function argmax(values: Float64Array, k: number): number {
   return best;
 }
 
-/** Every candidate's selection probability without drawing (Apprentice mode: π(baseline | x)). */
-export function selectionProbabilities(input: RankInput): Float64Array {
+/**
+ * Every candidate's selection probability without drawing, and the model's greedy choice (Apprentice mode:
+ * π(baseline | x) and agreement).
+ */
+export function selectionProbabilities(input: RankInput): { probabilities: Float64Array; greedy: number } {
   const k = input.posteriors.length;
   if (k === 0) throw new RangeError('there must be at least one candidate');
   checkEpsilon(input.explorationPercentage);
@@ -203,7 +201,7 @@ export function selectionProbabilities(input: RankInput): Float64Array {
   const means = new Float64Array(k);
   const sds = new Float64Array(k);
   scoreMoments(input, means, sds);
-  return probabilitiesOf(k, means, sds, rho, input.explorationPercentage, input.method ?? 'grid');
+  return { probabilities: probabilitiesOf(k, means, sds, rho, input.explorationPercentage, input.method ?? 'grid'), greedy: argmax(means, k) };
 }
 
 /**

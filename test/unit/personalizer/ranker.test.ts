@@ -67,8 +67,8 @@ describe('selectionProbabilities', () => {
           const means = Array.from({ length: k }, () => rng.nextFloat());
           const sds = Array.from({ length: k }, () => 0.02 + 0.3 * rng.nextFloat());
           const posteriors = means.map((m, i) => scalar(m, sds[i]!));
-          const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0, correlation: rho });
-          const q = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0, correlation: rho, method: 'quadrature' });
+          const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0, correlation: rho }).probabilities;
+          const q = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0, correlation: rho, method: 'quadrature' }).probabilities;
           const reference = plainFrequencies(means, sds, rho, DRAWS, seed + 1);
           expect(p.reduce((s, v) => s + v, 0)).toBe(1);
           for (let i = 0; i < k; i++) {
@@ -91,8 +91,8 @@ describe('selectionProbabilities', () => {
       x[0] = 1;
       for (let t = 0; t < 20; t++) x[1 + rng.nextInt(d - 1)] = 1;
       for (const correlation of [0, SHARED_OPTIMISM_CORRELATION]) {
-        const p = selectionProbabilities({ posteriors, x, explorationPercentage: 0, correlation });
-        const q = selectionProbabilities({ posteriors, x, explorationPercentage: 0, correlation, method: 'quadrature' });
+        const p = selectionProbabilities({ posteriors, x, explorationPercentage: 0, correlation }).probabilities;
+        const q = selectionProbabilities({ posteriors, x, explorationPercentage: 0, correlation, method: 'quadrature' }).probabilities;
         for (let i = 0; i < 10; i++) expect(Math.abs(p[i]! - q[i]!)).toBeLessThanOrEqual(0.01 * p[i]! + 5e-5);
       }
     }
@@ -106,7 +106,7 @@ describe('selectionProbabilities', () => {
       const sds = Array.from({ length: k }, () => 0.01 + rng.nextFloat());
       const posteriors = means.map((m, i) => scalar(m, sds[i]!));
       const rho = trial % 2 === 0 ? 0 : SHARED_OPTIMISM_CORRELATION;
-      const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0.1, correlation: rho });
+      const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0.1, correlation: rho }).probabilities;
       expect(p.reduce((s, v) => s + v, 0)).toBe(1);
       const raw = rawSum(means, sds, rho);
       worstRawSum = Math.max(worstRawSum, Math.abs(raw - 1));
@@ -120,7 +120,7 @@ describe('selectionProbabilities', () => {
     const sds = [1e-4, 0.5, 0.3];
     const posteriors = means.map((m, i) => scalar(m, sds[i]!));
     expect(argmaxProbabilities(3, Float64Array.from(means), Float64Array.from(sds), 0, new Float64Array(3))).toBeUndefined();
-    const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0 });
+    const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0 }).probabilities;
     expect(p.reduce((s, v) => s + v, 0)).toBe(1);
     const reference = plainFrequencies(means, sds, 0, 40_000, 17);
     for (let i = 0; i < 3; i++) expect(Math.abs(p[i]! - reference[i]!)).toBeLessThanOrEqual(4.5 * Math.sqrt((reference[i]! * (1 - reference[i]!)) / 40_000) + 2e-4);
@@ -128,9 +128,9 @@ describe('selectionProbabilities', () => {
 
   it('mix ε exactly: pᵢ(ε) = ε/k + (1 − ε)·pᵢ(0)', () => {
     const posteriors = [scalar(0.2, 0.1), scalar(0.5, 0.2), scalar(0.4, 0.05), scalar(0.1, 0.3)];
-    const p0 = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0 });
+    const p0 = selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0 }).probabilities;
     for (const eps of [0.05, 0.2, 0.5, 1]) {
-      const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: eps });
+      const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: eps }).probabilities;
       for (let i = 0; i < 4; i++) expect(p[i]).toBeCloseTo(eps / 4 + (1 - eps) * p0[i]!, 14);
     }
   });
@@ -140,10 +140,10 @@ describe('selectionProbabilities', () => {
     const x = new Float64Array(65);
     x[0] = 1;
     x[5] = 1;
-    const p = selectionProbabilities({ posteriors: cold, x, explorationPercentage: 0.2 });
+    const p = selectionProbabilities({ posteriors: cold, x, explorationPercentage: 0.2 }).probabilities;
     for (let i = 0; i < 7; i++) expect(p[i]).toBeCloseTo(1 / 7, 15);
     const mixed = [scalar(0.3, 0.1), scalar(0.5, 0.2), scalar(0.3, 0.1)];
-    const q = selectionProbabilities({ posteriors: mixed, x: X1, explorationPercentage: 0 });
+    const q = selectionProbabilities({ posteriors: mixed, x: X1, explorationPercentage: 0 }).probabilities;
     expect(q[0]).toBeCloseTo(q[2]!, 6);
     const one = rankCandidates({ posteriors: [scalar(0.3, 0.1)], x: X1, explorationPercentage: 0.5 }, createRng(1));
     expect(one.chosen).toBe(0);
@@ -187,6 +187,7 @@ describe('rankCandidates', () => {
     const posteriors = [scalar(0.2, 0.1), scalar(0.5, 0.5), scalar(0.5, 0.05), scalar(0.1, 0.3)];
     const rng = createRng(5);
     for (let n = 0; n < 50; n++) expect(rankCandidates({ posteriors, x: X1, explorationPercentage: 0.3 }, rng).greedy).toBe(1);
+    expect(selectionProbabilities({ posteriors, x: X1, explorationPercentage: 0.3 }).greedy).toBe(1);
   });
 
   it('plugs the noise in at its posterior mean b/(a − 1)', () => {
