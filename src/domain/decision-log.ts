@@ -15,6 +15,7 @@
 import type { DecisionRecord } from '../../db/stores/decisions.js';
 import { AppError } from '../errors.js';
 import type { ContactRow } from '../policies/types.js';
+import { createGroupCommit } from './group-commit.js';
 
 /** The decision log's storage port. */
 export interface DecisionWriter {
@@ -69,73 +70,36 @@ const NO_CONTACTS: readonly ContactRow[] = Object.freeze([]);
 
 const unavailable = (detail: string): AppError => new AppError('unavailable', detail, undefined, { retryAfterSeconds: RETRY_AFTER_S });
 
-interface Waiting {
-  record: DecisionRecord;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
 export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
-  const { writer, flushMs, maxPending, onError } = options;
-  let buffer: Waiting[] = [];
+  const { writer, onError } = options;
   let ids = new Set<string>();
-  // The overlay of what `buffer` holds, rebuilt with it at every flush (the write is synchronous: once a batch is
+  // The overlay of what the buffer holds, rebuilt with it at every flush (the write is synchronous: once a batch is
   // taken out of the buffer its rows are committed, or failed, before any other code runs).
   let contactsByCustomer = new Map<string, ContactRow[]>();
   // Keyed `${utcDay}:${actionId}`: an offer buffered at 23:59:59.999 belongs to its own day's budget.
   let offersByAction = new Map<string, number>();
-  let scheduled: { cancel(): void } | undefined;
-  let closed = false;
 
-  const flush = (): void => {
-    scheduled?.cancel();
-    scheduled = undefined;
-    if (buffer.length === 0) return;
-    const batch = buffer;
-    buffer = [];
-    ids = new Set();
-    contactsByCustomer = new Map();
-    offersByAction = new Map();
-    let failures: Map<number, Error>;
-    try {
-      failures = writer.writeBatch(batch.map((w) => w.record));
-    } catch (error) {
-      onError(error, { decisionIds: batch.map((w) => w.record.id) });
-      const refusal = writer.isTransient(error)
+  const commit = createGroupCommit<DecisionRecord>({
+    writeBatch: (records) => writer.writeBatch(records),
+    flushMs: options.flushMs,
+    maxPending: options.maxPending,
+    refusal: (reason, waiting) =>
+      reason === 'closed'
+        ? unavailable('the service is shutting down')
+        : unavailable(`decision writes are behind (${waiting} waiting for their commit); retry shortly`),
+    taken: () => {
+      ids = new Set();
+      contactsByCustomer = new Map();
+      offersByAction = new Map();
+    },
+    failed: (error, records, whole) => {
+      onError(error, { decisionIds: records.map((r) => r.id) });
+      if (!whole) return new AppError('internal', `the decision could not be stored: ${(error as Error).message}`);
+      return writer.isTransient(error)
         ? unavailable('the decision could not be stored: the database is busy; retry shortly')
         : new AppError('internal', 'the decision could not be stored');
-      for (const w of batch) w.reject(refusal);
-      return;
-    }
-    batch.forEach((w, index) => {
-      const failure = failures.get(index);
-      if (failure === undefined) {
-        w.resolve();
-        return;
-      }
-      onError(failure, { decisionIds: [w.record.id] });
-      w.reject(new AppError('internal', `the decision could not be stored: ${failure.message}`));
-    });
-  };
-
-  const schedule = (): void => {
-    if (scheduled) return;
-    if (flushMs > 0) {
-      const timer = setTimeout(flush, flushMs);
-      scheduled = { cancel: () => clearTimeout(timer) };
-    } else {
-      // After this turn's I/O callbacks: every request parsed in the same turn joins the batch.
-      const immediate = setImmediate(flush);
-      scheduled = { cancel: () => clearImmediate(immediate) };
-    }
-  };
-
-  const admit = (): void => {
-    if (closed) throw unavailable('the service is shutting down');
-    if (buffer.length >= maxPending) {
-      throw unavailable(`decision writes are behind (${buffer.length} waiting for their commit); retry shortly`);
-    }
-  };
+    },
+  });
 
   const overlay = (record: DecisionRecord): void => {
     const day = Math.floor(record.createdAt / DAY_MS);
@@ -153,28 +117,24 @@ export function createDecisionLog(options: DecisionLogOptions): DecisionLog {
   };
 
   return {
-    admit,
+    admit: commit.admit,
     append(record) {
       try {
-        admit();
+        commit.admit();
       } catch (error) {
         return Promise.reject(error);
       }
-      return new Promise<void>((resolve, reject) => {
-        buffer.push({ record, resolve, reject });
-        ids.add(record.id);
-        overlay(record);
-        schedule();
-      });
+      // Admitted, so it enters the buffer (in this same synchronous step) and the overlay with it.
+      const written = commit.append(record);
+      ids.add(record.id);
+      overlay(record);
+      return written;
     },
-    flush,
+    flush: commit.flush,
     holds: (decisionId) => ids.has(decisionId),
-    pending: () => buffer.length,
+    pending: commit.pending,
     pendingContacts: (customerId) => contactsByCustomer.get(customerId) ?? NO_CONTACTS,
     pendingOffers: (actionId, day) => offersByAction.get(`${day}:${actionId}`) ?? 0,
-    close() {
-      flush();
-      closed = true;
-    },
+    close: commit.close,
   };
 }

@@ -135,6 +135,7 @@ function httpExceptionProblem(error: HTTPException): { code: ErrorCode; detail: 
 export function createErrorHandler(logger: Logger): ErrorHandler<AppEnv> {
   return (error, c) => {
     if (error instanceof PersonalizerError) {
+      if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
       return personalizerError(c, error.status, error.code, error.message, error.target === undefined ? undefined : [{ field: error.target, message: error.message }]);
     }
     if (error instanceof AppError) {

@@ -1,9 +1,10 @@
 /**
- * Rank events are written by group commit (group-commit.ts): a rank is answered once its event is on disk, and the
+ * Rank events are written by group commit (src/domain/group-commit.ts): a rank is answered once its event is on disk, and the
  * ranks of one event-loop turn share a transaction, each in its own savepoint so one that fails rejects alone.
  * A reward, an activation or a read of the logs flushes first, so it always finds the event.
  */
-import { createGroupCommit } from './group-commit.js';
+import { createGroupCommit } from '../domain/group-commit.js';
+import { PersonalizerError } from './types.js';
 import type { PersonalizerStore, RankWrite } from './store.js';
 
 export interface RankLog {
@@ -24,26 +25,41 @@ export interface RankLogOptions {
   onFailed: (writes: readonly RankWrite[], error: unknown) => void;
 }
 
+/** The 503 (with Retry-After: 1, as the decision log's) of a write refused by backpressure or after close. */
+export function writeRefusal(reason: 'closed' | 'full'): PersonalizerError {
+  return new PersonalizerError(
+    'ServiceUnavailable',
+    reason === 'closed' ? 'the service is shutting down' : 'too many writes are waiting for their commit: retry shortly',
+    undefined,
+    { retryAfterSeconds: 1 },
+  );
+}
+
 export function createRankLog(options: RankLogOptions): RankLog {
+  // Event ids of the buffered ranks (all of them leave the buffer together, at the flush).
   const waiting = new Set<string>();
   const commit = createGroupCommit<RankWrite>({
     maxPending: options.maxPending,
-    flushMs: options.flushMs,
-    writeBatch: (writes) => {
-      for (const w of writes) waiting.delete(w.event.eventId);
-      return options.store.recordRanks(writes);
+    flushMs: options.flushMs ?? 0,
+    writeBatch: (writes) => options.store.recordRanks(writes),
+    refusal: writeRefusal,
+    taken: () => waiting.clear(),
+    failed: (error, writes) => {
+      options.onFailed(writes, error);
+      return error;
     },
-    onFailed: options.onFailed,
   });
   return {
     admit: commit.admit,
     taken: (eventId) => waiting.has(eventId) || options.store.hasEvent(eventId),
     append(write) {
-      const id = write.event.eventId;
-      waiting.add(id);
+      try {
+        commit.admit();
+      } catch (error) {
+        return Promise.reject(error);
+      }
       const written = commit.append(write);
-      // Refused at once (backpressure): the id was never taken.
-      written.catch(() => (commit.buffered().includes(write) ? undefined : waiting.delete(id)));
+      waiting.add(write.event.eventId);
       return written;
     },
     flush: commit.flush,

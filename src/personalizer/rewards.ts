@@ -7,7 +7,7 @@
  *   learned. Rewards sent before the activation are kept and count once it comes.
  * An unknown event is a 404; the wrong route for the event's kind (single vs multi-slot) a 400.
  */
-import type { GroupCommit } from './group-commit.js';
+import type { GroupCommit } from '../domain/group-commit.js';
 import type { EventView, PersonalizerStore, RewardWrite } from './store.js';
 import { PersonalizerError, type SlotReward } from './types.js';
 

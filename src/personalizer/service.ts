@@ -18,8 +18,8 @@ import { createLoopLearner, type CycleInfo, type LoopLearner } from './learner.j
 import type { MetricsHooks } from '../metrics/types.js';
 import { createLoopState, type LoopState } from './loop-state.js';
 import { exportModel, importModel } from './model-file.js';
-import { createGroupCommit } from './group-commit.js';
-import { createRankLog } from './rank-log.js';
+import { createGroupCommit } from '../domain/group-commit.js';
+import { createRankLog, writeRefusal } from './rank-log.js';
 import { multiSlotRank, rank } from './ranking.js';
 import { activate, multiSlotActivate, multiSlotReward, reward } from './rewards.js';
 import type { PersonalizerStore, RewardWrite } from './store.js';
@@ -100,11 +100,12 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
   };
   const rewards = createGroupCommit<RewardWrite>({
     maxPending: deps.maxPendingWrites,
-    flushMs: deps.flushMs,
+    flushMs: deps.flushMs ?? 0,
     writeBatch: (items) => {
       store.addRewards(items);
       return new Map();
     },
+    refusal: writeRefusal,
   });
   const rewardDeps = { store, rewards, flush: log.flush, now, ready: (eventId: string, slot: number) => learner.ready(eventId, slot),
     counted: deps.metrics ? deps.metrics.personalizerRewards : undefined,

@@ -171,11 +171,14 @@ export type PersonalizerErrorCode = keyof typeof PERSONALIZER_ERROR_STATUS;
 export class PersonalizerError extends Error {
   readonly code: PersonalizerErrorCode;
   readonly target: string | undefined;
-  constructor(code: PersonalizerErrorCode, message: string, target?: string) {
+  /** Sent as `Retry-After` (seconds), as AppError's: when a refused request (503) may be tried again. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: PersonalizerErrorCode, message: string, target?: string, options: { retryAfterSeconds?: number } = {}) {
     super(message);
     this.name = 'PersonalizerError';
     this.code = code;
     this.target = target;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
   get status(): number {
     return PERSONALIZER_ERROR_STATUS[this.code];

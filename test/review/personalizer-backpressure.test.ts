@@ -28,6 +28,7 @@ it('an action first seen in a rank refused with 503 is created by the next rank 
   expect([a.status, b.status].sort(), `${a.text} / ${b.text}`).toEqual([201, 503]);
   const refusedAction = b.status === 503 ? 'fresh' : 'old';
   const refusedEvent = b.status === 503 ? 'refused' : 'first';
+  expect((b.status === 503 ? b : a).headers.get('retry-after'), 'a 503 says when to retry').toBe('1');
   expect(h.db.sqlite.prepare('SELECT 1 FROM pz_events WHERE event_id = ?').get(refusedEvent)).toBeUndefined();
 
   // The client retries, as a 503 asks.
