@@ -52,10 +52,8 @@ export interface CycleInfo {
 export interface LoopLearner {
   /** Queues a slot whose reward is final and wakes the learner. */
   ready(eventId: string, slotIndex: number): void;
-  /** Runs one cycle now (tests and DELETE /logs use it); returns how many slots it learned or logged. */
+  /** Runs one cycle now (tests drive the learner with it); returns how many slots it learned or logged. */
   cycle(): number;
-  /** Forgets the queue (DELETE /logs). */
-  clear(): void;
   start(): void;
   stop(): void;
 }
@@ -155,7 +153,6 @@ export function createLoopLearner(deps: LoopLearnerDeps): LoopLearner {
       if (timer) schedule(Math.max(0, deps.minGapMs - (Date.now() - lastCycle)));
     },
     cycle,
-    clear: () => queue.clear(),
     start() {
       if (timer) return;
       timer = setInterval(safeCycle, deps.intervalMs);

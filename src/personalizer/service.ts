@@ -14,7 +14,7 @@ import {
   type EffectiveConfiguration,
 } from './configuration.js';
 import { PERSONALIZER_PRIOR } from './core/prior.js';
-import { createLoopLearner, type CycleInfo, type LoopLearner } from './learner.js';
+import { createLoopLearner, type LoopLearner } from './learner.js';
 import type { MetricsHooks } from '../metrics/types.js';
 import { createLoopState, type LoopState } from './loop-state.js';
 import { exportModel, importModel } from './model-file.js';
@@ -45,7 +45,6 @@ export interface PersonalizerDeps {
   onRetired?: (ids: string[]) => void;
   onError: (error: unknown) => void;
   metrics?: Pick<MetricsHooks, 'personalizerRanked' | 'personalizerRewards' | 'personalizerLearned'>;
-  onCycle?: (info: CycleInfo) => void;
 }
 
 export interface PersonalizerLoop {
@@ -75,10 +74,7 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
     actionTtlMs: deps.actionTtlMs,
     onRetired: deps.onRetired,
     onError: deps.onError,
-    onCycle: (info) => {
-      deps.metrics?.personalizerLearned(info.given, info.learned - info.given);
-      deps.onCycle?.(info);
-    },
+    onCycle: (info) => deps.metrics?.personalizerLearned(info.given, info.learned - info.given),
   });
   const log = createRankLog({
     store,
