@@ -12,7 +12,8 @@ import { updatePosteriorGuarded } from '../core/update.js';
 import type { Posterior } from '../core/types.js';
 import type { LoopState } from './loop-state.js';
 import type { DueSlot, PersonalizerStore } from './store.js';
-import type { FlatFeature } from './types.js';
+import { groupByAction, type LabelledRow } from '../learner/fold.js';
+import { PERSONALIZER_DIMENSION, type FlatFeature } from './types.js';
 
 const DAY_MS = 86_400_000;
 /** Closed events past logRetentionDays are deleted, last-seen times stored and stale actions retired this often. */
@@ -75,33 +76,22 @@ export function createLoopLearner(deps: LoopLearnerDeps): LoopLearner {
     const slots = new Map<string, DueSlot>();
     for (const s of [...deps.store.readySlots(keys), ...due.slots]) slots.set(`${s.eventId}\u0000${s.slotIndex}`, s);
 
-    const byAction = new Map<string, DueSlot[]>();
     const learned: { eventId: string; slotIndex: number; reward: number }[] = [];
+    const rows: LabelledRow[] = [];
     let given = 0;
     for (const s of slots.values()) {
       if (s.rewarded) given++;
       learned.push({ eventId: s.eventId, slotIndex: s.slotIndex, reward: s.reward });
-      if (s.mode === 'LoggingOnly') continue;
-      let list = byAction.get(s.actionId);
-      if (!list) byAction.set(s.actionId, (list = []));
-      list.push(s);
+      if (s.mode !== 'LoggingOnly') rows.push({ actionId: s.actionId, x: s.x, y: s.reward });
     }
     const models: { actionId: string; featuresJson: string; features: FlatFeature[]; posterior: Posterior }[] = [];
     let refused = 0;
     let folded = 0;
-    for (const [actionId, list] of byAction) {
+    for (const [actionId, batch] of groupByAction(rows, PERSONALIZER_DIMENSION)) {
       const action = deps.state.get(actionId);
-      const current = action?.posterior ?? deps.prior();
-      const d = current.d;
-      const x = new Float64Array(list.length * d);
-      const y = new Float64Array(list.length);
-      list.forEach((s, i) => {
-        x.set(s.x.subarray(0, d), i * d);
-        y[i] = s.reward;
-      });
-      const result = updatePosteriorGuarded(current, { n: list.length, d, x, y });
+      const result = updatePosteriorGuarded(action?.posterior ?? deps.prior(), batch);
       refused += result.refused;
-      folded += list.length - result.refused;
+      folded += batch.n - result.refused;
       models.push({ actionId, featuresJson: action?.featuresJson ?? '[]', features: action?.features ?? [], posterior: result.posterior });
     }
     if (learned.length > 0 || due.events.length > 0) {
