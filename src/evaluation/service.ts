@@ -3,6 +3,8 @@
  * probabilities), records it, runs the replay off the event loop (runner.ts) and keeps its progress, results or
  * error. An evaluation found 'running' when the service starts died with its process and is marked failed.
  */
+import { parseTimeParam } from '../core/instant.js';
+import { DEFAULT_WINDOW_MS } from '../dashboard/window.js';
 import { AppError } from '../errors.js';
 import type { EvaluationRecord, EvaluationStore, WindowSummary } from './evaluation-store.js';
 import type { EvaluationRunner } from './runner.js';
@@ -10,7 +12,6 @@ import { resolvePolicies } from './settings.js';
 import type { ServiceSetup } from './setup.js';
 import type { CandidatePolicy, EvaluationRequest, PolicySettings, ReplaySetup, ResultRow, SkippedCounts } from './types.js';
 
-export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
 export const MAX_LIST = 100;
 
 export interface EvaluationBody {
@@ -58,12 +59,13 @@ export interface EvaluationServiceDeps {
   seed?: () => number;
 }
 
-/** ISO-8601 or Unix ms (a number, or a string of digits); undefined when it is neither. */
+/**
+ * ISO-8601 or Unix ms (a number, or a string of digits); undefined when it is neither — with the measurement routes'
+ * strict parser (no rolled-over dates, no date-time without an offset).
+ */
 export function parseInstant(value: string | number): number | undefined {
-  if (typeof value === 'number') return Number.isFinite(value) ? value : undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim());
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) ? ms : undefined;
+  if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? value : undefined;
+  return parseTimeParam(value);
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();

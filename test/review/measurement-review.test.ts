@@ -61,6 +61,14 @@ describe('time parameters of the measurement routes', () => {
       expect(leap.body.from).toBe('2024-02-29T00:00:00.000Z');
     });
   }
+
+  it('POST /v1/evaluations: an impossible date, or a date-time without an offset, is a 400 naming the field', async () => {
+    for (const [field, date] of [...impossible.map((d) => ['from', d]), ['to', '2026-11-31'], ['to', '2026-12-01T10:00']] as const) {
+      const reply = await send(h, 'POST', '/v1/evaluations', { [field]: date, policies: [{ name: 'c' }] });
+      expectStatus(reply, 400);
+      expect(reply.body.errors[0].field, date).toBe(field);
+    }
+  });
 });
 
 describe('the measurement aggregates across a decision\'s whole life (checked fine in the review)', () => {
