@@ -1,23 +1,8 @@
 /** Zod schemas of the dashboard's data calls (GET /v1/stats/series, GET /v1/stats/no-action; issue #11 contract). */
 import { z } from '@hono/zod-openapi';
 import { NO_ACTION_REASONS } from '../domain/types.js';
-import { parseTimeParam } from './time-query.js';
+import { instantParam } from './time-query.js';
 
-const INSTANT_MESSAGE = 'must be an ISO-8601 date or date-time with an offset (2026-12-01T00:00:00Z), or Unix ms';
-
-/** An instant as ISO-8601 or Unix milliseconds, parsed to Unix ms. */
-export const instantParam = z
-  .string()
-  .transform((text, ctx) => {
-    // One parser for every measurement route (src/http/time-query.ts: calendar dates only, an offset required).
-    const ms = parseTimeParam(text);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: INSTANT_MESSAGE });
-      return z.NEVER;
-    }
-    return ms;
-  })
-  .openapi({ type: 'string', example: '2026-11-01T00:00:00Z', description: 'ISO-8601 or Unix ms' });
 
 export const WindowQuerySchema = z
   .object({

@@ -3,11 +3,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { CATEGORIES } from '../domain/types.js';
 import type { KairosApp, RouteDeps } from './env.js';
 import { CHANNEL_PATTERN, problemResponses } from './schemas.js';
-import { parseTimeParam, timeParam } from './time-query.js';
+import { instantParam } from './time-query.js';
 
 const LiftQuerySchema = z.strictObject({
-  from: timeParam('from', 'Start of the window (floored to the hour); default `to` − 30 days.'),
-  to: timeParam('to', 'End of the window, exclusive (ceiled to the hour); default now.'),
+  from: instantParam.optional().openapi({ param: { name: 'from', in: 'query' }, description: 'Start of the window (floored to the hour); default `to` − 30 days.' }),
+  to: instantParam.optional().openapi({ param: { name: 'to', in: 'query' }, description: 'End of the window, exclusive (ceiled to the hour); default now.' }),
   channel: z
     .string()
     .regex(CHANNEL_PATTERN, 'must be 1–64 characters of A–Z, a–z, 0–9, _ . : -')
@@ -70,8 +70,8 @@ export function registerLift(app: KairosApp, deps: RouteDeps): void {
   app.openapi(getLift, (c) => {
     const q = c.req.valid('query');
     const report = deps.services.lift.lift({
-      ...(q.from !== undefined ? { from: parseTimeParam(q.from)! } : {}),
-      ...(q.to !== undefined ? { to: parseTimeParam(q.to)! } : {}),
+      ...(q.from !== undefined ? { from: q.from } : {}),
+      ...(q.to !== undefined ? { to: q.to } : {}),
       ...(q.channel !== undefined ? { channel: q.channel } : {}),
       ...(q.category !== undefined ? { category: q.category } : {}),
     });

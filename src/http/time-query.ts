@@ -7,12 +7,17 @@
 import { z } from '@hono/zod-openapi';
 import { parseTimeParam } from '../core/instant.js';
 
-export { parseTimeParam };
+const INSTANT_MESSAGE = 'must be an ISO-8601 date or date-time with an offset (2026-12-01T00:00:00Z), or Unix ms';
 
-/** A `from` / `to` query parameter, validated here and turned into Unix ms by the handler with parseTimeParam. */
-export const timeParam = (name: string, description: string) =>
-  z
-    .string()
-    .refine((text) => parseTimeParam(text) !== undefined, 'must be an ISO-8601 time (2026-12-01T00:00:00Z) or Unix ms')
-    .optional()
-    .openapi({ param: { name, in: 'query' }, description, example: '2026-12-01T00:00:00Z' });
+/** An instant as ISO-8601 or Unix milliseconds, parsed to Unix ms (one parser for every measurement route). */
+export const instantParam = z
+  .string()
+  .transform((text, ctx) => {
+    const ms = parseTimeParam(text);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: INSTANT_MESSAGE });
+      return z.NEVER;
+    }
+    return ms;
+  })
+  .openapi({ type: 'string', example: '2026-11-01T00:00:00Z', description: 'ISO-8601 or Unix ms' });

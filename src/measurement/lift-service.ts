@@ -9,19 +9,15 @@
  * had a decision simply has no rows: zeros, not an error (a channel renamed or dropped from the schema keeps its
  * history).
  */
-import { AppError } from '../errors.js';
+import { alignWindow, DAY_MS, HOUR_MS } from '../dashboard/window.js';
 import { addSums, EMPTY_SUMS, groupView, liftOf, type GroupSums, type GroupView, type LiftEstimate } from './lift.js';
 import type { LiftStore } from './lift-store.js';
 
-const HOUR_MS = 3_600_000;
-const DAY_MS = 86_400_000;
-/** Default window: the 30 days before `to`. */
-export const DEFAULT_LIFT_WINDOW_MS = 30 * DAY_MS;
 /** Longest window (ten years): bounds the daily series an answer carries. */
 export const MAX_LIFT_WINDOW_MS = 3_660 * DAY_MS;
 
 export interface LiftQuery {
-  /** Unix ms; default `to` − 30 days. */
+  /** Unix ms; default `to` − 30 days (the dashboard's default window). */
   from?: number;
   /** Unix ms; default now. */
   to?: number;
@@ -65,16 +61,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 export function createLiftService(deps: LiftServiceDeps): LiftService {
   return {
     lift(query) {
-      const to = query.to ?? deps.now();
-      const from = query.from ?? to - DEFAULT_LIFT_WINDOW_MS;
-      if (from >= to) {
-        throw new AppError('validation', `from (${iso(from)}) must be before to (${iso(to)})`, [{ field: 'from', message: 'must be before to' }]);
-      }
-      if (to - from > MAX_LIFT_WINDOW_MS) {
-        throw new AppError('validation', 'the window is longer than 3,660 days', [{ field: 'from', message: 'at most 3,660 days before to' }]);
-      }
-      const fromHour = Math.floor(from / HOUR_MS);
-      const toHour = Math.ceil(to / HOUR_MS);
+      // The dashboard's window rules: the 30-day default, from < to, the hour grain, at most MAX_LIFT_WINDOW_MS.
+      const { fromBucket: fromHour, toBucket: toHour, from, to } = alignWindow(query, deps.now(), HOUR_MS, MAX_LIFT_WINDOW_MS / HOUR_MS);
       const channel = query.channel ?? null;
       const category = query.category ?? null;
       const rows = deps.store.daily({ fromHour, toHour, channel, category });
@@ -98,8 +86,8 @@ export function createLiftService(deps: LiftServiceDeps): LiftService {
       const series: LiftPoint[] = new Array(days);
       for (let i = 0; i < days; i++) series[i] = { t: iso((firstDay + i) * DAY_MS), policy: groupView(byDay.policy[i]!), control: groupView(byDay.control[i]!) };
       return {
-        from: iso(fromHour * HOUR_MS),
-        to: iso(toHour * HOUR_MS),
+        from,
+        to,
         channel,
         category,
         controlShare: deps.controlShare,
