@@ -22,7 +22,9 @@
  */
 
 /** z of a two-sided 95 % normal interval. */
-export const Z95 = 1.959963984540054;
+import { sampleMoments, Z95 } from './intervals.js';
+
+export { Z95 };
 
 /** Running sums of one policy's rows (all plain numbers: a replay adds one row at a time). */
 export interface OpeSums {
@@ -83,11 +85,8 @@ export interface OpeEstimates {
 
 /** Mean of n terms from their sum and sum of squares, with its CLT 95 % interval (n ≥ 2 for the interval). */
 export function meanWithInterval(n: number, sum: number, sumSq: number): Estimate {
-  if (n === 0) return { value: null, ci95: null };
-  const mean = sum / n;
-  if (n < 2) return { value: mean, ci95: null };
-  // Sample variance from the moments; rounding can make it a hair negative when every term is equal.
-  const variance = Math.max(0, (sumSq - n * mean * mean) / (n - 1));
+  const { mean, variance } = sampleMoments(n, sum, sumSq);
+  if (mean === null || variance === null) return { value: mean, ci95: null };
   const half = Z95 * Math.sqrt(variance / n);
   return { value: mean, ci95: [mean - half, mean + half] };
 }

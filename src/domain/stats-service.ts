@@ -5,7 +5,7 @@
  * Every read is O(actions × channels + actions × bins): running counts, never a scan of the log; the bins are read
  * again only for models that changed.
  */
-import { wilsonInterval } from '../core/intervals.js';
+import { sampleMoments, wilsonInterval, Z95 } from '../core/intervals.js';
 import { posteriorSd } from '../core/update.js';
 import type { Db } from '../../db/open.js';
 import { countsByActionAndChannel, type CountsRow } from '../../db/stores/stats.js';
@@ -22,15 +22,12 @@ import type { ActionStats, ChannelCounts, StatsOverview, StatsService } from './
  * so mean ± Z95·sd is its central 95 % credible interval. A linear model's weight is Student-t with 2a degrees of
  * freedom (Normal–inverse-gamma); the normal quantile then reads slightly narrow while a is small (few outcomes).
  */
-const Z95 = 1.959963984540054;
 
 /** Reward mean and sample sd (n − 1) of a linear action; null where there are too few rewards to say. */
 function rewardSummary(m: RewardMoments | undefined): ActionStats['reward'] {
-  const n = m?.n ?? 0;
-  if (!m || n === 0) return { n: 0, mean: null, sd: null };
-  const mean = m.sum / n;
-  const sd = n > 1 ? Math.sqrt(Math.max(0, (m.sumSq - n * mean * mean) / (n - 1))) : null;
-  return { n, mean, sd };
+  if (!m || !(m.n > 0)) return { n: 0, mean: null, sd: null };
+  const { mean, variance } = sampleMoments(m.n, m.sum, m.sumSq);
+  return { n: m.n, mean, sd: variance === null ? null : Math.sqrt(variance) };
 }
 
 function counts(decisions: number, responses: number, ignores: number): ChannelCounts {

@@ -11,9 +11,8 @@
  *   Var L ≈ (p/c)² (Var p̄/p² + Var c̄/c²) = Var p̄/c² + p² Var c̄/c⁴,
  * the second form being defined at p = 0. The 95 % interval is L ± z·√Var L with z = Φ⁻¹(0.975).
  */
+import { sampleMoments, Z95 } from '../core/intervals.js';
 
-/** Φ⁻¹(0.975): the two-sided 95 % normal quantile. */
-export const Z_95 = 1.959963984540054;
 
 /** One group's sums over its opportunities. */
 export interface GroupSums {
@@ -38,12 +37,8 @@ export interface MeanEstimate {
 
 /** The mean of n values from their sum and sum of squares, with the sampling variance of the mean. */
 export function meanEstimate(sum: number, sumSq: number, n: number): MeanEstimate {
-  if (!(n > 0)) return { mean: null, variance: null };
-  const mean = sum / n;
-  if (n < 2) return { mean, variance: null };
-  // Rounding can leave Q − S²/n a hair below 0 when every value is equal: the variance is then 0.
-  const sampleVariance = Math.max(0, (sumSq - (sum * sum) / n) / (n - 1));
-  return { mean, variance: sampleVariance / n };
+  const { mean, variance } = sampleMoments(n, sum, sumSq);
+  return { mean, variance: variance === null ? null : variance / n };
 }
 
 export interface LiftEstimate {
@@ -59,7 +54,7 @@ export function relativeLift(policy: MeanEstimate, control: MeanEstimate): LiftE
   const estimate = p / c - 1;
   const variance = deltaMethodVariance(policy, control);
   if (variance === null) return { estimate, ci95: null };
-  const half = Z_95 * Math.sqrt(variance);
+  const half = Z95 * Math.sqrt(variance);
   return { estimate, ci95: [estimate - half, estimate + half] };
 }
 

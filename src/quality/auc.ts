@@ -3,9 +3,8 @@
  * was predicted higher than a random negative — with pairs inside one bin counted ½ (their order is unknown at this
  * resolution), and its 95 % interval from the Hanley & McNeil (1982) standard error.
  */
+import { Z95 } from '../core/intervals.js';
 import type { PredictionBin } from './bins.js';
-
-const Z95 = 1.959963984540054;
 
 export interface AucEstimate {
   auc: number;

@@ -5,7 +5,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../../src/core/rng.js';
-import { deltaMethodVariance, EMPTY_SUMS, groupView, liftOf, meanEstimate, relativeLift, Z_95, type GroupSums } from '../../../src/measurement/lift.js';
+import { deltaMethodVariance, EMPTY_SUMS, groupView, liftOf, meanEstimate, relativeLift, type GroupSums } from '../../../src/measurement/lift.js';
+import { Z95 } from '../../../src/core/intervals.js';
 
 /** Sums of a list of per-opportunity values, as decision_counts keeps them. */
 function sumsOf(values: readonly number[]): { sum: number; sumSq: number; n: number } {
@@ -60,7 +61,7 @@ describe('relativeLift (delta method)', () => {
     expect(deltaMethodVariance(policy, control)).toBeCloseTo(expected, 14);
     const lift = relativeLift(policy, control);
     expect(lift.estimate).toBeCloseTo(0.5, 14);
-    const half = Z_95 * Math.sqrt(expected);
+    const half = Z95 * Math.sqrt(expected);
     expect(lift.ci95![0]).toBeCloseTo(0.5 - half, 12);
     expect(lift.ci95![1]).toBeCloseTo(0.5 + half, 12);
   });
