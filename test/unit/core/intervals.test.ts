@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { wilsonInterval } from '../../../src/core/intervals.js';
+import { sampleMoments, wilsonInterval } from '../../../src/core/intervals.js';
 
 describe('wilsonInterval', () => {
   it('matches published 95 % Wilson intervals', () => {
@@ -49,5 +49,29 @@ describe('wilsonInterval', () => {
     expect(() => wilsonInterval(-1, 3)).toThrow(RangeError);
     expect(() => wilsonInterval(1, Number.NaN)).toThrow(RangeError);
     expect(() => wilsonInterval(1, 3, 0)).toThrow(RangeError);
+  });
+});
+
+describe('sampleMoments', () => {
+  it('match the two-pass mean and sample variance; null below 1 and 2 values; never negative', () => {
+    fc.assert(
+      fc.property(fc.array(fc.double({ min: -1e6, max: 1e6, noNaN: true }), { minLength: 2, maxLength: 50 }), (xs) => {
+        const n = xs.length;
+        const sum = xs.reduce((a, b) => a + b, 0);
+        const mean = sum / n;
+        const twoPass = xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1);
+        const m = sampleMoments(n, sum, xs.reduce((a, b) => a + b * b, 0));
+        expect(m.mean).toBeCloseTo(mean, 6);
+        expect(m.variance!).toBeGreaterThanOrEqual(0);
+        expect(Math.abs(m.variance! - twoPass)).toBeLessThanOrEqual(1e-6 * Math.max(1, twoPass, mean * mean));
+      }),
+    );
+    expect(sampleMoments(0, 0, 0)).toEqual({ mean: null, variance: null });
+    expect(sampleMoments(1, 3, 9)).toEqual({ mean: 3, variance: null });
+    expect(sampleMoments(3, 6, 12).variance).toBe(0);
+    // Equal values whose sums carry rounding: a hair above 0 at most, never below.
+    const v = sampleMoments(3, 0.1 + 0.1 + 0.1, 0.01 + 0.01 + 0.01).variance!;
+    expect(v).toBeGreaterThanOrEqual(0);
+    expect(v).toBeLessThan(1e-15);
   });
 });
