@@ -171,7 +171,12 @@ export function posteriorSd(post: Posterior): Float64Array {
  * approximation E[σ(z)] ≈ σ(m / √(1 + πv/8)) (Bishop 2006, PRML eq. 4.153); linear, m.
  */
 export function predictiveFromMoments(likelihood: Likelihood, m: number, v: number): number {
-  return likelihood === 'logistic' ? sigmoid(m / Math.sqrt(1 + (Math.PI * v) / 8)) : m;
+  return likelihood === 'logistic' ? sigmoid(predictiveLogitFromMoments(m, v)) : m;
+}
+
+/** MacKay's corrected logit m / √(1 + πv/8): `predictiveFromMoments` is σ of it (model quality bins the logit). */
+export function predictiveLogitFromMoments(m: number, v: number): number {
+  return m / Math.sqrt(1 + (Math.PI * v) / 8);
 }
 
 /**

@@ -3,8 +3,7 @@
  * probabilities), records it, runs the replay off the event loop (runner.ts) and keeps its progress, results or
  * error. An evaluation found 'running' when the service starts died with its process and is marked failed.
  */
-import { parseTimeParam } from '../core/instant.js';
-import { DEFAULT_WINDOW_MS } from '../dashboard/window.js';
+import { DEFAULT_WINDOW_MS, parseTimeParam } from '../dashboard/window.js';
 import { AppError } from '../errors.js';
 import type { EvaluationRecord, EvaluationStore, WindowSummary } from './evaluation-store.js';
 import type { EvaluationRunner } from './runner.js';

@@ -5,7 +5,7 @@
  * reads a date-time without an offset in the server's time zone, so both are refused here.
  */
 import { z } from '@hono/zod-openapi';
-import { parseTimeParam } from '../core/instant.js';
+import { parseTimeParam } from '../dashboard/window.js';
 
 const INSTANT_MESSAGE = 'must be an ISO-8601 date or date-time with an offset (2026-12-01T00:00:00Z), or Unix ms';
 

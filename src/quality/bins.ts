@@ -7,6 +7,7 @@
  * the range (p < 4.5·10⁻⁵ falls in bin 0, p > 1 − 4.5·10⁻⁵ in the last). Uniform in the logit rather than in p, so
  * the low response rates a bank sees (0.1 %–5 %) get as fine a resolution as the middle; bin order is the order of p.
  */
+import { sigmoid } from '../core/logistic.js';
 
 export const BIN_COUNT = 200;
 export const LOGIT_MIN = -10;
@@ -61,7 +62,7 @@ export class PredictionTally {
     }
     if (positive) entry.positives += 1;
     else entry.negatives += 1;
-    entry.predicted += 1 / (1 + Math.exp(-z));
+    entry.predicted += sigmoid(z);
   }
 
   /** Per action, its touched bins in ascending order. */

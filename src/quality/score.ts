@@ -7,6 +7,7 @@
  */
 import { sparseQuadForm } from '../core/contenders.js';
 import { quadFormInverse } from '../core/linalg.js';
+import { predictiveLogitFromMoments } from '../core/update.js';
 import type { Posterior } from '../core/types.js';
 
 /** Reusable buffers of dimension d (one per learner cycle). */
@@ -34,5 +35,5 @@ export function predictiveLogit(post: Posterior, covariance: Float64Array | unde
     scratch.nonZero[nnz++] = j;
   }
   const v = covariance ? sparseQuadForm(covariance, d, scratch.values, scratch.nonZero, nnz) : quadFormInverse(post.cholPrecision, d, x, scratch.work);
-  return m / Math.sqrt(1 + (Math.PI * Math.max(0, v)) / 8);
+  return predictiveLogitFromMoments(m, Math.max(0, v));
 }

@@ -24,5 +24,6 @@ export function histogram(rows: readonly Scored[]): PredictionBin[] {
   return tally.entries()[0]?.[1] ?? [];
 }
 
-export const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
+/** The service's own σ (src/core/logistic.ts), which the tally sums. */
+export { sigmoid } from '../../../src/core/logistic.js';
 export const logit = (p: number): number => Math.log(p) - Math.log1p(-p);
