@@ -6,11 +6,10 @@
  * and correlation, and the doubly robust direct term Σₐ π(a|x)·q̂(a, x) with q̂ = predictive response probability ×
  * value (0 for no action).
  */
-import { arbitrationRule, gateStatus, priorityBar, ACTION_STATUS, type ArbitrationRule } from '../core/arbitration.js';
+import { arbitrationRule, priorityBar, type ArbitrationRule } from '../core/arbitration.js';
 import { sparseQuadForm } from '../core/contenders.js';
 import { inverseFromCholesky } from '../core/linalg.js';
-import { sigmoid } from '../core/logistic.js';
-import { NORMAL_TABLE, NORMAL_TABLE_MASK, NORMAL_TABLE_SIZE } from '../core/normal-table.js';
+import { createDecisionScratch, decide, type DecisionScratch } from '../core/thompson.js';
 import { chosenProbability, noActionProbabilityExact } from '../core/selection-probability.js';
 import type { ObservationBatch, Posterior, Rng } from '../core/types.js';
 import { predictiveFromMoments } from '../core/update.js';
@@ -26,13 +25,9 @@ import type { ChannelRule, PolicySettings, ReplayAction } from './types.js';
  * than 32 draws: at 50 actions ~4,300 → ~5,500–7,100 decisions/s per candidate.
  */
 export const DIRECT_DRAWS = 16;
-/** Score sds around the mean within which a draw is treated as certain to land (a 1-in-10⁹ tail, as thompson.ts prunes). */
-const PRUNE_SDS = 6;
 
 /** Per-row working arrays, sized to the catalog. */
 export interface ScoreScratch {
-  /** Candidates of the current row that can win a draw (positions in the row's candidate list). */
-  contenders: Int32Array;
   means: Float64Array;
   sds: Float64Array;
   scales: Float64Array;
@@ -40,11 +35,22 @@ export interface ScoreScratch {
   q: Float64Array;
   nonZero: Int32Array;
   nonZeroValues: Float64Array;
+  /** The row's candidates as thompson.ts `decide` reads them (in the row's candidate order), and its scratch. */
+  decision: { posteriors: Posterior[]; covariances: Float64Array[]; values: Float64Array; levers: Float64Array; scratch: DecisionScratch };
 }
 
 export function createScoreScratch(actions: number, d: number): ScoreScratch {
   const f = () => new Float64Array(Math.max(1, actions));
-  return { contenders: new Int32Array(Math.max(1, actions)), means: f(), sds: f(), scales: f(), taus: f(), q: f(), nonZero: new Int32Array(d), nonZeroValues: new Float64Array(d) };
+  return {
+    means: f(),
+    sds: f(),
+    scales: f(),
+    taus: f(),
+    q: f(),
+    nonZero: new Int32Array(d),
+    nonZeroValues: new Float64Array(d),
+    decision: { posteriors: [], covariances: [], values: f(), levers: f(), scratch: createDecisionScratch(actions, d) },
+  };
 }
 
 /** A decision as scored: the candidates' catalog indices, the logged choice's position among them (−1: no action). */
@@ -134,54 +140,51 @@ export class PolicyReplay {
     if (k === 0) return { probability: 1, noAction: 1, direct: 0, qLogged: 0 };
     const noAction = noActionProbabilityExact(k, momentsOf, threshold);
     const probability = row.logged >= 0 ? chosenProbability(row.logged, k, momentsOf, threshold) : noAction;
-    const direct = this.directByDraws(k, s, rule, gated, rng);
+    const direct = this.directByDraws(row, s, rule, rng);
     return { probability, noAction, direct, qLogged: row.logged >= 0 ? s.q[row.logged]! : 0 };
   }
 
   /**
-   * Σₐ π(a)q̂(a) by DIRECT_DRAWS draws of the policy's own Thompson sampling (thompson.ts: shared optimism, one slot)
-   * gated by the same rule (arbitration.ts `gateStatus`). Draws read the normal-quantile table at random offsets and
-   * odd strides, as thompson.ts's re-draws do, and leave out candidates that cannot win: one whose priority 6 sds
-   * above its mean stays below what another surely reaches (6 sds below its mean, when that clears its own bar).
+   * Σₐ π(a)q̂(a) by DIRECT_DRAWS draws of the policy's own Thompson sampling: thompson.ts `decide` itself (one slot,
+   * the same rule, correlation and pruning of the candidates that cannot win), whose Monte Carlo probabilities are
+   * the frequencies over its actual draw and probabilityDraws = DIRECT_DRAWS − 1 independent re-draws.
    */
-  private directByDraws(k: number, s: ScoreScratch, rule: ArbitrationRule, gated: boolean, rng: Rng): number {
-    const rho = this.settings.drawCorrelation;
-    const common = Math.sqrt(rho);
-    const own = Math.sqrt(1 - rho);
-    // The shared deviate only adds, so the bounds take it at its largest table value and at 0.
-    const shiftUp = common * NORMAL_TABLE[NORMAL_TABLE_SIZE - 1]!;
-    let floor = -Infinity;
+  private directByDraws(row: ScoredRow, s: ScoreScratch, rule: ArbitrationRule, rng: Rng): number {
+    const { candidates } = row;
+    const k = candidates.length;
+    const { posteriors, covariances } = s.decision;
+    posteriors.length = k;
+    covariances.length = k;
     for (let c = 0; c < k; c++) {
-      const low = s.scales[c]! * sigmoid(s.means[c]! - PRUNE_SDS * s.sds[c]! * own);
-      if (!gated || low >= s.taus[c]!) floor = Math.max(floor, low);
+      const a = candidates[c]!;
+      const action = this.actions[a]!;
+      posteriors[c] = this.posteriors[a]!;
+      covariances[c] = this.covariances[a]!;
+      s.decision.values[c] = action.value;
+      s.decision.levers[c] = action.lever;
     }
-    let n = 0;
-    for (let c = 0; c < k; c++) {
-      const high = s.scales[c]! * sigmoid(s.means[c]! + s.sds[c]! * (shiftUp + PRUNE_SDS * own));
-      if (high >= floor && (!gated || high >= s.taus[c]!)) s.contenders[n++] = c;
-    }
-    // One contender left is the one whose sure priority set the floor: it surely clears its bar and wins every draw.
-    if (n === 1 && floor > -Infinity) return s.q[s.contenders[0]!]!;
-    const sharedOffset = rng.nextInt(NORMAL_TABLE_SIZE);
-    const sharedStride = 2 * rng.nextInt(NORMAL_TABLE_SIZE / 2) + 1;
+    const { probability } = decide(
+      {
+        posteriors,
+        covariances,
+        values: s.decision.values,
+        levers: s.decision.levers,
+        x: row.x,
+        // The rule `ruleFor` resolved, back in decide's terms (a cost of −∞ is no contact cost at all).
+        priorityThreshold: rule.priorityThreshold,
+        propensityThreshold: rule.propensityThreshold,
+        ...(rule.cost === -Infinity ? {} : { contactCost: rule.cost }),
+        slots: 1,
+        probabilityDraws: DIRECT_DRAWS - 1,
+        probabilityMethod: 'monte-carlo',
+        correlation: this.settings.drawCorrelation,
+      },
+      rng,
+      s.decision.scratch,
+    );
     let total = 0;
-    for (let draw = 0; draw < DIRECT_DRAWS; draw++) {
-      const shared = common * Math.max(0, NORMAL_TABLE[(sharedOffset + draw * sharedStride) & NORMAL_TABLE_MASK]!);
-      let best = -1;
-      let bestPriority = -Infinity;
-      for (let a = 0; a < n; a++) {
-        const c = s.contenders[a]!;
-        const u = NORMAL_TABLE[rng.nextInt(NORMAL_TABLE_SIZE)]!;
-        const sampled = sigmoid(s.means[c]! + s.sds[c]! * (shared + own * u));
-        const priority = sampled * s.scales[c]!;
-        if (gateStatus(rule, sampled, priority) === ACTION_STATUS.outranked && priority > bestPriority) {
-          best = c;
-          bestPriority = priority;
-        }
-      }
-      if (best >= 0) total += s.q[best]!;
-    }
-    return total / DIRECT_DRAWS;
+    for (let c = 0; c < k; c++) total += probability[c]! * s.q[c]!;
+    return total;
   }
 
   /**

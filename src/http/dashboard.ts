@@ -8,12 +8,12 @@
  * URL fragment (never sent to a server) or a form, keeps it in sessionStorage and sends it as a Bearer token on its
  * data calls, which are analyst-only.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KairosApp } from './env.js';
 import { problem } from './problem.js';
+import { cachedAssets, type AssetSource } from './static-assets.js';
 
 /**
  * Scripts, data calls and images only from this origin; no inline script, no eval. Styles allow 'unsafe-inline'
@@ -34,7 +34,7 @@ const JS = 'text/javascript; charset=utf-8';
 const OWN_DIR = fileURLToPath(new URL('../dashboard/assets/', import.meta.url));
 
 /** Where each servable asset comes from: our own files, or the chart library's UMD builds in node_modules. */
-function assetSources(): Record<string, { path: () => string; type: string }> {
+function assetSources(): Record<string, AssetSource> {
   const require = createRequire(import.meta.url);
   // Plot's package exports only its source entry (src/index.js) and d3's only dist/d3.mjs: the UMD files sit beside.
   const plotDir = () => join(dirname(require.resolve('@observablehq/plot')), '..', 'dist');
@@ -53,21 +53,13 @@ function assetSources(): Record<string, { path: () => string; type: string }> {
 
 /** Registers the page and its assets; neither appears in /openapi.json (they are not API). */
 export function registerDashboard(app: KairosApp): void {
-  const sources = assetSources();
-  // Read once on first request and kept: the files never change while we run (~0.5 MB in all).
-  const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
-  const read = (file: string, path: string): Promise<Uint8Array<ArrayBuffer>> => {
-    let pending = cache.get(file);
-    if (!pending) {
-      pending = readFile(path).then((bytes) => new Uint8Array(bytes));
-      pending.catch(() => cache.delete(file));
-      cache.set(file, pending);
-    }
-    return pending;
-  };
+  // Read once on first request and kept: the files never change while we run (~0.5 MB in all). The page is its own
+  // list, so /dashboard/assets/ does not serve it.
+  const page = cachedAssets({ 'index.html': { path: () => join(OWN_DIR, 'index.html'), type: 'text/html; charset=utf-8' } });
+  const asset = cachedAssets(assetSources());
 
   app.get('/dashboard', async (c) => {
-    const html = await read('index.html', join(OWN_DIR, 'index.html'));
+    const html = await page('index.html')!.content;
     return c.body(html, 200, {
       'content-type': 'text/html; charset=utf-8',
       'content-security-policy': DASHBOARD_CSP,
@@ -78,9 +70,9 @@ export function registerDashboard(app: KairosApp): void {
   app.get('/dashboard/assets/:file', async (c) => {
     const file = c.req.param('file');
     // Only a fixed list of names, so no path can leave the asset directories.
-    const source = Object.hasOwn(sources, file) ? sources[file] : undefined;
+    const source = asset(file);
     if (!source) return problem(c, 'not_found', `no dashboard asset named '${file.slice(0, 128)}'`, [{ field: 'file', message: 'no such asset' }]);
-    const content = await read(file, source.path());
+    const content = await source.content;
     // Our own files may change with an upgrade (revalidate); the library is pinned by version (cache for a day).
     const cacheControl = file.endsWith('.min.js') ? 'public, max-age=86400' : 'no-cache';
     return c.body(content, 200, { 'content-type': source.type, 'cache-control': cacheControl });

@@ -3,12 +3,12 @@
  * Swagger UI is served from the installed `swagger-ui-dist` package, never a CDN, so the docs work on a closed
  * network; the page references only /docs/assets/* and /openapi.json.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { annotateSecurity } from './access/openapi-security.js';
 import type { KairosApp, RouteDeps } from './env.js';
 import { problem } from './problem.js';
+import { cachedAssets, type AssetSource } from './static-assets.js';
 
 const ASSET_TYPES: Record<string, string> = {
   'swagger-ui.css': 'text/css; charset=utf-8',
@@ -90,17 +90,9 @@ export function registerDocs(app: KairosApp, deps: RouteDeps): void {
 
   // Files are read once, on first request, and kept: the bundle is ~1.7 MB and never changes while we run.
   let assetDir: string | undefined;
-  const cache = new Map<string, Promise<Uint8Array<ArrayBuffer>>>();
-  const asset = (file: string): Promise<Uint8Array<ArrayBuffer>> => {
-    let pending = cache.get(file);
-    if (!pending) {
-      assetDir ??= swaggerUiDir();
-      pending = readFile(join(assetDir, file)).then((bytes) => new Uint8Array(bytes));
-      pending.catch(() => cache.delete(file));
-      cache.set(file, pending);
-    }
-    return pending;
-  };
+  const sources: Record<string, AssetSource> = {};
+  for (const [file, type] of Object.entries(ASSET_TYPES)) sources[file] = { path: () => join((assetDir ??= swaggerUiDir()), file), type };
+  const asset = cachedAssets(sources);
 
   app.get('/docs', (c) => {
     c.header('content-security-policy', DOCS_CSP);
@@ -113,9 +105,8 @@ export function registerDocs(app: KairosApp, deps: RouteDeps): void {
   app.get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');
     // Only a fixed list of names, so no path can escape the package directory.
-    const type = Object.hasOwn(ASSET_TYPES, file) ? ASSET_TYPES[file] : undefined;
-    if (!type) return problem(c, 'not_found', `no docs asset named '${file.slice(0, 128)}'`, [{ field: 'file', message: 'no such asset' }]);
-    const content = await asset(file);
-    return c.body(content, 200, { 'content-type': type, 'cache-control': 'public, max-age=86400' });
+    const source = asset(file);
+    if (!source) return problem(c, 'not_found', `no docs asset named '${file.slice(0, 128)}'`, [{ field: 'file', message: 'no such asset' }]);
+    return c.body(await source.content, 200, { 'content-type': source.type, 'cache-control': 'public, max-age=86400' });
   });
 }

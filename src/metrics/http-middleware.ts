@@ -8,17 +8,12 @@
  * prom-client updates.
  */
 import type { MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import type { RouterRoute } from 'hono/types';
+import { answeringRoute, openApiPath } from '../http/route-pattern.js';
 import { UNMATCHED_ROUTE_LABEL } from './families.js';
 import type { Metrics, RouteSeries } from './registry.js';
 
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
-
-/** `/v1/actions/:actionId` → `/v1/actions/{actionId}` (the OpenAPI spelling of the route-role table). */
-export function routeLabel(honoPath: string): string {
-  return honoPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-}
 
 export function httpMetrics(metrics: Metrics): MiddlewareHandler {
   const byRoute = new WeakMap<RouterRoute, RouteSeries>();
@@ -28,7 +23,7 @@ export function httpMetrics(metrics: Metrics): MiddlewareHandler {
     if (route !== undefined) {
       let series = byRoute.get(route);
       if (series === undefined) {
-        series = metrics.routeSeries(route.method, routeLabel(route.path));
+        series = metrics.routeSeries(route.method, openApiPath(route.path));
         byRoute.set(route, series);
       }
       return series;
@@ -46,14 +41,7 @@ export function httpMetrics(metrics: Metrics): MiddlewareHandler {
   return async (c, next) => {
     const started = performance.now();
     await next();
-    // The route that answers is the first matched handler that is not middleware (as in access/authenticate.ts).
-    let route: RouterRoute | undefined;
-    for (const matched of matchedRoutes(c)) {
-      if (matched.method !== 'ALL') {
-        route = matched;
-        break;
-      }
-    }
-    seriesOf(route, c.req.method).record(c.res.status, (performance.now() - started) / 1000);
+    // Labelled by the route that answers (as the access check finds it), in the route-role table's spelling.
+    seriesOf(answeringRoute(c), c.req.method).record(c.res.status, (performance.now() - started) / 1000);
   };
 }

@@ -10,12 +10,12 @@
  * enforced the key decides, not the Host; KAIROS_AUTH=off on another HOST serves whoever can reach it, as it says.
  */
 import type { Context, MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import type { AccessService } from '../../access/access-service.js';
 import { NO_METRICS, type MetricsHooks } from '../../metrics/types.js';
 import { isLoopbackHost } from '../../access/startup.js';
 import type { AppEnv } from '../env.js';
 import { problem } from '../problem.js';
+import { answeringRoute } from '../route-pattern.js';
 import { routerKeyedRules, UNLISTED_ROUTE, UNMATCHED_ROUTE, type RouteRule } from './route-roles.js';
 
 export const WWW_AUTHENTICATE = 'Bearer realm="kairos"';
@@ -32,17 +32,10 @@ export function presentedKey(c: Context): string | undefined | { malformed: stri
   return subscription ? subscription : undefined;
 }
 
-/**
- * The rule of the route that will answer: the first matched handler that is not middleware (`ALL`). Handlers run in
- * registration order and a route handler answers, so when two paths match (`/docs/assets/kairos-init.js` and
- * `/docs/assets/:file`) the first registered is the one that responds.
- */
+/** The rule of the route that will answer (route-pattern.ts `answeringRoute`). */
 function ruleFor(c: Context, rules: Map<string, RouteRule>): RouteRule {
-  for (const route of matchedRoutes(c)) {
-    if (route.method === 'ALL') continue;
-    return rules.get(`${route.method} ${route.path}`) ?? UNLISTED_ROUTE;
-  }
-  return UNMATCHED_ROUTE;
+  const route = answeringRoute(c);
+  return route === undefined ? UNMATCHED_ROUTE : (rules.get(`${route.method} ${route.path}`) ?? UNLISTED_ROUTE);
 }
 
 /** The hostname of a Host header: the port stripped, an IPv6 literal's brackets kept for isLoopbackHost. */

@@ -14,6 +14,7 @@
  */
 import { ROLES, type Role } from '../../access/keys.js';
 import { PERSONALIZER_BASES } from '../personalizer/errors.js';
+import { honoPath, openApiPath } from '../route-pattern.js';
 
 export type RouteRule = 'public' | readonly Role[];
 
@@ -108,11 +109,11 @@ export const UNMATCHED_ROUTE: readonly Role[] = ROLES;
 /** The table keyed the way hono registers paths (`/v1/actions/:actionId`), for the per-request lookup. */
 export function routerKeyedRules(table: Readonly<Record<string, RouteRule>> = ROUTE_ROLES): Map<string, RouteRule> {
   const out = new Map<string, RouteRule>();
-  for (const [route, rule] of Object.entries(table)) out.set(route.replace(/\{([^}]+)\}/g, ':$1'), rule);
+  for (const [route, rule] of Object.entries(table)) out.set(honoPath(route), rule);
   return out;
 }
 
 /** `GET /v1/actions/:actionId` → `GET /v1/actions/{actionId}`: the table's spelling of a hono route. */
-export function tableKey(method: string, honoPath: string): string {
-  return `${method.toUpperCase()} ${honoPath.replace(/:([A-Za-z0-9_]+)/g, '{$1}')}`;
+export function tableKey(method: string, path: string): string {
+  return `${method.toUpperCase()} ${openApiPath(path)}`;
 }

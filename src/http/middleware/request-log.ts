@@ -6,18 +6,9 @@
  * not logged here (see inflight-limit.ts). A 5xx also has its error logged once by the error handler.
  */
 import type { MiddlewareHandler } from 'hono';
-import { matchedRoutes } from 'hono/route';
 import type { Logger } from 'pino';
 import type { AppEnv } from '../env.js';
-
-function routePattern(c: Parameters<MiddlewareHandler<AppEnv>>[0]): string | null {
-  const routes = matchedRoutes(c);
-  for (let i = routes.length - 1; i >= 0; i -= 1) {
-    const route = routes[i]!;
-    if (route.method !== 'ALL') return route.path;
-  }
-  return null;
-}
+import { lastMatchedRoute } from '../route-pattern.js';
 
 export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -29,7 +20,7 @@ export function requestLog(logger: Logger): MiddlewareHandler<AppEnv> {
       {
         requestId: c.get('requestId'),
         method: c.req.method,
-        route: routePattern(c),
+        route: lastMatchedRoute(c)?.path ?? null,
         status: c.res.status,
         ms: Math.round((performance.now() - startedAt) * 1000) / 1000,
         keyId: c.get('apiKey')?.id,
