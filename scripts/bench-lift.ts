@@ -13,6 +13,8 @@ import { statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRng } from '../src/core/rng.js';
 import { CATEGORIES, NO_ACTION_REASONS } from '../src/domain/types.js';
+import { createSqliteLiftStore } from '../db/stores/lift.js';
+import { createLiftService } from '../src/measurement/lift-service.js';
 import { intOption, ms, openBenchDb, quantile } from './lib/bench-app.js';
 import { liftCoverage, LIFT_SCENARIO } from './lib/lift-simulation.js';
 
@@ -151,11 +153,31 @@ async function main(): Promise<void> {
     await engine.close();
   }
 
+  // Why the day rollup (migration 0005) exists: the same service over the hour table alone, side by side in process
+  // (no HTTP), on the unfiltered windows.
+  const storeRows: Record<string, number | string>[] = [];
+  for (const q of queries.filter((q) => q.filter === '')) {
+    for (const [grain, rollup] of [['day rollup', true], ['hour table', false]] as const) {
+      const service = createLiftService({ store: createSqliteLiftStore(db, { rollup }), now: () => to, controlShare: LIFT_SCENARIO.controlShare });
+      const times: number[] = [];
+      for (let i = 0; i < opts.calls + 2; i++) {
+        const t0 = performance.now();
+        service.lift({ from: to - q.days * DAY_MS, to });
+        if (i >= 2) times.push(performance.now() - t0);
+      }
+      times.sort((a, b) => a - b);
+      storeRows.push({ grain, query: q.name, p50Ms: ms(quantile(times, 0.5)), p99Ms: ms(quantile(times, 0.99)) });
+    }
+  }
+
   console.log(`GET /v1/lift over the aggregates of ${written.toLocaleString('en-US')} decisions in ${opts.days} days (${rows.toLocaleString('en-US')} decision_counts rows, ${Math.round(statSync(config.dbFile).size / 1024 ** 2)} MiB), p50 / p99 of ${opts.calls} calls`);
   console.log('grain        query                      p50        p99     opportunities   lift (response rate)');
   for (const r of results) {
     console.log(`${String(r.grain).padEnd(12)} ${String(r.query).padEnd(22)} ${String(r.p50Ms).padStart(7)} ms ${String(r.p99Ms).padStart(7)} ms  ${String(r.opportunities).padStart(14)}   ${r.liftResponseRate}`);
   }
+
+  console.log('the lift service in process, day rollup vs the hour table alone:');
+  for (const r of storeRows) console.log(`${String(r.grain).padEnd(12)} ${String(r.query).padEnd(22)} ${String(r.p50Ms).padStart(7)} ms ${String(r.p99Ms).padStart(7)} ms`);
 
   let coverage: ReturnType<typeof liftCoverage> | undefined;
   if (opts.coverageReps > 0) {
@@ -177,6 +199,7 @@ async function main(): Promise<void> {
       rows,
       fillSeconds: Math.round(fillSeconds * 10) / 10,
       results,
+      storeComparison: storeRows,
       coverage: coverage && { responseRate: coverage.responseRate, valuePerOpportunity: coverage.valuePerOpportunity, seed: coverage.seed },
     }),
   );

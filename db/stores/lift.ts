@@ -2,8 +2,8 @@
  * The lift port (src/measurement/lift-store.ts) on SQLite: sums of the measurement aggregates over an hour range, per
  * UTC day and group. `decision_counts` holds hour buckets (triggers of migration 0004); whole days are read from its
  * day rollup `decision_day_counts` (migration 0005) and only the partial days at the window's edges from the hour
- * table, so a 90-day window reads ~24× fewer rows (`{ rollup: false }` reads the hour table alone: the tests and
- * bench:lift compare the two). Either way the
+ * table (`{ rollup: false }` reads the hour table alone: the tests compare the sums, bench:lift the cost — a 90-day
+ * window 5.5 ms vs 78.7 ms in process at 10⁷ decisions). Either way the
  * range is on the leading key column, so the cost follows the window, never the decision log. One prepared statement
  * per filter combination: `(? IS NULL OR channel = ?)` would keep the planner from using the key's later columns.
  */
