@@ -1,7 +1,7 @@
 /**
  * Off-policy evaluations in SQLite: the `evaluations` table (src/evaluation/evaluation-store.ts is the port) and the
  * reader of a window of the decision log in time order, which the evaluation worker runs on its own read-only
- * connection (src/evaluation/worker-task.ts).
+ * connection (workers/evaluation-worker.ts).
  */
 import type { EvaluationRecord, EvaluationStore, WindowSummary } from '../../src/evaluation/evaluation-store.js';
 import type { LoggedDecision, LoggedOutcome } from '../../src/evaluation/types.js';
@@ -33,9 +33,12 @@ function prepare(db: Db) {
   const s = db.sqlite;
   return {
     summary: s.prepare<{ from: number; to: number; channel: string | null }, { decisions: number; closed: number | null; unusable: number | null; unusable_from: number | null; unusable_to: number | null }>(
-      `SELECT count(*) AS decisions, sum(d.status = 'closed' OR EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id)) AS closed, sum(${UNUSABLE}) AS unusable,
-         min(CASE WHEN ${UNUSABLE} THEN d.created_at END) AS unusable_from, max(CASE WHEN ${UNUSABLE} THEN d.created_at END) AS unusable_to
-       FROM decisions d WHERE ${WINDOW}`,
+      // UNUSABLE (a correlated subquery) is evaluated once per decision, in the derived table, not once per aggregate.
+      `SELECT count(*) AS decisions, sum(closed) AS closed, sum(unusable) AS unusable,
+         min(CASE WHEN unusable THEN created_at END) AS unusable_from, max(CASE WHEN unusable THEN created_at END) AS unusable_to
+       FROM (SELECT d.created_at AS created_at, (d.status = 'closed' OR EXISTS (SELECT 1 FROM feedback f WHERE f.decision_id = d.id)) AS closed,
+               ${UNUSABLE} AS unusable
+             FROM decisions d WHERE ${WINDOW})`,
     ),
     insert: s.prepare<[string, number, string, number, string, number]>(
       'INSERT INTO evaluations (id, created_at, status, progress, request, rows) VALUES (?, ?, ?, ?, ?, ?)',
