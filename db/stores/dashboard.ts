@@ -3,12 +3,13 @@
  * trigger (migration 0004) or a one-row table, never over `decisions` or `feedback`:
  * - `action_day_counts` (PK action_id, day): a range seek per action, so the cost is actions × days in the window;
  * - the no-action sums: whole UTC days from the day rollup `decision_day_counts` (migration 0005, kept from the hour
- *   table by triggers) and only the partial days at the window's edges from `decision_counts` (as db/stores/lift.ts
- *   does), so a 90-day window reads ~24× fewer rows than the hour grain, with no cache to keep fresh;
+ *   table by triggers) and only the partial days at the window's edges from `decision_counts` (hour-split.ts, as
+ *   db/stores/lift.ts reads them), with no cache to keep fresh;
  * - `sqlite_sequence` holds feedback's AUTOINCREMENT high-water mark, which retention's deletes never lower.
  */
 import type { DashboardStore, ReasonRow } from '../../src/dashboard/store.js';
 import type { Db } from '../open.js';
+import { splitByDay } from './hour-split.js';
 import { perDb } from './statement-cache.js';
 
 const stmts = perDb((db: Db) => ({
@@ -35,27 +36,16 @@ const stmts = perDb((db: Db) => ({
   ),
 }));
 
-const HOURS_PER_DAY = 24;
-
-/** Opportunities by reason for fromHour ≤ hour < toHour: partial first day, whole days, partial last day (disjoint). */
+/** Opportunities by reason for fromHour ≤ hour < toHour (hour-split.ts: edge hours, whole days). */
 function opportunitiesByReason(db: Db, fromHour: number, toHour: number): ReasonRow[] {
   const s = stmts(db);
   const sums = new Map<string, number>();
   const add = (rows: ReasonRow[]) => {
     for (const r of rows) sums.set(r.reason, (sums.get(r.reason) ?? 0) + r.opportunities);
   };
-  const hours = (from: number, to: number) => {
-    if (from < to) add(s.reasons.all(from, to));
-  };
-  const firstDay = Math.ceil(fromHour / HOURS_PER_DAY);
-  const endDay = Math.floor(toHour / HOURS_PER_DAY);
-  if (firstDay >= endDay) {
-    hours(fromHour, toHour);
-  } else {
-    hours(fromHour, firstDay * HOURS_PER_DAY);
-    add(s.reasonsByDay.all(firstDay, endDay));
-    hours(endDay * HOURS_PER_DAY, toHour);
-  }
+  const split = splitByDay(fromHour, toHour);
+  for (const [from, to] of split.hours) add(s.reasons.all(from, to));
+  if (split.days) add(s.reasonsByDay.all(split.days[0], split.days[1]));
   return [...sums].map(([reason, opportunities]) => ({ reason, opportunities })).sort((a, b) => (a.reason < b.reason ? -1 : a.reason > b.reason ? 1 : 0));
 }
 

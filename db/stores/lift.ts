@@ -7,6 +7,7 @@
  * range is on the leading key column, so the cost follows the window, never the decision log. One prepared statement
  * per filter combination: `(? IS NULL OR channel = ?)` would keep the planner from using the key's later columns.
  */
+import { HOURS_PER_DAY, splitByDay } from './hour-split.js';
 import type { Db } from '../open.js';
 import type { DaySums, Group, LiftStore, LiftWindow } from '../../src/measurement/lift-store.js';
 
@@ -21,7 +22,6 @@ interface Row {
   value_sq: number;
 }
 
-const HOURS_PER_DAY = 24;
 
 const select = (table: string, bucket: string, dayOf: string, where: string) => `
   SELECT ${dayOf} AS day, "group" AS grp, sum(opportunities) AS opportunities, sum(contacts) AS contacts,
@@ -63,15 +63,11 @@ export function createSqliteLiftStore(db: Db, options: { rollup?: boolean } = {}
   const days = options.rollup === false ? undefined : variants(db, 'decision_day_counts', '"day"', '"day"');
   return {
     daily({ fromHour, toHour, channel, category }) {
-      const firstDay = Math.ceil(fromHour / HOURS_PER_DAY);
-      const endDay = Math.floor(toHour / HOURS_PER_DAY);
-      if (!days || firstDay >= endDay) return hours(fromHour, toHour, channel, category).map(toSums);
-      // Partial first day, whole days, partial last day: disjoint, so one (day, group) appears in one part only.
-      return [
-        ...hours(fromHour, firstDay * HOURS_PER_DAY, channel, category),
-        ...days(firstDay, endDay, channel, category),
-        ...hours(endDay * HOURS_PER_DAY, toHour, channel, category),
-      ].map(toSums);
+      if (!days) return hours(fromHour, toHour, channel, category).map(toSums);
+      const split = splitByDay(fromHour, toHour);
+      const rows = split.hours.flatMap(([from, to]) => hours(from, to, channel, category));
+      if (split.days) rows.push(...days(split.days[0], split.days[1], channel, category));
+      return rows.map(toSums);
     },
   };
 }
