@@ -17,7 +17,7 @@ import { covarianceOf, type EngineState } from './engine-state.js';
 import type { Category, DecidedAction, ExclusionReason, NoActionReason } from './types.js';
 
 /** Reasons per offered action. */
-export const REASONS_PER_ACTION = 3;
+const REASONS_PER_ACTION = 3;
 
 export interface ArbitrationInput {
   state: EngineState;
@@ -74,7 +74,7 @@ export function createArbitrationScratch(): ArbitrationScratch {
   return { dimension: -1, capacity: 0 };
 }
 
-export function buffersFor(s: ArbitrationScratch, k: number, d: number): { buffers: DecisionScratch; overrides: Float64Array } {
+function buffersFor(s: ArbitrationScratch, k: number, d: number): { buffers: DecisionScratch; overrides: Float64Array } {
   if (!s.buffers || !s.overrides || d !== s.dimension || k > s.capacity) {
     s.capacity = Math.max(k, 64);
     s.dimension = d;
@@ -106,11 +106,64 @@ export function windowTally(input: ArbitrationInput): WindowTally | undefined {
 }
 
 /** Scores `actions` and offers up to `slots` of them; `sure`: mandatory — no thresholds, no cost, all offered. */
-function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions: readonly ActionRecord[], slots: number, sure: boolean, cost: number | undefined, rng: Rng, scratch: ArbitrationScratch, out: ArbitrationResult): { method: ProbabilityMethod; noActionProbability: number } {
+/** What scoring `actions` needs: their models, the contact-history slot per action, the decision buffers. */
+export interface Scoring {
+  entries: ReturnType<EngineState['model']>[];
+  /** Each action's recent ignores (contact-history slots on), else undefined. */
+  ignores: Int32Array | undefined;
+  slotOverride: ReturnType<typeof contactHistoryOverride> | undefined;
+  buffers: DecisionScratch;
+}
+
+export function scoringFor(input: ArbitrationInput, tally: WindowTally | undefined, actions: readonly ActionRecord[], scratch: ArbitrationScratch): Scoring {
   const { buffers, overrides } = buffersFor(scratch, actions.length, input.x.length);
-  const counts = tally && { contacts: tally.contacts, ignores: Int32Array.from(actions, (a) => tally.ignored.get(a.id) ?? 0) };
-  const slotOverride = counts ? contactHistoryOverride(input.encoder, input.x, counts.contacts, counts.ignores, overrides) : undefined;
-  const entries = actions.map((a) => input.state.model(a.id));
+  const ignores = tally && Int32Array.from(actions, (a) => tally.ignored.get(a.id) ?? 0);
+  const slotOverride = tally && ignores ? contactHistoryOverride(input.encoder, input.x, tally.contacts, ignores, overrides) : undefined;
+  return { entries: actions.map((a) => input.state.model(a.id)), ignores, slotOverride, buffers };
+}
+
+/** Appends action `index` of `actions` as offered: its answer entry and its decision-log record, in the next slot. */
+export function pushOffered(
+  out: ArbitrationResult,
+  input: ArbitrationInput,
+  scoring: Scoring,
+  actions: readonly ActionRecord[],
+  index: number,
+  scores: Pick<DecisionResult, 'propensity' | 'sampled' | 'priority'>,
+  probability: number,
+  mandatory: boolean,
+): void {
+  const action = actions[index]!;
+  const { slotOverride } = scoring;
+  const override = slotOverride ? { index: slotOverride.index, value: slotOverride.values[index]! } : undefined;
+  const entry: DecidedAction = {
+    actionId: action.id,
+    name: action.name,
+    category: action.category as Category,
+    propensity: scores.propensity[index]!,
+    sampledPropensity: scores.sampled[index]!,
+    value: action.value,
+    priority: scores.priority[index]!,
+    probability,
+    mandatory,
+    reasons: topContributions(input.x, scoring.entries[index]!.posterior.mean, input.encoder.slots, REASONS_PER_ACTION, override),
+  };
+  out.records.push({
+    actionId: action.id,
+    slot: out.decided.length,
+    propensity: entry.propensity,
+    sampledPropensity: entry.sampledPropensity,
+    priority: entry.priority,
+    probability,
+    category: action.category,
+    recentIgnores: scoring.ignores?.[index] ?? 0,
+  });
+  out.decided.push(entry);
+}
+
+function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions: readonly ActionRecord[], slots: number, sure: boolean, cost: number | undefined, rng: Rng, scratch: ArbitrationScratch, out: ArbitrationResult): { method: ProbabilityMethod; noActionProbability: number } {
+  const scoring = scoringFor(input, tally, actions, scratch);
+  const { entries, slotOverride, buffers } = scoring;
   const open = Number.NEGATIVE_INFINITY;
   // Mandatory actions that all fit the slots are offered with certainty; more of them than slots compete by their
   // draws like any others, so their selection probability is estimated (a NaN would not be stored: 500).
@@ -136,33 +189,7 @@ function offer(input: ArbitrationInput, tally: WindowTally | undefined, actions:
   );
   // Certain: the slate is the same in every draw, so its probabilities (1, and 0 for no action) are exact.
   const method: ProbabilityMethod = certain ? 'exact' : result.probabilityMethod;
-  for (const index of result.chosen) {
-    const action = actions[index]!;
-    const override = slotOverride ? { index: slotOverride.index, value: slotOverride.values[index]! } : undefined;
-    const entry: DecidedAction = {
-      actionId: action.id,
-      name: action.name,
-      category: action.category as Category,
-      propensity: result.propensity[index]!,
-      sampledPropensity: result.sampled[index]!,
-      value: action.value,
-      priority: result.priority[index]!,
-      probability: certain ? 1 : result.probability[index]!,
-      mandatory: sure,
-      reasons: topContributions(input.x, entries[index]!.posterior.mean, input.encoder.slots, REASONS_PER_ACTION, override),
-    };
-    out.records.push({
-      actionId: action.id,
-      slot: out.decided.length,
-      propensity: entry.propensity,
-      sampledPropensity: entry.sampledPropensity,
-      priority: entry.priority,
-      probability: entry.probability,
-      category: action.category,
-      recentIgnores: counts?.ignores[index] ?? 0,
-    });
-    out.decided.push(entry);
-  }
+  for (const index of result.chosen) pushOffered(out, input, scoring, actions, index, result, certain ? 1 : result.probability[index]!, sure);
   if (!sure) out.noActionReason = noActionReasonOf(result.status);
   // Mandatory actions beyond the slots lost the draw among themselves: outranked, like any other.
   if (input.explain) {

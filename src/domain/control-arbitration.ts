@@ -11,14 +11,10 @@
  * are exact under the uniform rule: an offered action's probability of being in the slate is picked / pool (1/n for
  * one slot), and the no-action probability is 0 when anything passed (1 when nothing did).
  */
-import { topContributions } from '../core/reasons.js';
-import { contactHistoryOverride } from '../core/contact-history.js';
 import { decide } from '../core/thompson.js';
 import type { Rng } from '../core/types.js';
-import type { ActionRecord } from '../../db/stores/catalog.js';
-import { buffersFor, REASONS_PER_ACTION, windowTally, type ArbitrationInput, type ArbitrationResult, type ArbitrationScratch } from './arbitrate.js';
+import { pushOffered, scoringFor, windowTally, type ArbitrationInput, type ArbitrationResult, type ArbitrationScratch } from './arbitrate.js';
 import { covarianceOf } from './engine-state.js';
-import type { Category } from './types.js';
 
 /** `k` distinct indices of [0, n) in uniformly random order (partial Fisher–Yates: every ordered k-subset equally likely). */
 export function uniformPick(n: number, k: number, rng: Rng): number[] {
@@ -50,11 +46,8 @@ export function arbitrateControl(input: ArbitrationInput, rng: Rng, scratch: Arb
   if (actions.length === 0) return out;
 
   // The model's view of every eligible action (thresholds open, no cost, no probabilities): reported, not used.
-  const tally = windowTally(input);
-  const { buffers, overrides } = buffersFor(scratch, actions.length, input.x.length);
-  const ignores = tally && Int32Array.from(actions, (a) => tally.ignored.get(a.id) ?? 0);
-  const slotOverride = tally && ignores ? contactHistoryOverride(input.encoder, input.x, tally.contacts, ignores, overrides) : undefined;
-  const entries = actions.map((a) => input.state.model(a.id));
+  const scoring = scoringFor(input, windowTally(input), actions, scratch);
+  const { entries, slotOverride } = scoring;
   const scores = decide(
     {
       posteriors: entries.map((e) => e.posterior),
@@ -70,36 +63,18 @@ export function arbitrateControl(input: ArbitrationInput, rng: Rng, scratch: Arb
       ...(slotOverride ? { slotOverride } : {}),
     },
     rng,
-    buffers,
+    scoring.buffers,
   );
 
   const offerFrom = (pool: number[], slots: number, mandatory: boolean) => {
     const picked = uniformPick(pool.length, slots, rng);
     const probability = picked.length / pool.length;
-    const drawn = new Set(picked);
-    for (const p of picked) {
-      const index = pool[p]!;
-      const action: ActionRecord = actions[index]!;
-      const override = slotOverride ? { index: slotOverride.index, value: slotOverride.values[index]! } : undefined;
-      const propensity = scores.propensity[index]!;
-      const sampledPropensity = scores.sampled[index]!;
-      const priority = scores.priority[index]!;
-      out.records.push({ actionId: action.id, slot: out.decided.length, propensity, sampledPropensity, priority, probability, category: action.category, recentIgnores: ignores?.[index] ?? 0 });
-      out.decided.push({
-        actionId: action.id,
-        name: action.name,
-        category: action.category as Category,
-        propensity,
-        sampledPropensity,
-        value: action.value,
-        priority,
-        probability,
-        mandatory,
-        reasons: topContributions(input.x, entries[index]!.posterior.mean, input.encoder.slots, REASONS_PER_ACTION, override),
-      });
-    }
+    for (const p of picked) pushOffered(out, input, scoring, actions, pool[p]!, scores, probability, mandatory);
     // Eligible but not drawn: no better reason in §8.5's list than "other actions took the slots".
-    if (input.explain) for (let p = 0; p < pool.length; p++) if (!drawn.has(p)) out.excluded.push({ actionId: actions[pool[p]!]!.id, reason: 'outranked' });
+    if (input.explain) {
+      const drawn = new Set(picked);
+      for (let p = 0; p < pool.length; p++) if (!drawn.has(p)) out.excluded.push({ actionId: actions[pool[p]!]!.id, reason: 'outranked' });
+    }
   };
 
   const mandatory: number[] = [];
