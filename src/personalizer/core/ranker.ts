@@ -142,22 +142,48 @@ function probabilitiesOf(k: number, means: Float64Array, sds: Float64Array, rho:
   } else {
     sum = perCandidate(k, means, sds, rho, p);
   }
-  let largest = 0;
-  for (let i = 0; i < k; i++) {
-    p[i] = epsilon / k + (1 - epsilon) * (sum > 0 ? p[i]! / sum : 1 / k);
-    if (p[i]! > p[largest]!) largest = i;
-  }
-  // The rounding residue: the last entry becomes 1 − (the left-to-right sum of the others), so the left-to-right sum
-  // is exactly 1 (Sterbenz: 1 − S is exact for S in [½, 2], and then S + (1 − S) = 1 is representable). When that
-  // would make the last entry negative (a residue of −1e-16 on a 0), the residue goes to the largest entry instead.
-  let head = 0;
-  for (let i = 0; i < k - 1; i++) head += p[i]!;
-  if (1 - head >= 0) {
-    p[k - 1] = 1 - head;
-  } else {
-    p[largest] = p[largest]! + (1 - head - p[k - 1]!);
-  }
+  for (let i = 0; i < k; i++) p[i] = epsilon / k + (1 - epsilon) * (sum > 0 ? p[i]! / sum : 1 / k);
+  closeToOne(p);
   return p;
+}
+
+/**
+ * Makes the left-to-right sum of p exactly 1 by moving the rounding residue (a few ulps). The last entry takes it:
+ * 1 − head is exact when the others sum to ½ or more (Sterbenz) and then head + (1 − head) = 1; when they sum to less,
+ * the last entry is over ½ and 1 − head can round, so it is stepped an ulp at a time (the sum is monotone in it) until
+ * the sum is 1. When the others already sum past 1 (the last entry is a rounded 0), the excess comes off the largest
+ * of them first.
+ */
+function closeToOne(p: Float64Array): void {
+  const k = p.length;
+  let largest = 0;
+  for (let i = 1; i < k - 1; i++) if (p[i]! > p[largest]!) largest = i;
+  const head = (): number => {
+    let s = 0;
+    for (let i = 0; i < k - 1; i++) s += p[i]!;
+    return s;
+  };
+  let before = head();
+  for (let step = 0; before > 1 && step < 64; step++) {
+    const cut = Math.max(before - 1, ulp(p[largest]!));
+    p[largest] = Math.max(0, p[largest]! - cut);
+    before = head();
+  }
+  p[k - 1] = Math.max(0, 1 - before);
+  for (let step = 0; step < 8; step++) {
+    const total = before + p[k - 1]!;
+    if (total === 1) return;
+    p[k - 1] = Math.max(0, total < 1 ? p[k - 1]! + ulp(p[k - 1]!) : p[k - 1]! - ulp(p[k - 1]!));
+  }
+}
+
+/** The spacing of doubles just above |x| (x ≥ 0 and finite): Number.EPSILON scaled to x's binade; 2⁻¹⁰⁷⁴ at 0. */
+function ulp(x: number): number {
+  if (x === 0) return Number.MIN_VALUE;
+  const exponent = Math.floor(Math.log2(x));
+  const spacing = 2 ** (exponent - 52);
+  // log2 can round across a binade edge: correct by one binade if needed.
+  return x >= 2 ** (exponent + 1) ? spacing * 2 : x < 2 ** exponent ? spacing / 2 : spacing;
 }
 
 /**

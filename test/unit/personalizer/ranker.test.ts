@@ -115,6 +115,25 @@ describe('selectionProbabilities', () => {
     expect(worstRawSum).toBeLessThan(1e-4);
   });
 
+  it('sum to exactly 1 also when the last action holds more than half the mass (the residue is not exact there)', () => {
+    // Found by fast-check (seed 704894, k = 7, ρ = 0.9 summed to 1 − 2⁻⁵³ before the residue was nudged).
+    let dominantLast = 0;
+    for (let seed = 1; seed <= 3_000; seed++) {
+      const rng = createRng(seed);
+      const k = 2 + rng.nextInt(7);
+      const means = Array.from({ length: k }, () => rng.nextFloat());
+      const sds = Array.from({ length: k }, () => 0.02 + 0.3 * rng.nextFloat());
+      if (seed % 2 === 0) means[k - 1] = 1.5;
+      const posteriors = means.map((m, i) => scalar(m, sds[i]!));
+      const rho = [0, 0.5, SHARED_OPTIMISM_CORRELATION][seed % 3]!;
+      const p = selectionProbabilities({ posteriors, x: X1, explorationPercentage: seed % 5 === 0 ? 0.2 : 0, correlation: rho }).probabilities;
+      if (p[k - 1]! > 0.5) dominantLast++;
+      expect(p.reduce((s, v) => s + v, 0), `seed ${seed}`).toBe(1);
+      for (const v of p) expect(v).toBeGreaterThanOrEqual(0);
+    }
+    expect(dominantLast).toBeGreaterThan(1_000);
+  });
+
   it('fall back to the per-candidate quadrature when one score is far narrower than the rest, still matching Monte Carlo', () => {
     const means = [0.5, 0.45, 0.2];
     const sds = [1e-4, 0.5, 0.3];
