@@ -67,6 +67,24 @@ function expectPersonalizerError(fn: () => unknown, code: string, target?: strin
   throw new Error(`expected PersonalizerError ${code}`);
 }
 
+describe('generated event ids', () => {
+  it('are 32 lowercase hex digits (a UUIDv7 without dashes) unique, and ordered by the millisecond of their rank', async () => {
+    const { clock, pz } = await loop();
+    const ids: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      ids.push((await pz.rank(coffee())).eventId);
+      if (i % 2 === 1) clock.t += 1; // two ranks per millisecond
+    }
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f]{12}7[0-9a-f]{3}[89ab][0-9a-f]{15}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    // Ordered across milliseconds (the 48-bit time prefix); within one the random tail decides, so compare prefixes.
+    const prefixes = ids.map((id) => id.slice(0, 12));
+    expect([...prefixes].sort()).toEqual(prefixes);
+    expect(prefixes[2]! > prefixes[0]!).toBe(true);
+    expect(parseInt(prefixes[0]!, 16)).toBe(Date.UTC(2026, 11, 1, 12));
+  });
+});
+
 describe('rank', () => {
   it('creates actions on first sight, ranks the chosen one first with probabilities that sum to 1, excluded last at 0', async () => {
     const { pz, observations } = await loop();
