@@ -11,6 +11,9 @@ import type { FlatFeature, LoopAction } from './types.js';
 export interface LoopStateAction extends LoopAction {
   /** The features JSON as the last rank sent them: an unchanged action is not flattened again. */
   featuresJson: string;
+  /** featuresJson parsed (on the first rank that compares against it): a rank's features are compared with it, not
+   * serialised (core/json-equal.ts). Cleared when the features change. */
+  sentFeatures?: unknown;
   /** When a rank last named it (ms); `seenStored` is what the store has. */
   lastSeenAt: number;
   seenStored: number;
@@ -75,6 +78,7 @@ export function createLoopState(stored: StoredAction[], prior: () => Posterior):
       if (a) {
         a.featuresJson = featuresJson;
         a.features = features;
+        a.sentFeatures = undefined;
       }
     },
     remove: (id) => void actions.delete(id),

@@ -5,6 +5,7 @@
  */
 import type { Posterior, Rng } from '../core/types.js';
 import { encodeFeatures, flattenFeatures } from './core/features.js';
+import { sameJsonValue } from './core/json-equal.js';
 import { newActionPrior } from './core/prior.js';
 import { rankCandidates, selectionProbabilities } from './core/ranker.js';
 import type { EffectiveConfiguration } from './configuration.js';
@@ -77,16 +78,21 @@ function resolveActions(deps: RankingDeps, actions: unknown, at: number): Resolu
     const id = checkId(action.id, `actions.${i}.id`, 'an action id');
     if (index.has(id)) bad(`actions.${i}.id`, `duplicate action id ${JSON.stringify(id)} (also actions.${index.get(id)}.id)`);
     index.set(id, i);
-    const featuresJson = JSON.stringify(action.features ?? []);
+    const sent = action.features ?? [];
     const existing = deps.state.get(id);
     if (existing) {
       existing.lastSeenAt = at;
-      if (existing.featuresJson !== featuresJson) {
-        changedActions.push({ id, featuresJson, features: flattenFeatures(action.features, 'a', `actions.${i}.features`) });
+      existing.sentFeatures ??= JSON.parse(existing.featuresJson) as unknown;
+      if (!sameJsonValue(sent, existing.sentFeatures)) {
+        const featuresJson = JSON.stringify(sent);
+        if (existing.featuresJson !== featuresJson) {
+          changedActions.push({ id, featuresJson, features: flattenFeatures(action.features, 'a', `actions.${i}.features`) });
+        }
       }
       resolved.push({ id, posterior: existing.posterior, covariance: existing.covariance });
       continue;
     }
+    const featuresJson = JSON.stringify(sent);
     const features = flattenFeatures(action.features, 'a', `actions.${i}.features`);
     known ??= deps.state.all().filter((a) => a.posterior.observations > 0);
     const posterior = newActionPrior(features, known, PERSONALIZER_DIMENSION);

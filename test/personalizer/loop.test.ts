@@ -67,6 +67,30 @@ function expectPersonalizerError(fn: () => unknown, code: string, target?: strin
   throw new Error(`expected PersonalizerError ${code}`);
 }
 
+describe('action features', () => {
+  it('a change is stored and re-flattened, and so is a change back; the same features in another object change nothing', async () => {
+    const { pz } = await loop();
+    const stored = () => (harness!.db.sqlite.prepare('SELECT features_json FROM pz_actions WHERE id = ?').get('tea') as { features_json: string }).features_json;
+    const flat = () => harness!.engine.personalizer.state.get('tea')!.features.map((f) => f.key).sort();
+    const withTea = (features: unknown[]) => coffee(undefined, { actions: [...coffee().actions.slice(0, 2), { id: 'tea', features: features as never }] });
+    await pz.rank(withTea([{ kind: 'leaf' }]));
+    expect(stored()).toBe('[{"kind":"leaf"}]');
+    const before = flat();
+    await pz.rank(withTea([{ kind: 'herbal', caffeine: 0 }]));
+    expect(stored()).toBe('[{"kind":"herbal","caffeine":0}]');
+    expect(flat()).not.toEqual(before);
+    await pz.rank(withTea([{ kind: 'leaf' }]));
+    expect(stored()).toBe('[{"kind":"leaf"}]');
+    expect(flat()).toEqual(before);
+    // The same features in a freshly parsed object: unchanged. The same keys in another order: another text, stored.
+    await pz.rank(withTea([JSON.parse('{"kind":"leaf"}')]));
+    expect(stored()).toBe('[{"kind":"leaf"}]');
+    await pz.rank(withTea([{ kind: 'herbal', caffeine: 0 }]));
+    await pz.rank(withTea([{ caffeine: 0, kind: 'herbal' }]));
+    expect(stored()).toBe('[{"caffeine":0,"kind":"herbal"}]');
+  });
+});
+
 describe('generated event ids', () => {
   it('are 32 lowercase hex digits (a UUIDv7 without dashes) unique, and ordered by the millisecond of their rank', async () => {
     const { clock, pz } = await loop();
