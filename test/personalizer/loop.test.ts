@@ -71,14 +71,15 @@ describe('action features', () => {
   it('a change is stored and re-flattened, and so is a change back; the same features in another object change nothing', async () => {
     const { pz } = await loop();
     const stored = () => (harness!.db.sqlite.prepare('SELECT features_json FROM pz_actions WHERE id = ?').get('tea') as { features_json: string }).features_json;
-    const flat = () => harness!.engine.personalizer.state.get('tea')!.features.map((f) => f.key).sort();
+    const flat = () => harness!.engine.personalizer.state.get('tea')!.features.map((f) => `${f.name}=${f.value}`).sort();
     const withTea = (features: unknown[]) => coffee(undefined, { actions: [...coffee().actions.slice(0, 2), { id: 'tea', features: features as never }] });
     await pz.rank(withTea([{ kind: 'leaf' }]));
     expect(stored()).toBe('[{"kind":"leaf"}]');
     const before = flat();
+    expect(before).toEqual(['a.kind=leaf=1']);
     await pz.rank(withTea([{ kind: 'herbal', caffeine: 0 }]));
     expect(stored()).toBe('[{"kind":"herbal","caffeine":0}]');
-    expect(flat()).not.toEqual(before);
+    expect(flat()).toEqual(['a.caffeine=0', 'a.kind=herbal=1']);
     await pz.rank(withTea([{ kind: 'leaf' }]));
     expect(stored()).toBe('[{"kind":"leaf"}]');
     expect(flat()).toEqual(before);
