@@ -150,9 +150,9 @@ function probabilitiesOf(k: number, means: Float64Array, sds: Float64Array, rho:
 /**
  * Makes the left-to-right sum of p exactly 1 by moving the rounding residue (a few ulps). The last entry takes it:
  * 1 − head is exact when the others sum to ½ or more (Sterbenz) and then head + (1 − head) = 1; when they sum to less,
- * the last entry is over ½ and 1 − head can round, so it is stepped an ulp at a time (the sum is monotone in it) until
- * the sum is 1. When the others already sum past 1 (the last entry is a rounded 0), the excess comes off the largest
- * of them first.
+ * the last entry is over ½ and 1 − head can round, so it is stepped to the neighbouring double (the sum is monotone in
+ * it) until the sum is 1. When the others already sum past 1 (the last entry is a rounded 0), the excess comes off the
+ * largest of them first.
  */
 function closeToOne(p: Float64Array): void {
   const k = p.length;
@@ -165,25 +165,34 @@ function closeToOne(p: Float64Array): void {
   };
   let before = head();
   for (let step = 0; before > 1 && step < 64; step++) {
-    const cut = Math.max(before - 1, ulp(p[largest]!));
-    p[largest] = Math.max(0, p[largest]! - cut);
+    p[largest] = Math.max(0, Math.min(p[largest]! - (before - 1), nextDown(p[largest]!)));
     before = head();
   }
   p[k - 1] = Math.max(0, 1 - before);
   for (let step = 0; step < 8; step++) {
     const total = before + p[k - 1]!;
     if (total === 1) return;
-    p[k - 1] = Math.max(0, total < 1 ? p[k - 1]! + ulp(p[k - 1]!) : p[k - 1]! - ulp(p[k - 1]!));
+    p[k - 1] = total < 1 ? nextUp(p[k - 1]!) : nextDown(p[k - 1]!);
   }
 }
 
-/** The spacing of doubles just above |x| (x ≥ 0 and finite): Number.EPSILON scaled to x's binade; 2⁻¹⁰⁷⁴ at 0. */
-function ulp(x: number): number {
+const ulpBits = new Float64Array(1);
+const ulpInt = new BigInt64Array(ulpBits.buffer);
+
+/** The next double above x ≥ 0 (finite). */
+function nextUp(x: number): number {
   if (x === 0) return Number.MIN_VALUE;
-  const exponent = Math.floor(Math.log2(x));
-  const spacing = 2 ** (exponent - 52);
-  // log2 can round across a binade edge: correct by one binade if needed.
-  return x >= 2 ** (exponent + 1) ? spacing * 2 : x < 2 ** exponent ? spacing / 2 : spacing;
+  ulpBits[0] = x;
+  ulpInt[0]! += 1n;
+  return ulpBits[0]!;
+}
+
+/** The next double below x ≥ 0, or 0. */
+function nextDown(x: number): number {
+  if (x <= Number.MIN_VALUE) return 0;
+  ulpBits[0] = x;
+  ulpInt[0]! -= 1n;
+  return ulpBits[0]!;
 }
 
 /**
