@@ -6,7 +6,7 @@
 import type { Likelihood, Posterior } from '../../src/core/types.js';
 import type { Db } from '../open.js';
 import { perDb } from './statement-cache.js';
-import { blobToFloat64, float64ToBlob } from './float64-blob.js';
+import { posteriorFromRow, posteriorParams } from './posterior-columns.js';
 
 export interface ModelRecord {
   actionId: string;
@@ -56,43 +56,17 @@ function prepare(db: Db) {
 const stmts = perDb(prepare);
 
 function toRecord(row: ModelRow): ModelRecord {
-  const d = row.dimension;
   return {
     actionId: row.action_id,
     schemaVersion: row.schema_version,
-    posterior: {
-      likelihood: row.likelihood,
-      d,
-      mean: blobToFloat64(row.mean, d),
-      precision: blobToFloat64(row.precision, d * d),
-      cholPrecision: blobToFloat64(row.chol_precision, d * d),
-      a: row.a,
-      b: row.b,
-      observations: row.observations,
-    },
+    posterior: posteriorFromRow(row.likelihood, row),
     version: row.version,
     updatedAt: row.updated_at,
   };
 }
 
 function params(actionId: string, schemaVersion: number, post: Posterior, nowMs: number): Record<string, unknown> {
-  const { d } = post;
-  if (post.mean.length !== d || post.precision.length !== d * d || post.cholPrecision.length !== d * d) {
-    throw new RangeError(`posterior arrays do not match d = ${d}`);
-  }
-  return {
-    actionId,
-    schemaVersion,
-    likelihood: post.likelihood,
-    dimension: d,
-    mean: float64ToBlob(post.mean),
-    precision: float64ToBlob(post.precision),
-    cholPrecision: float64ToBlob(post.cholPrecision),
-    a: post.a,
-    b: post.b,
-    observations: post.observations,
-    updatedAt: nowMs,
-  };
+  return { actionId, schemaVersion, likelihood: post.likelihood, ...posteriorParams(post), updatedAt: nowMs };
 }
 
 /** Every stored model, by action id. Arrays are fresh copies. */

@@ -16,6 +16,7 @@ import type {
 import type { FlatFeature, LearningMode, RewardAggregation } from '../../src/personalizer/types.js';
 import type { Db } from '../open.js';
 import { blobToFloat64, float64ToBlob } from './float64-blob.js';
+import { posteriorFromRow, posteriorParams, type PosteriorRow } from './posterior-columns.js';
 import { perDb } from './statement-cache.js';
 
 interface ActionRow {
@@ -162,17 +163,7 @@ function prepare(db: Db) {
 const stmts = perDb(prepare);
 
 function modelParams(actionId: string, post: Posterior, now: number): Record<string, unknown> {
-  return {
-    actionId,
-    dimension: post.d,
-    mean: float64ToBlob(post.mean),
-    precision: float64ToBlob(post.precision),
-    cholPrecision: float64ToBlob(post.cholPrecision),
-    a: post.a,
-    b: post.b,
-    observations: post.observations,
-    updatedAt: now,
-  };
+  return { actionId, ...posteriorParams(post), updatedAt: now };
 }
 
 function toDue(row: SlotRow): DueSlot {
@@ -297,17 +288,7 @@ export function createSqlitePersonalizerStore(db: Db): PersonalizerStore {
           lastSeenAt: row.last_seen_at,
         };
         if (row.dimension !== null) {
-          const d = row.dimension;
-          action.posterior = {
-            likelihood: 'linear',
-            d,
-            mean: blobToFloat64(row.mean!, d),
-            precision: blobToFloat64(row.precision!, d * d),
-            cholPrecision: blobToFloat64(row.chol_precision!, d * d),
-            a: row.a!,
-            b: row.b!,
-            observations: row.observations!,
-          };
+          action.posterior = posteriorFromRow('linear', row as PosteriorRow);
         }
         return action;
       });

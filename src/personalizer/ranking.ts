@@ -214,12 +214,17 @@ function deferredOf(value: unknown): boolean {
   return value;
 }
 
-export async function rank(deps: RankingDeps, request: RankRequest): Promise<RankResponse> {
+/** What both ranks check and resolve first, in this order (the first fault is the one answered). */
+function begin(deps: RankingDeps, request: RankRequest | MultiSlotRankRequest) {
   const at = deps.now();
   const eventId = eventIdOf(deps, request.eventId);
   const deferred = deferredOf(request.deferActivation);
   const context = flattenFeatures(request.contextFeatures, 'c', 'contextFeatures');
-  const resolution = resolveActions(deps, request.actions, at);
+  return { at, eventId, deferred, context, resolution: resolveActions(deps, request.actions, at) };
+}
+
+export async function rank(deps: RankingDeps, request: RankRequest): Promise<RankResponse> {
+  const { at, eventId, deferred, context, resolution } = begin(deps, request);
   const excluded = excludedSet(request.excludedActions, resolution.index, 'excludedActions');
   const candidates: number[] = [];
   resolution.actions.forEach((a, i) => {
@@ -240,11 +245,7 @@ export async function rank(deps: RankingDeps, request: RankRequest): Promise<Ran
 }
 
 export async function multiSlotRank(deps: RankingDeps, request: MultiSlotRankRequest): Promise<MultiSlotRankResponse> {
-  const at = deps.now();
-  const eventId = eventIdOf(deps, request.eventId);
-  const deferred = deferredOf(request.deferActivation);
-  const context = flattenFeatures(request.contextFeatures, 'c', 'contextFeatures');
-  const resolution = resolveActions(deps, request.actions, at);
+  const { at, eventId, deferred, context, resolution } = begin(deps, request);
   const slots = request.slots;
   if (!Array.isArray(slots) || slots.length === 0) bad('slots', 'slots must be a non-empty array');
   if (slots.length > MAX_SLOTS) bad('slots', `at most ${MAX_SLOTS} slots, got ${slots.length}`);
