@@ -28,15 +28,19 @@ export async function send(
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     init.headers = { 'content-type': 'application/json', ...headers };
   }
-  const res = await target.app.request(path, init);
+  return replyOf(await target.app.request(path, init));
+}
+
+/** A response read whole: its text, and its body parsed as JSON when it is JSON (else undefined). */
+export async function replyOf(res: Response): Promise<Reply> {
   const text = await res.text();
-  let parsed: unknown;
+  let body: unknown;
   try {
-    parsed = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    parsed = undefined;
+    body = undefined;
   }
-  return { status: res.status, headers: res.headers, text, body: parsed };
+  return { status: res.status, headers: res.headers, text, body };
 }
 
 export function expectStatus(reply: Reply, status: number): void {

@@ -20,7 +20,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { createApp } from '../../src/http/app.js';
 import { createTestHarness, type TestHarness } from '../helpers/harness.js';
-import { expectStatus, send, type Reply } from '../helpers/http.js';
+import { expectStatus, replyOf, send, type Reply } from '../helpers/http.js';
 import { tableDigests } from '../helpers/table-digest.js';
 
 interface Row {
@@ -331,7 +331,7 @@ describe('errors from the middleware under /personalizer/', () => {
     // The held request is let go with a body that fails validation, so it changes nothing.
     controller.enqueue(new TextEncoder().encode('{}'));
     controller.close();
-    expectPersonalizerError(await reply(await held), 400, 'BadRequest', 'actions');
+    expectPersonalizerError(await replyOf(await held), 400, 'BadRequest', 'actions');
   });
 
   it('500 for an unexpected failure, Personalizer-shaped, quoting the request id and nothing of the failure', async () => {
@@ -375,13 +375,3 @@ describe('/v1 and /personalizer answer the same fault in their own shapes', () =
   });
 });
 
-async function reply(res: Response): Promise<Reply> {
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: res.status, headers: res.headers, text, body };
-}

@@ -43,28 +43,26 @@ function coffee(eventId?: string, extra: Partial<RankRequest> = {}): RankRequest
   };
 }
 
+/** `caught` holds what was thrown (undefined when nothing was): a PersonalizerError with this code and target. */
+function expectCaught(caught: { error: unknown } | undefined, code: string, target?: string) {
+  if (!caught) throw new Error(`expected PersonalizerError ${code}`);
+  expect(caught.error).toBeInstanceOf(PersonalizerError);
+  expect((caught.error as PersonalizerError).code).toBe(code);
+  if (target !== undefined) expect((caught.error as PersonalizerError).target).toBe(target);
+}
+
 async function expectRejected(fn: () => Promise<unknown>, code: string, target?: string) {
-  try {
-    await fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(PersonalizerError);
-    expect((error as PersonalizerError).code).toBe(code);
-    if (target !== undefined) expect((error as PersonalizerError).target).toBe(target);
-    return;
-  }
-  throw new Error(`expected PersonalizerError ${code}`);
+  expectCaught(await fn().then(() => undefined, (error: unknown) => ({ error })), code, target);
 }
 
 function expectPersonalizerError(fn: () => unknown, code: string, target?: string) {
+  let caught: { error: unknown } | undefined;
   try {
     fn();
   } catch (error) {
-    expect(error).toBeInstanceOf(PersonalizerError);
-    expect((error as PersonalizerError).code).toBe(code);
-    if (target !== undefined) expect((error as PersonalizerError).target).toBe(target);
-    return;
+    caught = { error };
   }
-  throw new Error(`expected PersonalizerError ${code}`);
+  expectCaught(caught, code, target);
 }
 
 describe('action features', () => {

@@ -1,26 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { updateLinear } from '../../../src/core/linear.js';
 import { createPrior } from '../../../src/core/prior.js';
 import { createRng } from '../../../src/core/rng.js';
 import type { Posterior, Rng } from '../../../src/core/types.js';
 import { flattenFeatures } from '../../../src/personalizer/core/features.js';
 import { BORROW_CONFIDENCE_SHARE, BORROW_PSEUDO_OBSERVATIONS, BORROW_SIMILARITY_FLOOR, newActionPrior, PERSONALIZER_PRIOR } from '../../../src/personalizer/core/prior.js';
 import { reconstruct, relativeError } from '../core/support.js';
+import { linearEvidence } from './support.js';
 
 const D = 65;
 const W = flattenFeatures([{ category: 'dessert', taste: 'sweet', temperature: 'cold', brand: 'w' }], 'a', 'f');
 const OTHER = flattenFeatures([{ category: 'main', taste: 'salty', temperature: 'hot', brand: 'l' }], 'a', 'f');
 
 function evidence(rng: Rng, n: number, rate: number): Posterior {
-  const x = new Float64Array(n * D);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i * D] = 1;
-    for (let j = 1; j < D; j++) x[i * D + j] = rng.nextFloat() < 0.05 ? 1 : 0;
-    y[i] = rng.nextFloat() < rate ? 1 : 0;
-  }
-  return updateLinear(createPrior(PERSONALIZER_PRIOR, D), { n, d: D, x, y });
+  return linearEvidence(rng, D, n, rate, 0.05);
 }
 
 function expectValid(post: Posterior): void {

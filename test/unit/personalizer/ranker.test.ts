@@ -5,7 +5,6 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { updateLinear } from '../../../src/core/linear.js';
 import { createPrior } from '../../../src/core/prior.js';
 import { createRng } from '../../../src/core/rng.js';
 import type { Posterior, Rng } from '../../../src/core/types.js';
@@ -13,6 +12,7 @@ import { argmaxProbabilities } from '../../../src/personalizer/core/max-probabil
 import { PERSONALIZER_PRIOR } from '../../../src/personalizer/core/prior.js';
 import { plugInNoise, RANK_CORRELATION, rankCandidates, selectionProbabilities, SHARED_OPTIMISM_CORRELATION } from '../../../src/personalizer/core/ranker.js';
 import { scalarPosterior } from '../core/support.js';
+import { linearEvidence } from './support.js';
 
 /** A one-slot linear posterior whose score at x = [1] is exactly N(m, sd²) (σ̂² = b/(a−1) = 1). */
 function scalar(m: number, sd: number): Posterior {
@@ -41,14 +41,7 @@ function plainFrequencies(means: number[], sds: number[], rho: number, draws: nu
 
 function warm(rng: Rng, d: number, n: number): Posterior {
   const rate = rng.nextFloat();
-  const x = new Float64Array(n * d);
-  const y = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    x[i * d] = 1;
-    for (let j = 1; j < d; j++) x[i * d + j] = rng.nextFloat() < 0.3 ? 1 : 0;
-    y[i] = rng.nextFloat() < rate ? 1 : 0;
-  }
-  return updateLinear(createPrior(PERSONALIZER_PRIOR, d), { n, d, x, y });
+  return linearEvidence(rng, d, n, rate, 0.3);
 }
 
 const X1 = Float64Array.of(1);
