@@ -10,6 +10,12 @@ let offset = POOL_BYTES;
  * sort by creation and index well in SQLite.
  */
 export function uuidv7(nowMs: number): string {
+  const hex = uuidv7Hex(nowMs);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The same UUIDv7 as 32 lowercase hex digits, no dashes (Personalizer's event id format). */
+export function uuidv7Hex(nowMs: number): string {
   if (offset + 10 > POOL_BYTES) {
     randomFillSync(pool);
     offset = 0;
@@ -24,6 +30,5 @@ export function uuidv7(nowMs: number): string {
   }
   bytes[6] = (bytes[6]! & 0x0f) | 0x70;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = bytes.toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return bytes.toString('hex');
 }

@@ -18,7 +18,7 @@ import type { MetricsHooks } from '../metrics/types.js';
 import { createLoopState, type LoopState } from './loop-state.js';
 import { exportModel, importModel } from './model-file.js';
 import { createGroupCommit } from '../domain/group-commit.js';
-import { uuidv7 } from '../domain/ids.js';
+import { uuidv7Hex } from '../domain/ids.js';
 import { createRankLog, writeRefusal } from './rank-log.js';
 import { multiSlotRank, rank } from './ranking.js';
 import { activate, multiSlotActivate, multiSlotReward, reward } from './rewards.js';
@@ -93,7 +93,7 @@ export function createPersonalizerLoop(deps: PersonalizerDeps): PersonalizerLoop
     config: () => config,
     // Time-ordered (UUIDv7, 32 hex digits as Personalizer's were): each new event lands at the right edge of the
     // event indexes instead of at a random page.
-    newEventId: () => uuidv7(now()).replaceAll('-', ''),
+    newEventId: () => uuidv7Hex(now()),
     ranked: deps.metrics ? deps.metrics.personalizerRanked : undefined,
   };
   const rewards = createGroupCommit<RewardWrite>({
