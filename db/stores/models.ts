@@ -6,7 +6,7 @@
 import type { Likelihood, Posterior } from '../../src/core/types.js';
 import type { Db } from '../open.js';
 import { perDb } from './statement-cache.js';
-import { posteriorFromRow, posteriorParams } from './posterior-columns.js';
+import { posteriorFromRow, posteriorParams, type PosteriorRow } from './posterior-columns.js';
 
 export interface ModelRecord {
   actionId: string;
@@ -17,17 +17,10 @@ export interface ModelRecord {
   updatedAt: number;
 }
 
-interface ModelRow {
+interface ModelRow extends PosteriorRow {
   action_id: string;
   schema_version: number;
   likelihood: Likelihood;
-  dimension: number;
-  mean: Buffer;
-  precision: Buffer;
-  chol_precision: Buffer;
-  a: number;
-  b: number;
-  observations: number;
   version: number;
   updated_at: number;
 }
